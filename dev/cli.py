@@ -1,0 +1,17 @@
+"""`ib`: the command line of Interview Buddy. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from dev.client_commands import analyze, dev_token
+from dev.stack.commands import stack_app
+
+app = typer.Typer(help="Interview Buddy: analyse recordings of job interviews.", no_args_is_help=True)
+app.add_typer(stack_app, name="stack", help="Start, check and stop the local stack.")
+app.command("analyze")(analyze)
+app.command("dev-token")(dev_token)
+
+
+def main() -> None:
+    app()

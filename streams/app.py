@@ -1,0 +1,96 @@
+"""The one Faust app of the worker, and the catalog's topics as Faust channels.
+
+Agents take their topics from :func:`channel` (raw bytes in and out) and decode with the
+shared Avro codec themselves, so a message that does not decode goes to its dead-letter
+topic instead of stopping the partition.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import faust
+from faust.transport.drivers import aiokafka as faust_aiokafka
+
+from streams.settings import StreamsSettings
+from topics.catalog import INTERVIEW_PARTITIONS, TopicSpec
+from topics.codec import AvroCodec
+
+
+class IdempotentProducer(faust_aiokafka.Producer):
+    """Faust enables producer idempotence only inside transactions; we want it always
+    (``acks=all``), so a retried send never writes a record twice."""
+
+    def _settings_extra(self) -> dict[str, object]:
+        return {"acks": "all", "enable_idempotence": True}
+
+
+faust_aiokafka.Transport.Producer = IdempotentProducer
+
+settings = StreamsSettings()
+codec = AvroCodec()
+
+app = faust.App(
+    settings.faust_app_id,
+    broker=f"kafka://{settings.kafka_bootstrap}",
+    store="memory://",
+    topic_partitions=INTERVIEW_PARTITIONS,
+    topic_replication_factor=1,
+    topic_allow_declare=True,
+    web_host=settings.worker_web_host,
+    web_port=settings.worker_web_port,
+    web_enabled=True,
+    datadir=str(settings.table_dir),
+    consumer_auto_offset_reset="earliest",
+    broker_commit_interval=1.0,
+    # A long recording keeps the transcriber busy for minutes on one event.
+    broker_max_poll_interval=3600.0,
+    stream_processing_timeout=3600.0,
+    broker_session_timeout=30.0,
+    broker_heartbeat_interval=3.0,
+    broker_rebalance_timeout=30.0,
+    table_cleanup_interval=timedelta(minutes=5).total_seconds(),
+)
+
+
+_channels: dict[str, faust.TopicT] = {}
+
+
+def channel(spec: TopicSpec) -> faust.TopicT:
+    """The Faust topic for a catalog entry, carrying raw Confluent-framed Avro bytes."""
+    if spec.name not in _channels:
+        _channels[spec.name] = _new_channel(spec)
+    return _channels[spec.name]
+
+
+def _new_channel(spec: TopicSpec) -> faust.TopicT:
+    return app.topic(
+        spec.full_name(settings.topic_prefix),
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=spec.partitions,
+        internal=False,
+    )
+
+
+def channels(*specs: TopicSpec) -> faust.TopicT:
+    """One Faust channel over several catalog topics (an agent that reads them all)."""
+    return app.topic(
+        *(spec.full_name(settings.topic_prefix) for spec in specs),
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+
+
+def topic_spec_of(event: faust.EventT) -> str:
+    """The catalog name (prefix removed) of the topic an event came from."""
+    return event.message.topic.removeprefix(settings.topic_prefix)
+
+
+async def send(spec: TopicSpec, key: str, value: dict[str, object]) -> None:
+    """Encode ``value`` with ``spec``'s schema and send it, keyed by ``key``."""
+    await channel(spec).send(key=key.encode(), value=codec.encode(spec.value_schema, value))

@@ -1,0 +1,92 @@
+"""Bounded retries, then the dead-letter topic: a poison message never stalls a partition.
+
+A message that cannot be decoded is poison at once (retrying will not change its bytes).
+Any other failure is retried with exponential backoff; after the last attempt the message
+goes to ``<topic>.dlq`` as a DeadLetter record, with the error in its Kafka headers too,
+and the stream moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import faust
+
+from streams.app import codec, send, settings, topic_spec_of
+from topics.catalog import by_name, dead_letter_topic
+from topics.errors import SerializationError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any], faust.EventT], Awaitable[None]]
+
+async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> bool:
+    """Decode ``event`` and run ``handle`` on it, with retries; dead-letter it on failure.
+
+    Returns True when the handler succeeded.
+    """
+    spec = by_name(topic_spec_of(event))
+    try:
+        value = codec.decode(event.message.value, spec.value_schema)
+    except SerializationError as exc:
+        await dead_letter(event, exc, attempts=1, consumer=consumer)
+        return False
+    for attempt in range(1, settings.max_attempts + 1):
+        try:
+            await handle(value, event)
+            return True
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if attempt == settings.max_attempts:
+                log.exception("%s gave up on %s after %d attempts", consumer, spec.name, attempt)
+                await dead_letter(event, exc, attempts=attempt, consumer=consumer)
+                return False
+            delay = settings.retry_backoff_seconds * 2 ** (attempt - 1)
+            log.warning("%s failed on %s (attempt %d), retrying in %.1fs: %s", consumer, spec.name, attempt, delay, exc)
+            await asyncio.sleep(delay)
+    return False
+
+def error_headers(event: faust.EventT, exc: BaseException, attempts: int, consumer: str) -> dict[str, bytes]:
+    message = event.message
+    return {
+        "ib-error-type": type(exc).__name__.encode(),
+        "ib-error-message": str(exc)[:2000].encode(),
+        "ib-source-topic": message.topic.encode(),
+        "ib-source-partition": str(message.partition).encode(),
+        "ib-source-offset": str(message.offset).encode(),
+        "ib-attempts": str(attempts).encode(),
+        "ib-consumer": consumer.encode(),
+    }
+
+async def dead_letter(event: faust.EventT, exc: BaseException, *, attempts: int, consumer: str) -> None:
+    message = event.message
+    spec = by_name(topic_spec_of(event))
+    if not spec.has_dead_letters:
+        # A dead-letter topic has no dead-letter topic of its own: log it and move on.
+        log.error("dropped unreadable %s[%d]@%d: %s", message.topic, message.partition, message.offset, exc)
+        return
+    dlq = dead_letter_topic(spec)
+    record = {
+        "source_topic": message.topic,
+        "source_partition": message.partition,
+        "source_offset": message.offset,
+        "key": message.key,
+        "value": message.value,
+        "error_type": type(exc).__name__,
+        "error_message": str(exc)[:2000],
+        "attempts": attempts,
+        "consumer": consumer,
+        "failed_at": int(time.time() * 1000),
+    }
+
+    await channel(dlq).send(
+        key=message.key,
+        value=codec.encode(dlq.value_schema, record),
+        headers=error_headers(event, exc, attempts, consumer),
+    )
+    log.warning("dead-lettered %s[%d]@%d to %s: %s", message.topic, message.partition, message.offset, dlq.name, exc)

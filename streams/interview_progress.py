@@ -1,0 +1,145 @@
+"""How an interview's state moves as its events arrive: a pure fold, no Kafka.
+
+uploaded → transcribing (percent done and an ETA from the audio duration and the measured
+speed) → analyzing → completed, or failed with a reason a user understands. A state never
+goes backwards: a late or replayed event of an earlier stage changes nothing, and a
+finished interview stays finished.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+State = dict[str, Any]
+
+UPLOADED = "UPLOADED"
+TRANSCRIBING = "TRANSCRIBING"
+ANALYZING = "ANALYZING"
+COMPLETED = "COMPLETED"
+FAILED = "FAILED"
+
+_ORDER = {UPLOADED: 0, TRANSCRIBING: 1, ANALYZING: 2, COMPLETED: 3, FAILED: 3}
+#: Share of the whole pipeline that transcription takes; the rest is analysis.
+TRANSCRIPTION_SHARE = 90.0
+#: Seconds the analysis is expected to take after the last segment.
+ANALYSIS_SECONDS = 2.0
+
+PROCESSING_ERROR_REASON = (
+    "We could not finish analysing this recording because of a problem on our side. "
+    "Nothing you uploaded was lost; please try again later."
+)
+
+
+def initial_state(interview_id: str, user_id: str, now_ms: int) -> State:
+    return {
+        "interview_id": interview_id,
+        "user_id": user_id,
+        "status": UPLOADED,
+        "percent": 0.0,
+        "eta_seconds": None,
+        "audio_duration": None,
+        "segments": 0,
+        "error_code": None,
+        "error_reason": None,
+        "version": 0,
+        "updated_at": now_ms,
+    }
+
+
+def is_finished(state: State) -> bool:
+    return state["status"] in (COMPLETED, FAILED)
+
+
+def _advance(state: State, now_ms: int, **changes: Any) -> State:
+    status = changes.get("status", state["status"])
+    if is_finished(state) or _ORDER[status] < _ORDER[state["status"]]:
+        return state
+    return {**state, **changes, "version": state["version"] + 1, "updated_at": now_ms}
+
+
+def _transcription_percent(processed: float, duration: float) -> float:
+    if duration <= 0:
+        return 0.0
+    return round(min(processed / duration, 1.0) * TRANSCRIPTION_SHARE, 1)
+
+
+def _eta(processed: float, duration: float, elapsed: float) -> float | None:
+    """Seconds left, from the speed measured so far on this recording."""
+    if processed <= 0 or duration <= 0 or elapsed <= 0:
+        return None
+    seconds_per_audio_second = elapsed / processed
+    return round(max(duration - processed, 0.0) * seconds_per_audio_second + ANALYSIS_SECONDS, 1)
+
+
+def on_uploaded(state: State | None, event: dict[str, Any], now_ms: int) -> State:
+    if state is not None:
+        return state
+    return {**initial_state(event["interview_id"], event["user_id"], now_ms), "version": 1}
+
+
+def on_transcription_progress(state: State | None, event: dict[str, Any], now_ms: int) -> State:
+    state = state or initial_state(event["interview_id"], event["user_id"], now_ms)
+    duration = float(event["audio_duration"])
+    if event["stage"] == "FAILED":
+        return _advance(
+            state,
+            now_ms,
+            status=FAILED,
+            eta_seconds=None,
+            error_code=event.get("error_code") or "transcription_failed",
+            error_reason=event.get("error_message") or PROCESSING_ERROR_REASON,
+        )
+    processed = float(event["processed_seconds"])
+    percent = _transcription_percent(processed, duration)
+    if state["status"] == TRANSCRIBING and percent < state["percent"]:
+        percent = state["percent"]  # a restarted transcription never shows progress going backwards
+    return _advance(
+        state,
+        now_ms,
+        status=TRANSCRIBING,
+        audio_duration=duration or state["audio_duration"],
+        percent=percent,
+        eta_seconds=_eta(processed, duration, float(event["elapsed_seconds"])),
+    )
+
+
+def on_segment(state: State | None, segment: dict[str, Any], now_ms: int) -> State:
+    state = state or initial_state(segment["interview_id"], segment["user_id"], now_ms)
+    segments = max(state["segments"], segment["seq"] + 1)
+    if segment["final"]:
+        return _advance(
+            state,
+            now_ms,
+            status=ANALYZING,
+            segments=segments,
+            audio_duration=segment["audio_duration"],
+            percent=TRANSCRIPTION_SHARE,
+            eta_seconds=ANALYSIS_SECONDS,
+        )
+    progressed = on_transcription_progress(
+        state,
+        {**segment, "stage": "PROGRESS"},
+        now_ms,
+    )
+    if progressed is state:
+        return state
+    return {**progressed, "segments": segments}
+
+
+def on_analysis_completed(state: State | None, analysis: dict[str, Any], now_ms: int) -> State:
+    state = state or initial_state(analysis["interview_id"], analysis["user_id"], now_ms)
+    return _advance(state, now_ms, status=COMPLETED, percent=100.0, eta_seconds=0.0)
+
+
+def on_dead_letter(state: State | None, interview_id: str, error_type: str, now_ms: int) -> State | None:
+    """A message of this interview could not be processed: the interview has failed."""
+    if state is None:
+        return None  # nothing known of this interview, so no user to tell
+    return _advance(
+        state,
+        now_ms,
+        status=FAILED,
+        eta_seconds=None,
+        error_code="processing_error",
+        error_reason=PROCESSING_ERROR_REASON,
+    )

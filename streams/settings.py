@@ -1,0 +1,40 @@
+"""The worker's settings, read once from ``IB_*`` environment variables at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class StreamsSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IB_", extra="ignore")
+
+    run_dir: Path = REPO_ROOT / ".run"
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    database_url: str = "postgresql://interview_buddy:interview_buddy@127.0.0.1:5433/interview_buddy"
+    blob_dir: Path | None = None
+    topic_prefix: str = ""
+    #: The Faust app id: the consumer group and the prefix of changelog topics.
+    app_id: str = "interview-buddy"
+    worker_web_host: str = "127.0.0.1"
+    worker_web_port: int = 6066
+    #: Attempts before a message that keeps failing goes to its dead-letter topic.
+    max_attempts: int = 4
+    retry_backoff_seconds: float = 0.5
+    sink_batch_size: int = 200
+    sink_batch_seconds: float = 0.25
+
+    @property
+    def faust_app_id(self) -> str:
+        return f"{self.topic_prefix}{self.app_id}"
+
+    @property
+    def blob_root(self) -> Path:
+        return self.blob_dir or self.run_dir / "blobs"
+
+    @property
+    def table_dir(self) -> Path:
+        return self.run_dir / "worker-tables" / self.faust_app_id

@@ -1,0 +1,164 @@
+"""The topic catalog: every topic the system uses, and who writes and reads it.
+
+The Faust app, the admin tooling, the replay tool and the Strimzi ``KafkaTopic`` manifests
+all come from this module. Refer to a topic by its entry (``INTERVIEW_UPLOADED``), never by
+a string literal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CleanupPolicy = Literal["delete", "compact"]
+
+DAY_MS = 24 * 60 * 60 * 1000
+#: Every per-interview topic has this many partitions, so one interview's events sit on the
+#: same partition number everywhere and tables can be joined locally.
+INTERVIEW_PARTITIONS = 6
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    key: str
+    value_schema: str
+    producer: str
+    consumers: tuple[str, ...]
+    partitions: int = INTERVIEW_PARTITIONS
+    cleanup_policy: CleanupPolicy = "delete"
+    retention_ms: int = 7 * DAY_MS
+    description: str = ""
+    has_dead_letters: bool = True
+    config: dict[str, str] = field(default_factory=dict)
+
+    def full_name(self, prefix: str = "") -> str:
+        """The topic's name on the broker; tests and replays add a ``prefix``."""
+        return f"{prefix}{self.name}"
+
+    @property
+    def dead_letter_name(self) -> str:
+        return f"{self.name}.dlq"
+
+    def broker_config(self) -> dict[str, str]:
+        """Topic-level settings as the broker spells them."""
+        settings = {"cleanup.policy": self.cleanup_policy, **self.config}
+        if self.cleanup_policy == "delete":
+            settings["retention.ms"] = str(self.retention_ms)
+        return settings
+
+
+INTERVIEW_METADATA = TopicSpec(
+    name="interview.metadata",
+    key="interview_id",
+    value_schema="interviewbuddy.events.InterviewMetadata",
+    producer="gateway",
+    consumers=("state",),
+    cleanup_policy="compact",
+    description="What the user said about an interview (company, job title, type, notes).",
+)
+INTERVIEW_UPLOADED = TopicSpec(
+    name="interview.uploaded",
+    key="interview_id",
+    value_schema="interviewbuddy.events.InterviewUploaded",
+    producer="gateway",
+    consumers=("transcriber", "state"),
+    retention_ms=30 * DAY_MS,
+    description="A recording is stored and ready to be transcribed.",
+)
+TRANSCRIPTION_PROGRESS = TopicSpec(
+    name="transcription.progress",
+    key="interview_id",
+    value_schema="interviewbuddy.events.TranscriptionProgress",
+    producer="transcriber",
+    consumers=("state",),
+    description="The transcriber's progress and failures, one recording at a time.",
+)
+TRANSCRIPT_SEGMENTS = TopicSpec(
+    name="transcript.segments",
+    key="interview_id",
+    value_schema="interviewbuddy.events.TranscriptSegment",
+    producer="transcriber",
+    consumers=("speech", "state", "sink"),
+    retention_ms=30 * DAY_MS,
+    description="Recognized speech with word timings; the last segment has final=true.",
+)
+SEGMENT_METRICS = TopicSpec(
+    name="segment.metrics",
+    key="interview_id",
+    value_schema="interviewbuddy.events.SegmentMetrics",
+    producer="speech",
+    consumers=("rollup", "sink"),
+    description="Filler words, pace, pauses and clarity per transcript segment.",
+)
+INTERVIEW_STATE = TopicSpec(
+    name="interview.state",
+    key="interview_id",
+    value_schema="interviewbuddy.events.InterviewState",
+    producer="state",
+    consumers=("sink", "notifier"),
+    cleanup_policy="compact",
+    has_dead_letters=True,
+    description="Where each interview is in the pipeline (latest value per interview).",
+)
+ANALYSIS_COMPLETED = TopicSpec(
+    name="analysis.completed",
+    key="interview_id",
+    value_schema="interviewbuddy.events.AnalysisCompleted",
+    producer="rollup",
+    consumers=("state", "sink", "notifier"),
+    cleanup_policy="compact",
+    description="The finished analysis of an interview.",
+)
+NOTIFICATIONS = TopicSpec(
+    name="notifications",
+    key="user_id",
+    value_schema="interviewbuddy.events.Notification",
+    producer="notifier",
+    consumers=("gateway",),
+    description="Messages for users: in the app and by email.",
+)
+
+#: Topics whose messages carry events of the interview flow, in flow order.
+TOPICS: tuple[TopicSpec, ...] = (
+    INTERVIEW_METADATA,
+    INTERVIEW_UPLOADED,
+    TRANSCRIPTION_PROGRESS,
+    TRANSCRIPT_SEGMENTS,
+    SEGMENT_METRICS,
+    INTERVIEW_STATE,
+    ANALYSIS_COMPLETED,
+    NOTIFICATIONS,
+)
+
+DEAD_LETTER_SCHEMA = "interviewbuddy.events.DeadLetter"
+
+
+def dead_letter_topic(spec: TopicSpec) -> TopicSpec:
+    """The ``<topic>.dlq`` that receives ``spec``'s poison messages."""
+    return TopicSpec(
+        name=spec.dead_letter_name,
+        key=spec.key,
+        value_schema=DEAD_LETTER_SCHEMA,
+        producer="any consumer of " + spec.name,
+        consumers=("state", "operators"),
+        partitions=spec.partitions,
+        retention_ms=30 * DAY_MS,
+        description=f"Messages of {spec.name} that could not be processed, with the error.",
+        has_dead_letters=False,
+    )
+
+
+DEAD_LETTER_TOPICS: tuple[TopicSpec, ...] = tuple(
+    dead_letter_topic(spec) for spec in TOPICS if spec.has_dead_letters
+)
+
+ALL_TOPICS: tuple[TopicSpec, ...] = TOPICS + DEAD_LETTER_TOPICS
+
+
+def by_name(name: str) -> TopicSpec:
+    """The catalog entry for a topic name (without prefix)."""
+    for spec in ALL_TOPICS:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"no topic {name!r} in the catalog")

@@ -1,0 +1,89 @@
+"""Avro in the Confluent wire format: a zero magic byte, a 4-byte big-endian schema id,
+then the Avro body. Standard tools (Kafka UI, Kafka Connect, ksqlDB, other languages'
+serializers) can read what this writes.
+
+Decoding resolves the writer's schema (found by id) against the reader's current schema, so
+an old record still reads after a backward-compatible change.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from typing import Any, Protocol
+
+import fastavro
+
+from topics import schemas
+from topics.errors import SerializationError, UnknownSchemaError
+
+MAGIC_BYTE = 0
+_HEADER = struct.Struct(">bI")
+
+
+class SchemaIds(Protocol):
+    """Where schema ids come from: the committed id table or a schema registry."""
+
+    def id_for(self, name: str) -> int: ...
+
+    def writer_schema(self, schema_id: int) -> Any: ...
+
+
+class IdTable:
+    """Ids from ``schemas/avro/ids.json``: the default, needs no running service."""
+
+    def id_for(self, name: str) -> int:
+        return schemas.current_version(name).id
+
+    def writer_schema(self, schema_id: int) -> Any:
+        entry = schemas.version_by_id(schema_id)
+        if entry is None:
+            raise UnknownSchemaError(f"schema id {schema_id} is not in the id table")
+        return entry.parsed
+
+
+class AvroCodec:
+    """Encodes dicts to Confluent-framed Avro and back. Schemas are parsed once."""
+
+    def __init__(self, ids: SchemaIds | None = None) -> None:
+        self._ids = ids or IdTable()
+        self._writer_cache: dict[int, Any] = {}
+
+    def encode(self, schema_name: str, value: dict[str, Any]) -> bytes:
+        schema = schemas.parsed(schema_name)
+        buffer = io.BytesIO()
+        buffer.write(_HEADER.pack(MAGIC_BYTE, self._ids.id_for(schema_name)))
+        try:
+            fastavro.schemaless_writer(buffer, schema, value, strict=True, strict_allow_default=True)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            raise SerializationError(f"cannot encode {schema_name}: {exc}") from exc
+        return buffer.getvalue()
+
+    def decode(self, data: bytes | None, schema_name: str) -> dict[str, Any]:
+        """Decode ``data`` into the current version of ``schema_name``."""
+        if not data or len(data) < _HEADER.size:
+            raise SerializationError(
+                f"expected a Confluent-framed Avro {schema_name}, got {len(data or b'')} bytes"
+            )
+        magic, schema_id = _HEADER.unpack_from(data)
+        if magic != MAGIC_BYTE:
+            raise SerializationError(
+                f"expected magic byte 0 before a {schema_name}, got {magic}: not Confluent-framed Avro"
+            )
+        writer = self._writer_schema(schema_id)
+        reader = schemas.parsed(schema_name)
+        body = io.BytesIO(data[_HEADER.size :])
+        try:
+            record = fastavro.schemaless_reader(body, writer, reader)
+        except Exception as exc:  # fastavro raises many kinds on corrupt input
+            raise SerializationError(f"cannot decode {schema_name} (schema id {schema_id}): {exc}") from exc
+        if not isinstance(record, dict):
+            raise SerializationError(f"decoded {schema_name} is not a record")
+        if body.tell() != len(data) - _HEADER.size:
+            raise SerializationError(f"trailing bytes after a {schema_name}: the message is corrupt")
+        return record
+
+    def _writer_schema(self, schema_id: int) -> Any:
+        if schema_id not in self._writer_cache:
+            self._writer_cache[schema_id] = self._ids.writer_schema(schema_id)
+        return self._writer_cache[schema_id]
