@@ -42,6 +42,9 @@ app = faust.App(
     web_enabled=True,
     datadir=str(settings.table_dir),
     consumer_auto_offset_reset="earliest",
+    # Messages and table values are Confluent-framed Avro (or JSON) bytes that we encode ourselves.
+    key_serializer="raw",
+    value_serializer="raw",
     broker_commit_interval=1.0,
     # A long recording keeps the transcriber busy for minutes on one event.
     broker_max_poll_interval=3600.0,

@@ -16,13 +16,14 @@ from typing import Any
 
 import faust
 
-from streams.app import codec, send, settings, topic_spec_of
+from streams.app import channel, codec, settings, topic_spec_of
 from topics.catalog import by_name, dead_letter_topic
 from topics.errors import SerializationError
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any], faust.EventT], Awaitable[None]]
+
 
 async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> bool:
     """Decode ``event`` and run ``handle`` on it, with retries; dead-letter it on failure.
@@ -47,9 +48,17 @@ async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> 
                 await dead_letter(event, exc, attempts=attempt, consumer=consumer)
                 return False
             delay = settings.retry_backoff_seconds * 2 ** (attempt - 1)
-            log.warning("%s failed on %s (attempt %d), retrying in %.1fs: %s", consumer, spec.name, attempt, delay, exc)
+            log.warning(
+                "%s failed on %s (attempt %d), retrying in %.1fs: %s",
+                consumer,
+                spec.name,
+                attempt,
+                delay,
+                exc,
+            )
             await asyncio.sleep(delay)
     return False
+
 
 def error_headers(event: faust.EventT, exc: BaseException, attempts: int, consumer: str) -> dict[str, bytes]:
     message = event.message
@@ -62,6 +71,7 @@ def error_headers(event: faust.EventT, exc: BaseException, attempts: int, consum
         "ib-attempts": str(attempts).encode(),
         "ib-consumer": consumer.encode(),
     }
+
 
 async def dead_letter(event: faust.EventT, exc: BaseException, *, attempts: int, consumer: str) -> None:
     message = event.message
@@ -89,4 +99,6 @@ async def dead_letter(event: faust.EventT, exc: BaseException, *, attempts: int,
         value=codec.encode(dlq.value_schema, record),
         headers=error_headers(event, exc, attempts, consumer),
     )
-    log.warning("dead-lettered %s[%d]@%d to %s: %s", message.topic, message.partition, message.offset, dlq.name, exc)
+    log.warning(
+        "dead-lettered %s[%d]@%d to %s: %s", message.topic, message.partition, message.offset, dlq.name, exc
+    )

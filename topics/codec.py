@@ -54,7 +54,7 @@ class AvroCodec:
         buffer = io.BytesIO()
         buffer.write(_HEADER.pack(MAGIC_BYTE, self._ids.id_for(schema_name)))
         try:
-            fastavro.schemaless_writer(buffer, schema, value, strict=True, strict_allow_default=True)
+            fastavro.schemaless_writer(buffer, schema, value, strict_allow_default=True)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
             raise SerializationError(f"cannot encode {schema_name}: {exc}") from exc
         return buffer.getvalue()

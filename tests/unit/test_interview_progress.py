@@ -11,7 +11,9 @@ def uploaded() -> dict[str, object]:
     return {"interview_id": "i1", "user_id": "u1"}
 
 
-def transcription(stage: str, processed: float, duration: float = 100.0, elapsed: float = 10.0, **extra: object) -> dict[str, object]:
+def transcription(
+    stage: str, processed: float, duration: float = 100.0, elapsed: float = 10.0, **extra: object
+) -> dict[str, object]:
     return {
         "interview_id": "i1",
         "user_id": "u1",
@@ -44,7 +46,9 @@ def test_upload_starts_the_interview_as_uploaded() -> None:
 
 def test_transcription_reports_percent_and_eta_from_measured_speed() -> None:
     state = progress.on_uploaded(None, uploaded(), NOW)
-    state = progress.on_transcription_progress(state, transcription("PROGRESS", processed=50.0, elapsed=10.0), NOW)
+    state = progress.on_transcription_progress(
+        state, transcription("PROGRESS", processed=50.0, elapsed=10.0), NOW
+    )
     assert state["status"] == progress.TRANSCRIBING
     assert state["percent"] == 45.0  # half the audio is 90 % of the pipeline's first part
     # 10 s for 50 s of audio: the other 50 s take 10 s more, plus the analysis.

@@ -45,7 +45,11 @@ def test_current_schema_reads_every_older_version(name: str) -> None:
 def _committed_text(path: Path) -> str | None:
     relative = path.relative_to(REPO_ROOT)
     result = subprocess.run(
-        ["git", "show", f"HEAD:{relative.as_posix()}"], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+        ["git", "show", f"HEAD:{relative.as_posix()}"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result.stdout if result.returncode == 0 else None
 

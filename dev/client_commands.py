@@ -1,0 +1,229 @@
+"""`ib analyze` and `ib dev-token`: the gateway's command-line client.
+
+Progress goes to stderr so that `--json` leaves exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+from urllib.parse import quote
+
+import httpx
+import typer
+from pydantic import SecretStr
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from gateway.auth import DevIssuer
+from gateway.settings import Settings
+
+UPLOAD_CHUNK_BYTES = 1024 * 1024
+POLL_SECONDS = 1.0
+TRANSCRIPT_EXCERPT_CHARS = 600
+
+err = Console(stderr=True)
+
+
+class ClientSettings(Settings):
+    token: SecretStr | None = None  # IB_TOKEN
+    user: str = "demo"  # IB_USER: whose dev token to make when IB_TOKEN is not set
+
+
+def _bearer_token(settings: ClientSettings) -> str:
+    if settings.token is not None:
+        return settings.token.get_secret_value()
+    return DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience).issue(settings.user)
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(1)
+
+
+def _checked(response: httpx.Response) -> Any:
+    if response.is_success:
+        return response.json()
+    try:
+        message = response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        message = response.text or response.reason_phrase
+    _fail(f"{response.request.method} {response.request.url.path}: {response.status_code} {message}")
+
+
+def _file_chunks(path: Path, progress: Progress, task: Any) -> Iterator[bytes]:
+    with path.open("rb") as file:
+        while chunk := file.read(UPLOAD_CHUNK_BYTES):
+            progress.update(task, advance=len(chunk))
+            yield chunk
+
+
+def _upload(client: httpx.Client, interview_id: str, path: Path) -> None:
+    size = path.stat().st_size
+    columns = (
+        TextColumn("uploading"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("upload", total=size)
+        response = client.put(
+            f"/interviews/{interview_id}/recording",
+            content=_file_chunks(path, progress, task),
+            headers={
+                "Content-Type": "application/octet-stream",
+                "Content-Length": str(size),
+                "X-Filename": quote(path.name),
+            },
+            timeout=httpx.Timeout(60.0, write=None),
+        )
+    _checked(response)
+
+
+def _eta(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(round(seconds), 60)
+    return f" · ETA {minutes}:{secs:02d}"
+
+
+def _wait_for_analysis(client: httpx.Client, interview_id: str, timeout: float) -> tuple[dict[str, Any], Any]:
+    """Poll until the analysis exists or the interview failed; returns (status, analysis or None)."""
+    deadline = time.monotonic() + timeout
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"))
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("waiting", total=100)
+        while True:
+            status = _checked(client.get(f"/interviews/{interview_id}/status"))
+            label = f"{status['status'].lower()} {status['percent']:.0f}%{_eta(status.get('eta_seconds'))}"
+            progress.update(task, completed=status["percent"], description=label)
+            if status["status"] == "FAILED":
+                return status, None
+            if status["status"] == "COMPLETED":
+                # The state and the analysis reach the database through separate sinks.
+                response = client.get(f"/interviews/{interview_id}/analysis")
+                if response.status_code != 404:
+                    return status, _checked(response)
+            if time.monotonic() > deadline:
+                _fail(
+                    f"no analysis after {timeout:.0f}s (status {status['status']}); "
+                    f"follow it with GET /interviews/{interview_id}/status"
+                )
+            time.sleep(POLL_SECONDS)
+
+
+def _result(
+    interview_id: str, status: str, transcript: dict[str, Any], analysis: dict[str, Any], url: str
+) -> dict[str, Any]:
+    return {
+        "interview_id": interview_id,
+        "status": status,
+        "url": url,
+        "transcript": {
+            "text": transcript["text"],
+            "segments": [
+                {key: segment[key] for key in ("start", "end", "text", "words")}
+                for segment in transcript["segments"]
+            ],
+        },
+        "speech": analysis["speech"],
+        "overall_score": analysis["overall_score"],
+        "scores": analysis["scores"],
+        "recommendations": analysis.get("recommendations", []),
+    }
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    out = Console()
+    speech = result["speech"]
+    text = result["transcript"]["text"]
+    excerpt = (
+        text
+        if len(text) <= TRANSCRIPT_EXCERPT_CHARS
+        else text[:TRANSCRIPT_EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+    )
+    fillers = (
+        ", ".join(
+            f"{word} {count}"
+            for word, count in sorted(speech["filler_words"].items(), key=lambda item: -item[1])
+        )
+        or "none"
+    )
+    out.print(f"[bold]Interview {result['interview_id']}[/] · {result['status']}")
+    out.print(f"[bold]Overall score:[/] {result['overall_score']:.0f}/100")
+    out.print(f"\n[bold]Transcript[/] (excerpt)\n{escape(excerpt) or '(no speech recognized)'}\n")
+    out.print(f"[bold]Pace:[/] {speech['wpm']:.0f} words per minute")
+    out.print(f"[bold]Filler words:[/] {speech['filler_total']} ({escape(fillers)})")
+    out.print(f"[bold]Pauses:[/] {speech['pause_count']} ({speech['long_pause_count']} of 2 s or more)")
+    out.print(f"[bold]Clarity:[/] {speech['clarity_score']:.0f}/100")
+    if result["scores"]:
+        out.print("[bold]Scores:[/] " + ", ".join(f"{k} {v:.0f}" for k, v in result["scores"].items()))
+    for recommendation in result["recommendations"]:
+        out.print(f"  • {escape(recommendation)}")
+    out.print(f"\nDetails: {result['url']}")
+
+
+def analyze(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The recording.")],
+    company: Annotated[str | None, typer.Option(help="Company you interviewed with.")] = None,
+    job_title: Annotated[str | None, typer.Option(help="Role you interviewed for.")] = None,
+    interview_type: Annotated[
+        str | None, typer.Option("--type", help="behavioral, technical, phone_screen, panel or other.")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print only one JSON object.")] = False,
+    gateway_url: Annotated[str | None, typer.Option(help="Default: IB_GATEWAY_URL.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the analysis.")] = 1800.0,
+) -> None:
+    """Upload a recording and print its analysis."""
+    settings = ClientSettings()
+    base_url = (gateway_url or settings.gateway_url).rstrip("/")
+    headers = {"Authorization": f"Bearer {_bearer_token(settings)}"}
+    try:
+        with httpx.Client(base_url=base_url, headers=headers, timeout=30.0) as client:
+            metadata = {"company": company, "job_title": job_title, "interview_type": interview_type}
+            interview = _checked(client.post("/interviews", json=metadata))
+            interview_id = interview["interview_id"]
+            url = f"{base_url}/interviews/{interview_id}"
+            _upload(client, interview_id, file)
+            status, analysis = _wait_for_analysis(client, interview_id, timeout)
+            if analysis is None:
+                reason = status.get("error_reason") or "the analysis failed"
+                if json_output:
+                    typer.echo(
+                        json.dumps(
+                            {
+                                "interview_id": interview_id,
+                                "status": status["status"],
+                                "error_code": status.get("error_code"),
+                                "error_reason": reason,
+                            }
+                        )
+                    )
+                _fail(reason)
+            transcript = _checked(client.get(f"/interviews/{interview_id}/transcript"))
+    except httpx.TransportError as exc:
+        _fail(f"cannot reach the gateway at {base_url} ({exc}); is it running? (`ib stack up`)")
+    result = _result(interview_id, status["status"], transcript, analysis, url)
+    if json_output:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_summary(result)
+
+
+def dev_token(user: Annotated[str, typer.Argument(help="The user id the token is for.")]) -> None:
+    """Print a bearer token for USER, signed by the local dev issuer."""
+    settings = ClientSettings()
+    typer.echo(DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience).issue(user))

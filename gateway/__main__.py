@@ -1,0 +1,20 @@
+"""``python -m gateway``: serve the API with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from gateway.main import create_app
+from gateway.settings import Settings
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=settings.gateway_host, port=settings.gateway_port)
+
+
+if __name__ == "__main__":
+    main()

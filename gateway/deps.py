@@ -1,0 +1,62 @@
+"""Route dependencies, as ``Annotated`` aliases so route signatures stay short."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gateway.auth import AuthenticatedUser
+from gateway.errors import AuthenticationFailed
+from gateway.events import EventPublisher
+from gateway.services import Services
+from gateway.settings import Settings
+from sinks.blob_store import BlobStore
+from sinks.read_model import ReadModel
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `ib dev-token USER` (or Firebase later).")
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+def get_read_model(services: ServicesDep) -> ReadModel:
+    return services.read_model
+
+
+def get_publisher(services: ServicesDep) -> EventPublisher:
+    return services.publisher
+
+
+def get_blob_store(services: ServicesDep) -> BlobStore:
+    return services.blob_store
+
+
+async def get_current_user(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AuthenticatedUser:
+    if credentials is None:
+        raise AuthenticationFailed(
+            "no bearer token",
+            user_message="Missing bearer token: send 'Authorization: Bearer <token>' "
+            "(`ib dev-token USER` prints one).",
+        )
+    return await services.authenticator.authenticate(credentials.credentials)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ReadModelDep = Annotated[ReadModel, Depends(get_read_model)]
+PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]
+BlobStoreDep = Annotated[BlobStore, Depends(get_blob_store)]
+CurrentUser = Annotated[AuthenticatedUser, Depends(get_current_user)]

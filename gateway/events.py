@@ -1,0 +1,70 @@
+"""Publishing the gateway's events: Avro in the Confluent wire format, keyed by interview."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from gateway.errors import BrokerUnavailable
+from topics import schemas
+from topics.catalog import INTERVIEW_METADATA, INTERVIEW_UPLOADED, TopicSpec
+from topics.codec import AvroCodec
+
+
+def event_from_row(spec: TopicSpec, row: dict[str, Any]) -> dict[str, Any]:
+    """The schema names the fields, so the field list is never spelled out a second time here."""
+    fields = schemas.parsed(spec.value_schema)["fields"]
+    return {field["name"]: row[field["name"]] for field in fields if field["name"] in row}
+
+
+#: How long a request waits for the broker before it gives up and rolls back.
+SEND_TIMEOUT_SECONDS = 15.0
+
+
+def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
+    # Idempotent with acks=all: a retried send is never written twice, and an
+    # acknowledged one survives the loss of the leader.
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id="ib-gateway",
+        acks="all",
+        enable_idempotence=True,
+    )
+
+
+class EventPublisher:
+    def __init__(self, producer: AIOKafkaProducer, topic_prefix: str, codec: AvroCodec | None = None) -> None:
+        self._producer = producer
+        self._prefix = topic_prefix
+        self._codec = codec or AvroCodec()
+
+    async def publish(self, spec: TopicSpec, value: dict[str, Any]) -> None:
+        payload = self._codec.encode(spec.value_schema, value)
+        key = str(value[spec.key]).encode()
+        try:
+            await asyncio.wait_for(
+                self._producer.send_and_wait(spec.full_name(self._prefix), value=payload, key=key),
+                SEND_TIMEOUT_SECONDS,
+            )
+        except (KafkaError, TimeoutError) as exc:
+            raise BrokerUnavailable(f"cannot publish to {spec.full_name(self._prefix)}: {exc!r}") from exc
+
+    async def publish_row(self, spec: TopicSpec, row: dict[str, Any]) -> None:
+        """Publish the event of ``spec`` made of a read-model row's same-named columns."""
+        await self.publish(spec, event_from_row(spec, row))
+
+    async def publish_metadata(self, row: dict[str, Any]) -> None:
+        await self.publish_row(INTERVIEW_METADATA, row)
+
+    async def publish_uploaded(self, row: dict[str, Any]) -> None:
+        await self.publish_row(INTERVIEW_UPLOADED, row)
+
+    async def ping(self) -> None:
+        """Ask the broker for metadata; raises when no broker answers."""
+        try:
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 5.0)
+        except (KafkaError, TimeoutError) as exc:
+            raise BrokerUnavailable(f"Kafka does not answer: {exc!r}") from exc

@@ -1,0 +1,23 @@
+"""The gateway's FastAPI app: routers, error handling and the services' lifespan."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from gateway.errors import install_error_handler
+from gateway.routes import health, interviews, recordings, results
+from gateway.services import make_lifespan
+from gateway.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Interview Buddy",
+        summary="Upload interview recordings and get feedback on them.",
+        lifespan=make_lifespan(settings),
+    )
+    install_error_handler(app)
+    for module in (health, interviews, recordings, results):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,146 @@
+"""What the API takes and returns, one model family per resource."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+InterviewType = Literal["behavioral", "technical", "phone_screen", "panel", "other"]
+#: The pipeline's InterviewStatus, plus CREATED for an interview that has no recording yet.
+Status = Literal["CREATED", "UPLOADED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"]
+
+
+class InterviewBase(BaseModel):
+    company: str | None = Field(default=None, max_length=200)
+    job_title: str | None = Field(default=None, max_length=200)
+    interview_type: InterviewType | None = None
+    notes: str | None = Field(default=None, max_length=10_000)
+    job_description: str | None = Field(default=None, max_length=50_000)
+
+
+class InterviewCreate(InterviewBase):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InterviewUpdate(InterviewBase):
+    """Only the fields sent are changed; send null to clear one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordingPublic(BaseModel):
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_at: datetime | None
+
+
+class StatusPublic(BaseModel):
+    interview_id: str
+    status: Status
+    percent: float
+    eta_seconds: float | None = None
+    audio_duration: float | None = None
+    segments: int = 0
+    error_code: str | None = None
+    error_reason: str | None = None
+
+
+class InterviewPublic(InterviewBase, StatusPublic):
+    created_at: datetime
+    updated_at: datetime
+    recording: RecordingPublic | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> InterviewPublic:
+        recording = None
+        if row.get("blob_uri"):
+            recording = RecordingPublic.model_validate(row)
+        return cls.model_validate({**row, "recording": recording})
+
+
+class InterviewsPublic(BaseModel):
+    data: list[InterviewPublic]
+    count: int
+
+
+class WordPublic(BaseModel):
+    word: str
+    start: float
+    end: float
+    confidence: float
+
+
+class TranscriptSegmentPublic(BaseModel):
+    seq: int
+    start: float
+    end: float
+    text: str
+    words: list[WordPublic]
+    confidence: float
+    speaker: str | None = None
+
+
+class TranscriptPublic(BaseModel):
+    interview_id: str
+    text: str
+    segments: list[TranscriptSegmentPublic]
+    count: int
+
+
+class PausePublic(BaseModel):
+    start: float
+    end: float
+    seconds: float
+
+
+class FillerEventPublic(BaseModel):
+    kind: str
+    start: float
+    end: float
+
+
+class SegmentMetricsPublic(BaseModel):
+    seq: int
+    start: float
+    end: float
+    word_count: int
+    speaking_seconds: float
+    words_per_minute: float
+    filler_words: dict[str, int]
+    filler_total: int
+    filler_events: list[FillerEventPublic]
+    pauses: list[PausePublic]
+    pause_count: int
+    long_pause_count: int
+    clarity: float
+    final: bool
+
+
+class MetricsPublic(BaseModel):
+    interview_id: str
+    data: list[SegmentMetricsPublic]
+    count: int
+
+
+class AnalysisPublic(BaseModel):
+    """The ``analysis.completed`` event as stored; its schema in ``schemas/avro`` is the contract."""
+
+    model_config = ConfigDict(extra="allow")
+
+    interview_id: str
+    overall_score: float
+    speech: dict[str, Any]
+    content: Any = None
+    scores: dict[str, float]
+    recommendations: list[str] = []
+    completed_at: datetime
+
+
+class HealthPublic(BaseModel):
+    status: Literal["ok", "unavailable"]
+    kafka: str
+    postgres: str

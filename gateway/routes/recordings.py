@@ -1,0 +1,82 @@
+"""The recording of an interview: one streamed upload per interview."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+
+from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep
+from gateway.errors import InterviewNotFound, RecordingAlreadyUploaded
+from gateway.media_types import ALLOWED_FORMATS
+from gateway.models import InterviewPublic
+from gateway.routes.interviews import load_interview
+from gateway.uploads import clean_filename, receive_recording
+
+router = APIRouter(prefix="/interviews", tags=["recordings"])
+
+_UPLOAD_DOC = f"""Upload the interview's recording as the raw request body ({ALLOWED_FORMATS}, up to 2 GB).
+
+The format is judged by the file's first bytes, not by its name or Content-Type. Send the
+file's name in `X-Filename` (URL-encode names that are not ASCII). The body is streamed to
+storage, never held in memory.
+"""
+
+
+@router.put(
+    "/{interview_id}/recording",
+    status_code=202,
+    response_model=InterviewPublic,
+    description=_UPLOAD_DOC,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def upload_recording(
+    interview_id: str,
+    request: Request,
+    user: CurrentUser,
+    read_model: ReadModelDep,
+    publisher: PublisherDep,
+    blob_store: BlobStoreDep,
+    settings: SettingsDep,
+    x_filename: Annotated[str | None, Header()] = None,
+    content_length: Annotated[int | None, Header()] = None,
+) -> InterviewPublic:
+    claim = await read_model.claim_upload(interview_id, user.user_id)
+    if claim == "missing":
+        raise InterviewNotFound(f"interview {interview_id} not found for user {user.user_id}")
+    if claim == "taken":
+        raise RecordingAlreadyUploaded(f"interview {interview_id} already has a recording")
+    stored_uri: str | None = None
+    try:
+        received = await receive_recording(
+            request.stream(),
+            blob_store=blob_store,
+            interview_id=interview_id,
+            max_bytes=settings.max_upload_bytes,
+            declared_length=content_length,
+        )
+        stored_uri = received.blob.uri
+        await read_model.record_upload(
+            interview_id,
+            user.user_id,
+            {
+                "filename": clean_filename(x_filename, received.media_format),
+                "content_type": received.media_format.content_type,
+                "size_bytes": received.blob.size,
+                "sha256": received.blob.sha256,
+                "blob_uri": received.blob.uri,
+            },
+            before_commit=publisher.publish_uploaded,
+        )
+    except BaseException:
+        # Nothing half-done stays behind: the user can simply upload again.
+        if stored_uri is not None:
+            await blob_store.delete(stored_uri)
+        await read_model.release_upload_claim(interview_id, user.user_id)
+        raise
+    return InterviewPublic.from_row(await load_interview(read_model, interview_id, user.user_id))

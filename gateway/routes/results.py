@@ -1,0 +1,111 @@
+"""What the pipeline made of an interview: transcript, speech metrics, analysis."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from gateway.deps import CurrentUser, ReadModelDep
+from gateway.errors import AnalysisNotReady
+from gateway.models import (
+    AnalysisPublic,
+    MetricsPublic,
+    SegmentMetricsPublic,
+    TranscriptPublic,
+    TranscriptSegmentPublic,
+)
+from gateway.routes.interviews import load_interview
+from gateway.transcript_formats import MEDIA_TYPES, TranscriptFormat, render
+
+router = APIRouter(prefix="/interviews", tags=["results"])
+
+SearchQuery = Annotated[str | None, Query(description="Only segments that contain all these words.")]
+
+
+async def _transcript(
+    read_model: ReadModelDep, interview_id: str, user_id: str, q: str | None
+) -> TranscriptPublic:
+    await load_interview(read_model, interview_id, user_id)
+    rows = await read_model.list_segments(interview_id, user_id, q)
+    segments = [TranscriptSegmentPublic.model_validate(row) for row in rows]
+    return TranscriptPublic(
+        interview_id=interview_id,
+        text=" ".join(segment.text.strip() for segment in segments),
+        segments=segments,
+        count=len(segments),
+    )
+
+
+def _download(transcript: TranscriptPublic, transcript_format: TranscriptFormat) -> Response:
+    filename = f"interview-{transcript.interview_id}.{transcript_format}"
+    return Response(
+        render(transcript.segments, transcript_format),
+        media_type=MEDIA_TYPES[transcript_format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/{interview_id}/transcript",
+    response_model=TranscriptPublic,
+    responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
+)
+async def get_transcript(
+    interview_id: str,
+    user: CurrentUser,
+    read_model: ReadModelDep,
+    q: SearchQuery = None,
+    transcript_format: Annotated[
+        TranscriptFormat | None, Query(alias="format", description="Download as txt, srt or vtt.")
+    ] = None,
+) -> TranscriptPublic | Response:
+    transcript = await _transcript(read_model, interview_id, user.user_id, q)
+    return _download(transcript, transcript_format) if transcript_format else transcript
+
+
+@router.get("/{interview_id}/transcript.{transcript_format}", response_class=Response)
+async def download_transcript(
+    interview_id: str,
+    transcript_format: TranscriptFormat,
+    user: CurrentUser,
+    read_model: ReadModelDep,
+    q: SearchQuery = None,
+) -> Response:
+    return _download(await _transcript(read_model, interview_id, user.user_id, q), transcript_format)
+
+
+@router.get("/{interview_id}/metrics", response_model=MetricsPublic)
+async def get_metrics(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> MetricsPublic:
+    await load_interview(read_model, interview_id, user.user_id)
+    rows = await read_model.list_metrics(interview_id, user.user_id)
+    data = [SegmentMetricsPublic.model_validate(row) for row in rows]
+    return MetricsPublic(interview_id=interview_id, data=data, count=len(data))
+
+
+def _parsed_content(content: Any) -> Any:
+    # The event carries content analysis as a JSON string; clients want the object.
+    if isinstance(content, str):
+        try:
+            return json.loads(content)
+        except json.JSONDecodeError:
+            return content
+    return content
+
+
+@router.get("/{interview_id}/analysis", response_model=AnalysisPublic)
+async def get_analysis(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
+    interview = await load_interview(read_model, interview_id, user.user_id)
+    row = await read_model.get_analysis(interview_id, user.user_id)
+    if row is None:
+        status = interview["status"]
+        detail = f" ({interview['percent']:.0f}%)" if status not in ("CREATED", "FAILED") else ""
+        reason = f": {interview['error_reason']}" if status == "FAILED" and interview["error_reason"] else ""
+        raise AnalysisNotReady(
+            f"analysis of {interview_id} not ready, status {status}",
+            user_message=f"The analysis is not ready yet, status is {status}{detail}{reason}.",
+        )
+    document = dict(row["document"])
+    document["content"] = _parsed_content(document.get("content"))
+    return AnalysisPublic.model_validate(document)

@@ -1,0 +1,81 @@
+"""Receiving a recording: check its first bytes and its size while it streams to the store.
+
+The body is never held in memory; a refused recording leaves nothing behind because the
+blob store drops its temp file when the stream raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from urllib.parse import unquote
+
+from gateway.errors import EmptyRecording, RecordingTooLarge, UnsupportedMediaType
+from gateway.media_types import ALLOWED_FORMATS, SNIFF_BYTES, MediaFormat, sniff_media_format
+from sinks.blob_store import BlobStore, StoredBlob
+
+MAX_FILENAME_CHARS = 255
+
+
+@dataclass(frozen=True)
+class ReceivedRecording:
+    blob: StoredBlob
+    media_format: MediaFormat
+
+
+def _too_large(max_bytes: int) -> RecordingTooLarge:
+    limit = f"{max_bytes / 1024**3:.0f} GB" if max_bytes >= 1024**3 else f"{max_bytes} bytes"
+    return RecordingTooLarge(
+        f"recording over {max_bytes} bytes",
+        user_message=f"The recording is larger than {limit}. Trim it or export it at a lower bitrate.",
+    )
+
+
+def clean_filename(raw: str | None, media_format: MediaFormat) -> str:
+    """The user's file name without any directory part; ``X-Filename`` may be URL-encoded."""
+    name = PurePath(unquote(raw or "").replace("\\", "/")).name.strip()
+    name = "".join(ch for ch in name if ch.isprintable())[:MAX_FILENAME_CHARS]
+    return name or f"recording{media_format.extension}"
+
+
+async def receive_recording(
+    chunks: AsyncIterator[bytes],
+    *,
+    blob_store: BlobStore,
+    interview_id: str,
+    max_bytes: int,
+    declared_length: int | None = None,
+) -> ReceivedRecording:
+    if declared_length is not None and declared_length > max_bytes:
+        raise _too_large(max_bytes)
+    iterator = aiter(chunks)
+    head = bytearray()
+    async for chunk in iterator:
+        head += chunk
+        if len(head) >= SNIFF_BYTES:
+            break
+    if not head:
+        raise EmptyRecording("empty upload body")
+    media_format = sniff_media_format(bytes(head[:SNIFF_BYTES]))
+    if media_format is None:
+        raise UnsupportedMediaType(
+            f"unrecognized recording, first bytes {bytes(head[:12])!r}",
+            user_message=f"This file is not a recording we can read. Upload an {ALLOWED_FORMATS} file.",
+        )
+
+    async def checked_chunks() -> AsyncIterator[bytes]:
+        size = len(head)
+        if size > max_bytes:
+            raise _too_large(max_bytes)
+        yield bytes(head)
+        async for chunk in iterator:
+            size += len(chunk)
+            if size > max_bytes:
+                raise _too_large(max_bytes)
+            yield chunk
+
+    blob = await blob_store.write_stream(
+        f"recordings/{interview_id}{media_format.extension}", checked_chunks()
+    )
+    return ReceivedRecording(blob=blob, media_format=media_format)

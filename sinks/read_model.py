@@ -1,0 +1,309 @@
+"""The read model in PostgreSQL: the sinks write events into it, the gateway reads it.
+
+Writes are idempotent upserts by natural key (``interview_id``, ``seq``), so replaying a
+topic or restarting a worker rewrites rows instead of adding them. Every read takes the
+caller's ``user_id``: another user's interview is indistinguishable from a missing one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from functools import partial
+from typing import Any, Literal
+
+import psycopg
+from psycopg import AsyncConnection, sql
+from psycopg.rows import DictRow, dict_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from sinks import upserts
+from sinks.errors import ReadModelUnavailable
+from sinks.migrate import apply_migrations
+
+Row = dict[str, Any]
+#: Runs inside the writing transaction, before it commits: publishing the matching event
+#: there means a failed publish rolls the row back instead of leaving the two apart.
+BeforeCommit = Callable[[Row], Awaitable[None]]
+UploadClaim = Literal["claimed", "missing", "taken"]
+
+#: Columns of ``interviews`` a user may edit.
+EDITABLE_COLUMNS = ("company", "job_title", "interview_type", "notes", "job_description")
+#: A claim older than this belongs to an upload that died with its gateway process.
+STALE_UPLOAD_CLAIM = "6 hours"
+_NOW_MS = "date_trunc('milliseconds', now())"  # what Avro's timestamp-millis can carry
+
+_INTERVIEW_WITH_STATE = """
+SELECT i.*, coalesce(s.status, 'CREATED') AS status, coalesce(s.percent, 0) AS percent,
+       s.eta_seconds, s.audio_duration, coalesce(s.segments, 0) AS segments,
+       s.error_code, s.error_reason, s.updated_at AS status_updated_at
+FROM interviews i
+LEFT JOIN interview_states s ON s.interview_id = i.interview_id AND s.user_id = i.user_id
+WHERE i.user_id = %(user_id)s
+"""
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_dumps = partial(json.dumps, default=_json_default)
+
+
+class ReadModel:
+    """PostgreSQL access for sinks and gateway, over one connection pool per process."""
+
+    def __init__(self, database_url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+        self._database_url = database_url
+        self._pool: AsyncConnectionPool[AsyncConnection[DictRow]] = AsyncConnectionPool(
+            database_url,
+            min_size=min_size,
+            max_size=max_size,
+            open=False,
+            kwargs={"row_factory": dict_row},
+            connection_class=AsyncConnection[DictRow],
+        )
+
+    async def open(self, *, migrate: bool = True, timeout: float = 10.0) -> None:
+        if migrate:
+            await apply_migrations(self._database_url)
+        try:
+            await self._pool.open(wait=True, timeout=timeout)
+        except PoolTimeout as exc:
+            raise ReadModelUnavailable(f"no PostgreSQL connection within {timeout}s") from exc
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection[DictRow]]:
+        try:
+            async with self._pool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise ReadModelUnavailable(str(exc)) from exc
+
+    async def ping(self) -> None:
+        async with self._connection() as conn:
+            await conn.execute("SELECT 1")
+
+    async def _fetch_one(self, query: str, params: dict[str, Any]) -> Row | None:
+        async with self._connection() as conn:
+            cursor = await conn.execute(query.encode(), params)
+            return await cursor.fetchone()
+
+    async def _fetch_all(self, query: str, params: dict[str, Any]) -> list[Row]:
+        async with self._connection() as conn:
+            cursor = await conn.execute(query.encode(), params)
+            return await cursor.fetchall()
+
+    async def _execute_many(self, query: str, rows: Iterable[dict[str, Any]]) -> None:
+        batch = list(rows)
+        if not batch:
+            return
+        # executemany pipelines the batch in one round trip and, unlike a multi-row
+        # VALUES, accepts the same key twice in one batch (a replay may deliver that).
+        async with self._connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            await cursor.executemany(query.encode(), batch)
+
+    # --- writes from the event sinks -------------------------------------------------
+
+    async def upsert_segments(self, segments: list[dict[str, Any]]) -> None:
+        await self._execute_many(
+            upserts.UPSERT_SEGMENT,
+            (
+                {**s, "words": Jsonb(s["words"]), "speaker": s.get("speaker"), "final": s.get("final", False)}
+                for s in segments
+            ),
+        )
+
+    async def upsert_metrics(self, metrics: list[dict[str, Any]]) -> None:
+        await self._execute_many(
+            upserts.UPSERT_METRICS,
+            (
+                {
+                    **m,
+                    "filler_words": Jsonb(m["filler_words"]),
+                    "pauses": Jsonb(m["pauses"]),
+                    "filler_events": Jsonb(m.get("filler_events", [])),
+                    "audio_duration": m.get("audio_duration", 0.0),
+                    "final": m.get("final", False),
+                }
+                for m in metrics
+            ),
+        )
+
+    async def upsert_state(self, state: dict[str, Any]) -> None:
+        await self.upsert_states([state])
+
+    async def upsert_states(self, states: list[dict[str, Any]]) -> None:
+        defaults = {
+            "eta_seconds": None,
+            "audio_duration": None,
+            "segments": 0,
+            "error_code": None,
+            "error_reason": None,
+        }
+        await self._execute_many(upserts.UPSERT_STATE, ({**defaults, **s} for s in states))
+
+    async def upsert_analysis(self, analysis: dict[str, Any]) -> None:
+        row = {**analysis, "document": Jsonb(analysis, dumps=_dumps)}
+        await self._execute_many(upserts.UPSERT_ANALYSIS, [row])
+
+    async def upsert_metadata(self, metadata: dict[str, Any]) -> None:
+        """An ``interview.metadata`` event, e.g. when a replay rebuilds the database."""
+        await self._execute_many(upserts.UPSERT_METADATA, [metadata])
+
+    async def upsert_uploaded(self, uploaded: dict[str, Any]) -> None:
+        """An ``interview.uploaded`` event, e.g. when a replay rebuilds the database."""
+        await self._execute_many(upserts.UPSERT_UPLOADED, [uploaded])
+
+    # --- the gateway's writes --------------------------------------------------------
+
+    async def create_interview(
+        self, interview_id: str, user_id: str, fields: dict[str, Any], before_commit: BeforeCommit
+    ) -> Row:
+        values = {column: fields.get(column) for column in EDITABLE_COLUMNS}
+        query = f"""
+            INSERT INTO interviews (interview_id, user_id, {", ".join(EDITABLE_COLUMNS)},
+                                    created_at, updated_at)
+            VALUES (%(interview_id)s, %(user_id)s, {", ".join(f"%({c})s" for c in EDITABLE_COLUMNS)},
+                    {_NOW_MS}, {_NOW_MS})
+            RETURNING *"""
+        async with self._connection() as conn, conn.transaction():
+            cursor = await conn.execute(
+                query.encode(), {"interview_id": interview_id, "user_id": user_id, **values}
+            )
+            row = await cursor.fetchone()
+            assert row is not None  # INSERT ... RETURNING always returns the row
+            await before_commit(row)
+        return row
+
+    async def update_interview(
+        self, interview_id: str, user_id: str, changes: dict[str, Any], before_commit: BeforeCommit
+    ) -> Row | None:
+        assignments = [
+            sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
+            for column in EDITABLE_COLUMNS
+            if column in changes
+        ]
+        assignments.append(sql.SQL("updated_at = " + _NOW_MS + ", version = version + 1"))
+        query = sql.SQL(
+            "UPDATE interviews SET {assignments}"
+            " WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s RETURNING *"
+        ).format(assignments=sql.SQL(", ").join(assignments))
+        params = {
+            **{c: changes[c] for c in EDITABLE_COLUMNS if c in changes},
+            "interview_id": interview_id,
+            "user_id": user_id,
+        }
+        async with self._connection() as conn, conn.transaction():
+            cursor = await conn.execute(query, params)
+            row = await cursor.fetchone()
+            if row is not None:
+                await before_commit(row)
+        return row
+
+    async def claim_upload(self, interview_id: str, user_id: str) -> UploadClaim:
+        """Reserve the interview for one upload; ``taken`` when it has or is getting one."""
+        claimed = await self._fetch_one(
+            f"""UPDATE interviews SET upload_claimed_at = now()
+                WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s
+                  AND blob_uri IS NULL
+                  AND (upload_claimed_at IS NULL
+                       OR upload_claimed_at < now() - interval '{STALE_UPLOAD_CLAIM}')
+                RETURNING interview_id""",
+            {"interview_id": interview_id, "user_id": user_id},
+        )
+        if claimed is not None:
+            return "claimed"
+        exists = await self._fetch_one(
+            "SELECT 1 FROM interviews WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s",
+            {"interview_id": interview_id, "user_id": user_id},
+        )
+        return "taken" if exists else "missing"
+
+    async def release_upload_claim(self, interview_id: str, user_id: str) -> None:
+        async with self._connection() as conn:
+            await conn.execute(
+                "UPDATE interviews SET upload_claimed_at = NULL"
+                " WHERE interview_id = %s AND user_id = %s AND blob_uri IS NULL",
+                (interview_id, user_id),
+            )
+
+    async def record_upload(
+        self, interview_id: str, user_id: str, upload: dict[str, Any], before_commit: BeforeCommit
+    ) -> Row:
+        """Attach the stored recording and set the state to UPLOADED (unless a worker was faster)."""
+        params = {**upload, "interview_id": interview_id, "user_id": user_id}
+        async with self._connection() as conn, conn.transaction():
+            cursor = await conn.execute(
+                f"""UPDATE interviews SET filename = %(filename)s, content_type = %(content_type)s,
+                        size_bytes = %(size_bytes)s, sha256 = %(sha256)s, blob_uri = %(blob_uri)s,
+                        uploaded_at = {_NOW_MS}
+                    WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s
+                    RETURNING *""".encode(),
+                params,
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                raise ReadModelUnavailable(f"interview {interview_id} vanished during its upload")
+            await conn.execute(
+                f"""INSERT INTO interview_states (interview_id, user_id, status, percent, version, updated_at)
+                    VALUES (%(interview_id)s, %(user_id)s, 'UPLOADED', 0, 0, {_NOW_MS})
+                    ON CONFLICT (interview_id) DO NOTHING""".encode(),
+                params,
+            )
+            await before_commit(row)
+        return row
+
+    # --- the gateway's reads ---------------------------------------------------------
+
+    async def get_interview(self, interview_id: str, user_id: str) -> Row | None:
+        return await self._fetch_one(
+            _INTERVIEW_WITH_STATE + " AND i.interview_id = %(interview_id)s",
+            {"interview_id": interview_id, "user_id": user_id},
+        )
+
+    async def list_interviews(self, user_id: str, limit: int, offset: int) -> tuple[list[Row], int]:
+        rows = await self._fetch_all(
+            _INTERVIEW_WITH_STATE + " ORDER BY i.created_at DESC, i.interview_id DESC"
+            " LIMIT %(limit)s OFFSET %(offset)s",
+            {"user_id": user_id, "limit": limit, "offset": offset},
+        )
+        count = await self._fetch_one(
+            "SELECT count(*) AS count FROM interviews WHERE user_id = %(user_id)s", {"user_id": user_id}
+        )
+        return rows, int(count["count"]) if count else 0
+
+    async def list_segments(self, interview_id: str, user_id: str, query: str | None = None) -> list[Row]:
+        search = ""
+        if query:
+            # Every word of the query must occur in the segment; the GIN index serves this.
+            search = (
+                " AND to_tsvector('simple'::regconfig, text)"
+                " @@ plainto_tsquery('simple'::regconfig, %(query)s)"
+            )
+        return await self._fetch_all(
+            "SELECT * FROM transcript_segments"
+            " WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s" + search + " ORDER BY seq",
+            {"interview_id": interview_id, "user_id": user_id, "query": query},
+        )
+
+    async def list_metrics(self, interview_id: str, user_id: str) -> list[Row]:
+        return await self._fetch_all(
+            "SELECT * FROM segment_metrics WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s"
+            " ORDER BY seq",
+            {"interview_id": interview_id, "user_id": user_id},
+        )
+
+    async def get_analysis(self, interview_id: str, user_id: str) -> Row | None:
+        return await self._fetch_one(
+            "SELECT * FROM analyses WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s",
+            {"interview_id": interview_id, "user_id": user_id},
+        )

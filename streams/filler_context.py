@@ -1,0 +1,109 @@
+"""The words around a candidate filler, as the filler rules need to see them.
+
+An ASR writes words with their punctuation and capitals ("Um,", "know,", "Python").
+Whether "like" or "you know" is a filler depends mostly on what sits next to it and on
+whether punctuation sets it off, so each word becomes a :class:`Token` that remembers
+its lower-case core, its capital and whether a break separates it from its neighbours.
+
+A hesitation sound ("um", "uh") counts as a break for its neighbours: "and, um, like we"
+reads like "and, like we", so "like" there opens a clause just as it would after a comma.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Punctuation that sets a word off from the next one (comma, full stop, dash, ellipsis...).
+#: A trailing hyphen marks a word the speaker broke off ("th-"), which is a break too.
+BREAK_PUNCTUATION = frozenset(",;:.!?\u2026\u2014\u2013-")
+
+_HESITATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"u+h*m+"), "um"),  # um, umm, ummm, uhm
+    (re.compile(r"u+h+"), "uh"),  # uh, uhh
+    (re.compile(r"e+r+m*"), "er"),  # er, err, erm
+    (re.compile(r"a+h+"), "ah"),  # ah, ahh, aah
+    (re.compile(r"h+m+|m{2,}"), "hmm"),  # hm, hmm, hmmm, mm, mmm
+)
+
+
+def hesitation_kind(core: str) -> str | None:
+    """The hesitation sound a word spells, normalised ("Ummm" -> "um"), or None.
+
+    Only whole words match: "mm-hmm" and "uh-huh" mean yes and are not fillers.
+    """
+    for pattern, kind in _HESITATIONS:
+        if pattern.fullmatch(core):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Token:
+    core: str
+    """Lower case, edge punctuation stripped, curly apostrophes straightened ("i'm")."""
+    capitalised: bool
+    break_before: bool
+    """Punctuation or a hesitation separates this word from the one before, or it opens the segment."""
+    break_after: bool
+
+
+def _split(raw: str) -> tuple[str, str, str]:
+    """(leading punctuation, core, trailing punctuation) of one ASR word."""
+    text = raw.strip().replace("\u2019", "'")
+    match = re.fullmatch(r"(\W*?)(\w(?:.*\w)?)?(\W*)", text, flags=re.DOTALL)
+    if match is None or match.group(2) is None:
+        return text, "", ""
+    return match.group(1), match.group(2), match.group(3)
+
+
+def _has_break(punctuation: str) -> bool:
+    return any(character in BREAK_PUNCTUATION for character in punctuation)
+
+
+def tokenize(words: Sequence[str]) -> list[Token]:
+    """One token per word, index for index, so a filler's position is the word's position."""
+    parts = [_split(word) for word in words]
+    separators = [not core or hesitation_kind(core.lower()) is not None for _, core, _ in parts]
+    tokens = []
+    last = len(parts) - 1
+    for index, (leading, core, trailing) in enumerate(parts):
+        break_before = (
+            index == 0 or _has_break(leading) or _has_break(parts[index - 1][2]) or separators[index - 1]
+        )
+        break_after = (
+            index == last or _has_break(trailing) or _has_break(parts[index + 1][0]) or separators[index + 1]
+        )
+        tokens.append(Token(core.lower(), core[:1].isupper(), break_before, break_after))
+    return tokens
+
+
+class Sentence:
+    """Tokens with look-around that stops at a break: ``before(i)`` is None after a comma."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = tuple(tokens)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def core(self, index: int) -> str:
+        return self.tokens[index].core
+
+    def before(self, index: int, distance: int = 1) -> str | None:
+        """The word ``distance`` places before ``index`` if no break lies between, else None."""
+        for position in range(index, index - distance, -1):
+            if self.tokens[position].break_before:
+                return None
+        return self.tokens[index - distance].core
+
+    def after(self, index: int, distance: int = 1) -> str | None:
+        """The word ``distance`` places after ``index`` if no break lies between, else None."""
+        for position in range(index, index + distance):
+            if self.tokens[position].break_after:
+                return None
+        return self.tokens[index + distance].core
+
+    def capitalised_after(self, index: int) -> bool:
+        return self.after(index) is not None and self.tokens[index + 1].capitalised

@@ -1,0 +1,82 @@
+"""sink: segments, metrics, state and analyses → PostgreSQL, the read model the gateway serves.
+
+Events are taken in small batches and upserted by natural key, so a replay or a restart
+rewrites the same rows instead of adding new ones. Offsets are committed only after a
+batch is written (the batch is acknowledged when the next one is requested).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from typing import Any
+
+import faust
+
+from sinks.read_model import ReadModel
+from streams.app import app, channels, codec, settings, topic_spec_of
+from streams.dead_letters import dead_letter
+from topics.catalog import ANALYSIS_COMPLETED, INTERVIEW_STATE, SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, by_name
+from topics.errors import SerializationError
+
+log = logging.getLogger(__name__)
+
+read_model = ReadModel(settings.database_url)
+
+
+@app.service
+class ReadModelConnection(faust.Service):
+    """Opens the read model's connection pool (and its migrations) with the worker."""
+
+    async def on_start(self) -> None:
+        await read_model.open()
+
+    async def on_stop(self) -> None:
+        await read_model.close()
+
+
+async def write_batch(batch: dict[str, list[dict[str, Any]]]) -> None:
+    if batch[TRANSCRIPT_SEGMENTS.name]:
+        await read_model.upsert_segments(batch[TRANSCRIPT_SEGMENTS.name])
+    if batch[SEGMENT_METRICS.name]:
+        await read_model.upsert_metrics(batch[SEGMENT_METRICS.name])
+    for state in batch[INTERVIEW_STATE.name]:
+        await read_model.upsert_state(state)
+    for analysis in batch[ANALYSIS_COMPLETED.name]:
+        await read_model.upsert_analysis(analysis)
+
+
+async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, Any]]]:
+    batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        name = topic_spec_of(event)
+        try:
+            batch[name].append(codec.decode(event.message.value, by_name(name).value_schema))
+        except SerializationError as exc:
+            await dead_letter(event, exc, attempts=1, consumer="sink")
+    return batch
+
+
+@app.agent(
+    channels(TRANSCRIPT_SEGMENTS, SEGMENT_METRICS, INTERVIEW_STATE, ANALYSIS_COMPLETED),
+    name="sink_read_model",
+)
+async def sink_read_model(stream: faust.StreamT[bytes]) -> None:
+    async for events in stream.take_events(settings.sink_batch_size, within=settings.sink_batch_seconds):
+        batch = await decode_batch(list(events))
+        await write_with_retries(batch)
+
+
+async def write_with_retries(batch: dict[str, list[dict[str, Any]]]) -> None:
+    """The database being away is not the messages' fault: retry until it answers."""
+
+    delay = settings.retry_backoff_seconds
+    while True:
+        try:
+            await write_batch(batch)
+            return
+        except Exception:
+            log.exception("read model write failed; retrying in %.1fs", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)

@@ -1,0 +1,219 @@
+"""Speech metrics of one transcript segment, and their running totals per interview.
+
+``measure_segment`` turns a ``TranscriptSegment`` into a ``SegmentMetrics`` record
+(``schemas/avro/segment_metrics.avsc``). ``add_segment_metrics`` folds those records into
+:class:`SpeechTotals`, which a Faust table keeps as JSON, and ``speech_section`` closes the
+totals into the ``SpeechSection`` of ``analysis_completed.avsc`` (without its scores,
+which :mod:`streams.speech_score` adds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from typing import Any
+
+from streams.fillers import count_by_kind, find_fillers
+
+#: A silence this long between words is a pause, not the gap between two words.
+PAUSE_SECONDS = 0.5
+#: A pause this long is noticeable to the listener.
+LONG_PAUSE_SECONDS = 2.0
+#: How much more a word recognised with confidence 0 weighs in clarity than one with 1.
+#: Clarity is a weighted mean of confidences with weight ``1 + 2 * (1 - confidence)``:
+#: a handful of mumbled words in a clear answer are what a listener notices, so they pull
+#: the score down further than a plain mean would (half the words at 1.0 and half at 0.5
+#: give 67, not 75). All words at the same confidence still give exactly that confidence.
+LOW_CONFIDENCE_EXTRA_WEIGHT = 2.0
+
+
+def _spoken(word: Mapping[str, Any]) -> bool:
+    """A word with a letter or digit; a lone "..." or "-" from the ASR is no word."""
+    return any(character.isalnum() for character in str(word["word"]))
+
+
+def _pause(start: float, end: float) -> dict[str, Any] | None:
+    # to the millisecond, so a 0.5 s gap that float arithmetic makes 0.4999... still counts
+    seconds = round(end - start, 3)
+    if seconds < PAUSE_SECONDS:
+        return None
+    return {"start": start, "end": end, "seconds": seconds}
+
+
+def pauses_between(words: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Silences of ``PAUSE_SECONDS`` or more between consecutive words."""
+    gaps = (_pause(float(left["end"]), float(right["start"])) for left, right in pairwise(words))
+    return [pause for pause in gaps if pause is not None]
+
+
+def pause_before(words: Sequence[Mapping[str, Any]], previous_end: float | None) -> dict[str, Any] | None:
+    """The silence between the previous segment's last word (``previous_end``) and this
+    segment's first word, if it is a pause.
+
+    With no ``previous_end`` (the first segment, or the previous one unknown) there is
+    none: the time before someone first speaks is not a pause.
+    """
+    if previous_end is None or not words:
+        return None
+    return _pause(float(previous_end), float(words[0]["start"]))
+
+
+def clarity(words: Sequence[Mapping[str, Any]]) -> float:
+    """0..100 from word confidences, low-confidence words weighing more; 0 without words."""
+    confidences = [min(1.0, max(0.0, float(word["confidence"]))) for word in words]
+    if not confidences:
+        return 0.0
+    weights = [1.0 + LOW_CONFIDENCE_EXTRA_WEIGHT * (1.0 - confidence) for confidence in confidences]
+    weighted = sum(weight * confidence for weight, confidence in zip(weights, confidences, strict=True))
+    return round(100.0 * weighted / sum(weights), 1)
+
+
+def words_per_minute(word_count: int, speaking_seconds: float) -> float:
+    return round(word_count / speaking_seconds * 60.0, 1) if speaking_seconds > 0 else 0.0
+
+
+def measure_segment(segment: Mapping[str, Any], previous_end: float | None) -> dict[str, Any]:
+    """The ``SegmentMetrics`` record of one ``TranscriptSegment``.
+
+    Fillers count as words for the pace: they take speaking time like any word. Speaking
+    time runs from the first word's start to the last word's end, minus the pauses inside.
+    """
+    fillers = find_fillers(segment["words"])  # punctuation-only tokens still mark breaks
+    words = [word for word in segment["words"] if _spoken(word)]
+    inner_pauses = pauses_between(words)
+    lead_in = pause_before(words, previous_end)
+    pauses = [lead_in, *inner_pauses] if lead_in is not None else inner_pauses
+    span = float(words[-1]["end"]) - float(words[0]["start"]) if words else 0.0
+    inner_pause_seconds = sum(pause["end"] - pause["start"] for pause in inner_pauses)
+    speaking_seconds = round(max(0.0, span - inner_pause_seconds), 3)
+    return {
+        "interview_id": segment["interview_id"],
+        "user_id": segment["user_id"],
+        "seq": segment["seq"],
+        "start": float(segment["start"]),
+        "end": float(segment["end"]),
+        "word_count": len(words),
+        "speaking_seconds": speaking_seconds,
+        "words_per_minute": words_per_minute(len(words), speaking_seconds),
+        "filler_words": count_by_kind(fillers),
+        "filler_total": len(fillers),
+        "filler_events": [filler.to_event() for filler in fillers],
+        "pauses": pauses,
+        "pause_count": len(pauses),
+        "long_pause_count": sum(1 for pause in pauses if pause["seconds"] >= LONG_PAUSE_SECONDS),
+        "clarity": clarity(words),
+        "audio_duration": float(segment.get("audio_duration", 0.0)),
+        "final": bool(segment.get("final", False)),
+    }
+
+
+@dataclass(frozen=True)
+class SpeechTotals:
+    """Running speech totals of one interview, folded from its ``SegmentMetrics``.
+
+    ``seen_seqs`` makes the fold idempotent: Kafka delivers at least once, and a replayed
+    segment must not count twice. A set, not the highest seq, because a replay may deliver
+    an earlier segment after a later one. Its size is the number of segments, small.
+    """
+
+    seen_seqs: frozenset[int] = frozenset()
+    word_count: int = 0
+    speaking_seconds: float = 0.0
+    filler_words: Mapping[str, int] = field(default_factory=dict)
+    filler_total: int = 0
+    filler_events: tuple[dict[str, Any], ...] = ()
+    pause_count: int = 0
+    long_pause_count: int = 0
+    longest_pause_seconds: float = 0.0
+    long_pauses: tuple[dict[str, Any], ...] = ()
+    clarity_word_sum: float = 0.0
+    """Sum over segments of clarity times word count, for a word-weighted mean."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; ``from_dict`` reads it back to an equal value."""
+        return {
+            "seen_seqs": sorted(self.seen_seqs),
+            "word_count": self.word_count,
+            "speaking_seconds": self.speaking_seconds,
+            "filler_words": dict(self.filler_words),
+            "filler_total": self.filler_total,
+            "filler_events": [dict(event) for event in self.filler_events],
+            "pause_count": self.pause_count,
+            "long_pause_count": self.long_pause_count,
+            "longest_pause_seconds": self.longest_pause_seconds,
+            "long_pauses": [dict(pause) for pause in self.long_pauses],
+            "clarity_word_sum": self.clarity_word_sum,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SpeechTotals:
+        """Reads ``to_dict`` output; a key missing from an older stored value takes its default."""
+        return cls(
+            seen_seqs=frozenset(int(seq) for seq in data.get("seen_seqs", ())),
+            word_count=int(data.get("word_count", 0)),
+            speaking_seconds=float(data.get("speaking_seconds", 0.0)),
+            filler_words={str(kind): int(count) for kind, count in data.get("filler_words", {}).items()},
+            filler_total=int(data.get("filler_total", 0)),
+            filler_events=tuple(dict(event) for event in data.get("filler_events", ())),
+            pause_count=int(data.get("pause_count", 0)),
+            long_pause_count=int(data.get("long_pause_count", 0)),
+            longest_pause_seconds=float(data.get("longest_pause_seconds", 0.0)),
+            long_pauses=tuple(dict(pause) for pause in data.get("long_pauses", ())),
+            clarity_word_sum=float(data.get("clarity_word_sum", 0.0)),
+        )
+
+
+def _by_start(records: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    return tuple(sorted((dict(record) for record in records), key=lambda record: float(record["start"])))
+
+
+def add_segment_metrics(totals: SpeechTotals, metrics: Mapping[str, Any]) -> SpeechTotals:
+    """``totals`` with one segment's metrics added; unchanged if that seq was already added."""
+    seq = int(metrics["seq"])
+    if seq in totals.seen_seqs:
+        return totals
+    filler_words = dict(totals.filler_words)
+    for kind, count in metrics["filler_words"].items():
+        filler_words[kind] = filler_words.get(kind, 0) + int(count)
+    pauses = metrics["pauses"]
+    long_pauses = [pause for pause in pauses if float(pause["seconds"]) >= LONG_PAUSE_SECONDS]
+    return replace(
+        totals,
+        seen_seqs=totals.seen_seqs | {seq},
+        word_count=totals.word_count + int(metrics["word_count"]),
+        speaking_seconds=totals.speaking_seconds + float(metrics["speaking_seconds"]),
+        filler_words=filler_words,
+        filler_total=totals.filler_total + int(metrics["filler_total"]),
+        filler_events=_by_start([*totals.filler_events, *metrics.get("filler_events", ())]),
+        pause_count=totals.pause_count + int(metrics["pause_count"]),
+        long_pause_count=totals.long_pause_count + int(metrics["long_pause_count"]),
+        longest_pause_seconds=max(
+            [totals.longest_pause_seconds, *(float(pause["seconds"]) for pause in pauses)]
+        ),
+        long_pauses=_by_start([*totals.long_pauses, *long_pauses]),
+        clarity_word_sum=totals.clarity_word_sum + float(metrics["clarity"]) * int(metrics["word_count"]),
+    )
+
+
+def _per_minute(count: int, seconds: float) -> float:
+    return round(count / seconds * 60.0, 2) if seconds > 0 else 0.0
+
+
+def speech_section(totals: SpeechTotals, duration_seconds: float) -> dict[str, Any]:
+    """The ``SpeechSection`` of ``analysis_completed.avsc`` without ``speech_score`` and
+    ``score_breakdown``. Rates are per minute of speaking time, so a long silence or the
+    interviewer's turns do not make the speaker look calmer than they sounded."""
+    return {
+        "duration_seconds": float(duration_seconds),
+        "speaking_seconds": round(totals.speaking_seconds, 3),
+        "word_count": totals.word_count,
+        "wpm": words_per_minute(totals.word_count, totals.speaking_seconds),
+        "filler_words": dict(totals.filler_words),
+        "filler_total": totals.filler_total,
+        "fillers_per_minute": _per_minute(totals.filler_total, totals.speaking_seconds),
+        "pause_count": totals.pause_count,
+        "long_pause_count": totals.long_pause_count,
+        "longest_pause_seconds": round(totals.longest_pause_seconds, 3),
+        "clarity_score": round(totals.clarity_word_sum / totals.word_count, 1) if totals.word_count else 0.0,
+    }

@@ -1,0 +1,132 @@
+"""transcriber: interview.uploaded → transcript.segments (+ transcription.progress).
+
+Decoding and recognition run in the transcription service's process pool, so this event
+loop keeps consuming and the other agents keep flowing. Segments are emitted as each
+piece of the recording is recognized; the last one carries ``final=true``. A recording
+that cannot be transcribed (not media, no audio, no speech) fails the interview with a
+reason the user understands; it is not a poison message.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import faust
+
+from sinks.blob_store import LocalBlobStore
+from streams.app import app, channel, send, settings
+from streams.dead_letters import process_event
+from streams.segment_events import segment_event
+from streams.transcription import (
+    MediaError,
+    NoSpeechError,
+    Progress,
+    RecognizedSegment,
+    TranscriptionService,
+    TranscriptionSettings,
+)
+from topics.catalog import INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS, TRANSCRIPTION_PROGRESS
+
+log = logging.getLogger(__name__)
+
+transcription_settings = TranscriptionSettings()
+service = TranscriptionService(transcription_settings)
+ENGINE_NAMES = {"whisper": "faster-whisper", "azure": "azure-speech"}
+engine_name = ENGINE_NAMES[transcription_settings.asr_engine]
+blob_store = LocalBlobStore(settings.blob_root)
+
+
+@app.service
+class TranscriptionPool(faust.Service):
+    """Starts the recognizer's process pool with the worker and stops it with it."""
+
+    async def on_start(self) -> None:
+        await service.start()
+
+    async def on_stop(self) -> None:
+        await service.stop()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def progress_event(uploaded: dict[str, Any], stage: str, progress: Progress, **error: str) -> dict[str, Any]:
+    return {
+        "interview_id": uploaded["interview_id"],
+        "user_id": uploaded["user_id"],
+        "stage": stage,
+        "audio_duration": progress.audio_duration,
+        "processed_seconds": progress.processed_seconds,
+        "elapsed_seconds": progress.elapsed_seconds,
+        "error_code": error.get("code"),
+        "error_message": error.get("message"),
+        "emitted_at": _now_ms(),
+    }
+
+
+async def transcribe(uploaded: dict[str, Any], _event: faust.EventT) -> None:
+    started = time.monotonic()
+    async with blob_store.open_local(uploaded["blob_uri"]) as path:
+        await _transcribe_file(uploaded, path, started)
+
+
+async def _transcribe_file(uploaded: dict[str, Any], path: Path, started: float) -> None:
+    interview_id = uploaded["interview_id"]
+    duration = 0.0
+    try:
+        duration = await service.probe(path)
+        await send(
+            TRANSCRIPTION_PROGRESS,
+            interview_id,
+            progress_event(uploaded, "STARTED", Progress(duration, 0.0, 0.0)),
+        )
+        pending: RecognizedSegment | None = None
+        seq = 0
+        latest = Progress(duration, 0.0, 0.0)
+        async for item in service.transcribe(path):
+            if isinstance(item, Progress):
+                latest = item
+                await send(TRANSCRIPTION_PROGRESS, interview_id, progress_event(uploaded, "PROGRESS", item))
+                continue
+            # Hold one segment back: only when the next arrives do we know this one is not the last.
+            if pending is not None:
+                await send(
+                    TRANSCRIPT_SEGMENTS,
+                    interview_id,
+                    segment_event(uploaded, seq, pending, latest, final=False, engine=engine_name),
+                )
+                seq += 1
+            pending = item
+        if pending is None:
+            raise NoSpeechError("the recognizer returned no words")
+        done = Progress(duration, duration, time.monotonic() - started)
+        await send(
+            TRANSCRIPT_SEGMENTS,
+            interview_id,
+            segment_event(uploaded, seq, pending, done, final=True, engine=engine_name),
+        )
+        log.info(
+            "transcribed %s: %d segments, %.1fs audio in %.1fs",
+            interview_id,
+            seq + 1,
+            duration,
+            done.elapsed_seconds,
+        )
+    except MediaError as exc:
+        log.info("recording of %s cannot be transcribed: %s", interview_id, exc.code)
+        failed = Progress(duration, 0.0, time.monotonic() - started)
+        await send(
+            TRANSCRIPTION_PROGRESS,
+            interview_id,
+            progress_event(uploaded, "FAILED", failed, code=exc.code, message=exc.user_message),
+        )
+
+
+@app.agent(channel(INTERVIEW_UPLOADED), name="transcribe_recording", concurrency=1)
+async def transcribe_recording(stream: faust.StreamT[bytes]) -> None:
+    async for event in stream.events():
+        await process_event(event, transcribe, consumer="transcriber")

@@ -1,0 +1,226 @@
+"""Helpers for the gateway and read-model tests: a running app, tokens, recordings, events."""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import wave
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from aiokafka.admin import AIOKafkaAdminClient
+
+from gateway.auth import DevIssuer
+from gateway.main import create_app
+from gateway.settings import Settings
+from sinks.read_model import ReadModel
+from topics.catalog import (
+    ANALYSIS_COMPLETED,
+    INTERVIEW_METADATA,
+    INTERVIEW_STATE,
+    SEGMENT_METRICS,
+    TRANSCRIPT_SEGMENTS,
+    TopicSpec,
+)
+from topics.codec import AvroCodec
+
+codec = AvroCodec()
+
+
+@dataclass
+class RunningGateway:
+    client: httpx.AsyncClient
+    settings: Settings
+    read_model: ReadModel
+    issuer: DevIssuer
+
+    def auth(self, user_id: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.issuer.issue(user_id)}"}
+
+
+@asynccontextmanager
+async def running_gateway(settings: Settings) -> AsyncIterator[RunningGateway]:
+    """The app in-process with its real lifespan (PostgreSQL, Kafka); its topics are deleted after."""
+    app = create_app(settings)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+                yield RunningGateway(
+                    client=client,
+                    settings=settings,
+                    read_model=app.state.services.read_model,
+                    issuer=DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience),
+                )
+    finally:
+        await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)
+
+
+async def delete_prefixed_topics(bootstrap: str, prefix: str) -> None:
+    assert prefix, "refusing to delete topics without a test prefix"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        names = [name for name in await admin.list_topics() if name.startswith(prefix)]
+        if names:
+            await admin.delete_topics(names)
+    finally:
+        await admin.close()
+
+
+def wav_bytes(seconds: float = 0.5, rate: int = 16_000) -> bytes:
+    """A short mono 16-bit WAV: a 440 Hz tone."""
+    frames = b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / rate)))
+        for n in range(int(seconds * rate))
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(frames)
+    return buffer.getvalue()
+
+
+# --- events as the worker's sink gets them: through Avro and back -------------------------
+
+
+def as_consumed(spec: TopicSpec, event: dict[str, Any]) -> dict[str, Any]:
+    return codec.decode(codec.encode(spec.value_schema, event), spec.value_schema)
+
+
+def metadata_event(interview_id: str, user_id: str) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return as_consumed(
+        INTERVIEW_METADATA,
+        {
+            "interview_id": interview_id,
+            "user_id": user_id,
+            "company": "Acme",
+            "job_title": "Engineer",
+            "interview_type": "technical",
+            "notes": None,
+            "job_description": None,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+
+
+def segment_event(
+    interview_id: str, user_id: str, seq: int, text: str, final: bool = False
+) -> dict[str, Any]:
+    start = seq * 2.0
+    words = [
+        {"word": word, "start": start + i * 0.3, "end": start + i * 0.3 + 0.25, "confidence": 0.9}
+        for i, word in enumerate(text.split())
+    ]
+    return as_consumed(
+        TRANSCRIPT_SEGMENTS,
+        {
+            "interview_id": interview_id,
+            "user_id": user_id,
+            "seq": seq,
+            "start": start,
+            "end": start + 1.8,
+            "text": text,
+            "words": words,
+            "confidence": 0.9,
+            "speaker": None,
+            "language": "en",
+            "engine": "test",
+            "audio_duration": 10.0,
+            "processed_seconds": start + 1.8,
+            "elapsed_seconds": 0.5,
+            "final": final,
+        },
+    )
+
+
+def metrics_event(interview_id: str, user_id: str, seq: int, fillers: int) -> dict[str, Any]:
+    return as_consumed(
+        SEGMENT_METRICS,
+        {
+            "interview_id": interview_id,
+            "user_id": user_id,
+            "seq": seq,
+            "start": seq * 2.0,
+            "end": seq * 2.0 + 1.8,
+            "word_count": 5,
+            "speaking_seconds": 1.5,
+            "words_per_minute": 200.0,
+            "filler_words": {"um": fillers},
+            "filler_total": fillers,
+            "filler_events": [{"kind": "um", "start": seq * 2.0, "end": seq * 2.0 + 0.2}] * fillers,
+            "pauses": [{"start": seq * 2.0, "end": seq * 2.0 + 0.6, "seconds": 0.6}],
+            "pause_count": 1,
+            "long_pause_count": 0,
+            "clarity": 90.0,
+            "audio_duration": 10.0,
+            "final": False,
+        },
+    )
+
+
+def state_event(
+    interview_id: str,
+    user_id: str,
+    status: str,
+    version: int,
+    percent: float,
+    error_reason: str | None = None,
+) -> dict[str, Any]:
+    return as_consumed(
+        INTERVIEW_STATE,
+        {
+            "interview_id": interview_id,
+            "user_id": user_id,
+            "status": status,
+            "percent": percent,
+            "eta_seconds": 12.0,
+            "audio_duration": 10.0,
+            "segments": version,
+            "error_code": "transcription_failed" if error_reason else None,
+            "error_reason": error_reason,
+            "version": version,
+            "updated_at": datetime.now(UTC),
+        },
+    )
+
+
+def analysis_event(interview_id: str, user_id: str, overall: float) -> dict[str, Any]:
+    return as_consumed(
+        ANALYSIS_COMPLETED,
+        {
+            "interview_id": interview_id,
+            "user_id": user_id,
+            "speech": {
+                "duration_seconds": 10.0,
+                "speaking_seconds": 8.0,
+                "word_count": 20,
+                "wpm": 150.0,
+                "filler_words": {"um": 2},
+                "filler_total": 2,
+                "fillers_per_minute": 12.0,
+                "pause_count": 1,
+                "long_pause_count": 0,
+                "longest_pause_seconds": 0.6,
+                "clarity_score": 90.0,
+                "speech_score": 80.0,
+                "score_breakdown": {"pace": 90.0, "fillers": 70.0, "pauses": 85.0, "clarity": 90.0},
+            },
+            "content": '{"questions": 2}',
+            "scores": {"speech": 80.0},
+            "overall_score": overall,
+            "recommendations": ["Say um less."],
+            "preliminary": False,
+            "warnings": [],
+            "completed_at": datetime.now(UTC),
+        },
+    )

@@ -1,0 +1,230 @@
+"""A malformed message on each input topic goes to `<topic>.dlq` with the error in its
+headers, and the next message of the same partition is still processed."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.integration.kafka_helpers import produce, wait_for
+from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
+from topics.catalog import (
+    ANALYSIS_COMPLETED,
+    INTERVIEW_STATE,
+    INTERVIEW_UPLOADED,
+    SEGMENT_METRICS,
+    TRANSCRIPT_SEGMENTS,
+    TRANSCRIPTION_PROGRESS,
+    TopicSpec,
+    dead_letter_topic,
+)
+
+pytestmark = pytest.mark.stack
+
+POISON = b"this is not an Avro record"
+
+
+@pytest.fixture(scope="module")
+def worker(
+    kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    process = worker_process(new_prefix(), tmp_path_factory.mktemp("worker"), kafka_bootstrap, database_url)
+    process.start()
+    yield process
+    process.stop()
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def uploaded_event(interview_id: str, blob: Path) -> dict[str, Any]:
+    return {
+        "interview_id": interview_id,
+        "user_id": "dlq-user",
+        "blob_uri": blob.as_uri(),
+        "filename": blob.name,
+        "content_type": "video/mp4",
+        "size_bytes": blob.stat().st_size,
+        "sha256": "0" * 64,
+        "uploaded_at": now_ms(),
+    }
+
+
+def segment_event(interview_id: str) -> dict[str, Any]:
+    words = [
+        {"word": "Hello", "start": 0.0, "end": 0.4, "confidence": 0.9},
+        {"word": "there.", "start": 0.5, "end": 0.9, "confidence": 0.9},
+    ]
+    return {
+        "interview_id": interview_id,
+        "user_id": "dlq-user",
+        "seq": 0,
+        "start": 0.0,
+        "end": 0.9,
+        "text": "Hello there.",
+        "words": words,
+        "confidence": 0.9,
+        "engine": "test",
+        "audio_duration": 1.0,
+        "processed_seconds": 1.0,
+        "elapsed_seconds": 0.2,
+        "final": True,
+    }
+
+
+def metrics_event(interview_id: str) -> dict[str, Any]:
+    return {
+        "interview_id": interview_id,
+        "user_id": "dlq-user",
+        "seq": 0,
+        "start": 0.0,
+        "end": 0.9,
+        "word_count": 2,
+        "speaking_seconds": 0.8,
+        "words_per_minute": 150.0,
+        "filler_words": {},
+        "filler_total": 0,
+        "pauses": [],
+        "pause_count": 0,
+        "long_pause_count": 0,
+        "clarity": 90.0,
+        "audio_duration": 1.0,
+        "final": True,
+    }
+
+
+def progress_event(interview_id: str) -> dict[str, Any]:
+    return {
+        "interview_id": interview_id,
+        "user_id": "dlq-user",
+        "stage": "STARTED",
+        "audio_duration": 10.0,
+        "processed_seconds": 0.0,
+        "elapsed_seconds": 0.0,
+        "emitted_at": now_ms(),
+    }
+
+
+def state_event(interview_id: str) -> dict[str, Any]:
+    return {
+        "interview_id": interview_id,
+        "user_id": "dlq-user",
+        "status": "TRANSCRIBING",
+        "percent": 12.5,
+        "version": 3,
+        "updated_at": now_ms(),
+    }
+
+
+async def assert_dead_lettered(worker: ServiceProcess, spec: TopicSpec, key: str) -> None:
+    dlq = dead_letter_topic(spec)
+    record = await wait_for(worker.kafka_bootstrap, dlq, worker.topic_prefix, lambda r: r.key == key.encode())
+    assert record.headers["ib-error-type"] == b"SerializationError"
+    assert record.headers["ib-source-topic"] == spec.full_name(worker.topic_prefix).encode()
+    assert b"magic byte" in record.headers["ib-error-message"]
+    letter = record.decoded(dlq)
+    assert letter["value"] == POISON
+    assert letter["source_topic"] == spec.full_name(worker.topic_prefix)
+
+
+async def poison_then(
+    worker: ServiceProcess, spec: TopicSpec, interview_id: str, valid: dict[str, Any]
+) -> None:
+    await produce(worker.kafka_bootstrap, spec, worker.topic_prefix, interview_id, POISON)
+    await produce(worker.kafka_bootstrap, spec, worker.topic_prefix, interview_id, valid)
+    await assert_dead_lettered(worker, spec, interview_id)
+
+
+def key_is(interview_id: str):  # type: ignore[no-untyped-def]
+    return lambda record: record.key == interview_id.encode()
+
+
+async def test_interview_uploaded(worker: ServiceProcess) -> None:
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    blob = worker.run_dir / "blobs" / "not-a-video.mp4"
+    blob.parent.mkdir(parents=True, exist_ok=True)
+    blob.write_text("Dear hiring manager, this is a text file with a video's name.\n")
+    await poison_then(worker, INTERVIEW_UPLOADED, interview_id, uploaded_event(interview_id, blob))
+    failed = await wait_for(
+        worker.kafka_bootstrap,
+        TRANSCRIPTION_PROGRESS,
+        worker.topic_prefix,
+        lambda r: r.key == interview_id.encode() and r.decoded(TRANSCRIPTION_PROGRESS)["stage"] == "FAILED",
+    )
+    assert "MP4" in failed.decoded(TRANSCRIPTION_PROGRESS)["error_message"]
+
+
+async def test_transcription_progress(worker: ServiceProcess) -> None:
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    await poison_then(worker, TRANSCRIPTION_PROGRESS, interview_id, progress_event(interview_id))
+    await wait_for(
+        worker.kafka_bootstrap,
+        INTERVIEW_STATE,
+        worker.topic_prefix,
+        lambda r: r.key == interview_id.encode() and r.decoded(INTERVIEW_STATE)["status"] == "TRANSCRIBING",
+    )
+
+
+async def test_transcript_segments(worker: ServiceProcess) -> None:
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    await poison_then(worker, TRANSCRIPT_SEGMENTS, interview_id, segment_event(interview_id))
+    await wait_for(worker.kafka_bootstrap, SEGMENT_METRICS, worker.topic_prefix, key_is(interview_id))
+
+
+async def test_segment_metrics(worker: ServiceProcess) -> None:
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    await poison_then(worker, SEGMENT_METRICS, interview_id, metrics_event(interview_id))
+    await wait_for(worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id))
+
+
+async def test_analysis_completed(worker: ServiceProcess) -> None:
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    analysis = await _analysis_for(worker, interview_id)
+    await poison_then(worker, ANALYSIS_COMPLETED, interview_id, analysis)
+    await wait_for(
+        worker.kafka_bootstrap,
+        INTERVIEW_STATE,
+        worker.topic_prefix,
+        lambda r: r.key == interview_id.encode() and r.decoded(INTERVIEW_STATE)["status"] == "COMPLETED",
+    )
+
+
+async def test_interview_state(worker: ServiceProcess) -> None:
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    await poison_then(worker, INTERVIEW_STATE, interview_id, state_event(interview_id))
+    row = await _wait_for_row(worker.database_url, interview_id)
+    assert row == ("TRANSCRIBING", 12.5)
+
+
+async def _analysis_for(worker: ServiceProcess, source_id: str) -> dict[str, Any]:
+    """A real AnalysisCompleted, made by the worker from a real segment."""
+    helper_id = f"{source_id}-src"
+    await produce(
+        worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix, helper_id, segment_event(helper_id)
+    )
+    record = await wait_for(
+        worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(helper_id)
+    )
+    return {**record.decoded(ANALYSIS_COMPLETED), "interview_id": source_id}
+
+
+async def _wait_for_row(database_url: str, interview_id: str, timeout: float = 30.0) -> tuple[str, float]:
+    deadline = time.monotonic() + timeout
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as connection:
+        while time.monotonic() < deadline:
+            cursor = await connection.execute(
+                "SELECT status, percent FROM interview_states WHERE interview_id = %s", (interview_id,)
+            )
+            row = await cursor.fetchone()
+            if row is not None:
+                return (row[0], row[1])
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"no interview_states row for {interview_id} within {timeout}s")

@@ -1,0 +1,195 @@
+"""Uploading recordings through the real gateway: storage, the read model and Kafka."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from pydantic import SecretStr
+
+from gateway.settings import Settings
+from sinks.blob_store import LocalBlobStore
+from tests.integration.gateway_helpers import RunningGateway, running_gateway, wav_bytes
+from tests.integration.kafka_helpers import wait_for
+from topics.catalog import INTERVIEW_UPLOADED
+
+pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
+
+#: Small, so a refused "too large" upload costs a few hundred kilobytes, not 2 GB.
+MAX_UPLOAD_BYTES = 256 * 1024
+WAV = wav_bytes()
+
+
+@pytest.fixture
+async def gateway(
+    tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
+) -> AsyncIterator[RunningGateway]:
+    settings = Settings(
+        run_dir=tmp_path / "run",
+        kafka_bootstrap=kafka_bootstrap,
+        database_url=SecretStr(database_url),
+        topic_prefix=topic_prefix,
+        max_upload_bytes=MAX_UPLOAD_BYTES,
+    )
+    async with running_gateway(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def user() -> str:
+    return f"user-{uuid.uuid4()}"
+
+
+async def create_interview(gateway: RunningGateway, user: str) -> str:
+    response = await gateway.client.post("/interviews", json={"company": "Acme"}, headers=gateway.auth(user))
+    assert response.status_code == 201, response.text
+    return str(response.json()["interview_id"])
+
+
+async def upload(
+    gateway: RunningGateway,
+    user: str,
+    interview_id: str,
+    body: Any,
+    filename: str = "mock interview.wav",
+    **headers: str,
+) -> Any:
+    return await gateway.client.put(
+        f"/interviews/{interview_id}/recording",
+        content=body,
+        headers={**gateway.auth(user), "Content-Type": "audio/wav", "X-Filename": quote(filename), **headers},
+    )
+
+
+def stored_files(gateway: RunningGateway) -> list[Path]:
+    root = gateway.settings.blob_root
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+async def test_an_upload_is_stored_recorded_and_announced(gateway: RunningGateway, user: str) -> None:
+    interview_id = await create_interview(gateway, user)
+    response = await upload(gateway, user, interview_id, WAV, filename="entretien é.wav")
+    assert response.status_code == 202, response.text
+    body = response.json()
+    sha256 = hashlib.sha256(WAV).hexdigest()
+    assert body["status"] == "UPLOADED"
+    assert body["recording"] | {"uploaded_at": None} == {
+        "filename": "entretien é.wav",
+        "content_type": "audio/wav",
+        "size_bytes": len(WAV),
+        "sha256": sha256,
+        "uploaded_at": None,
+    }
+
+    row = await gateway.read_model.get_interview(interview_id, user)
+    assert row is not None
+    assert (row["size_bytes"], row["sha256"], row["status"], row["percent"]) == (
+        len(WAV),
+        sha256,
+        "UPLOADED",
+        0,
+    )
+    blob_path = LocalBlobStore(gateway.settings.blob_root).local_path(row["blob_uri"])
+    assert hashlib.sha256(blob_path.read_bytes()).hexdigest() == sha256
+    assert stored_files(gateway) == [blob_path]  # no temp file left behind
+
+    record = await wait_for(
+        gateway.settings.kafka_bootstrap,
+        INTERVIEW_UPLOADED,
+        gateway.settings.topic_prefix,
+        lambda r: r.key == interview_id.encode(),
+        timeout=30,
+    )
+    event = record.decoded(INTERVIEW_UPLOADED)
+    assert event | {"uploaded_at": None} == {
+        "interview_id": interview_id,
+        "user_id": user,
+        "blob_uri": row["blob_uri"],
+        "filename": "entretien é.wav",
+        "content_type": "audio/wav",
+        "size_bytes": len(WAV),
+        "sha256": sha256,
+        "uploaded_at": None,
+    }
+    assert event["uploaded_at"] == row["uploaded_at"]
+
+
+async def test_a_second_upload_is_refused_and_the_first_kept(gateway: RunningGateway, user: str) -> None:
+    interview_id = await create_interview(gateway, user)
+    assert (await upload(gateway, user, interview_id, WAV)).status_code == 202
+    other = wav_bytes(seconds=0.25)
+    response = await upload(gateway, user, interview_id, other)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "recording_already_uploaded"
+    assert "already has a recording" in response.json()["error"]["message"]
+    row = await gateway.read_model.get_interview(interview_id, user)
+    assert row is not None
+    assert row["sha256"] == hashlib.sha256(WAV).hexdigest()
+    assert len(stored_files(gateway)) == 1
+
+
+async def _oversized_stream() -> AsyncIterator[bytes]:
+    yield WAV
+    for _ in range(MAX_UPLOAD_BYTES // len(WAV) + 1):
+        yield b"\x00" * len(WAV)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "code", "message"),
+    [
+        (b"", {}, 400, "empty_recording", "The upload was empty"),
+        (b"%PDF-1.7\n" + b"x" * 4000, {}, 415, "unsupported_media_type", "MP4, MOV, WebM, M4A or WAV"),
+        # MP3 is audio, but not one of the containers the pipeline takes.
+        (b"ID3\x04" + b"\xff" * 4000, {}, 415, "unsupported_media_type", "not a recording we can read"),
+        (WAV + b"\x00" * MAX_UPLOAD_BYTES, {}, 413, "recording_too_large", "larger than"),
+        (_oversized_stream, {}, 413, "recording_too_large", "larger than"),  # chunked: no Content-Length
+    ],
+    ids=["empty", "pdf", "mp3", "declared-too-large", "streamed-too-large"],
+)
+async def test_refused_uploads_say_why_and_keep_nothing(
+    gateway: RunningGateway,
+    user: str,
+    body: Any,
+    headers: dict[str, str],
+    status: int,
+    code: str,
+    message: str,
+) -> None:
+    interview_id = await create_interview(gateway, user)
+    response = await upload(gateway, user, interview_id, body() if callable(body) else body, **headers)
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+    assert message in response.json()["error"]["message"]
+    assert stored_files(gateway) == []
+    interview = (await gateway.client.get(f"/interviews/{interview_id}", headers=gateway.auth(user))).json()
+    assert (interview["status"], interview["recording"]) == ("CREATED", None)
+    # Nothing half-done blocks the user: the right file goes through afterwards.
+    assert (await upload(gateway, user, interview_id, WAV)).status_code == 202
+
+
+async def test_the_format_is_judged_by_the_bytes_not_the_name(gateway: RunningGateway, user: str) -> None:
+    interview_id = await create_interview(gateway, user)
+    response = await upload(
+        gateway, user, interview_id, WAV, filename="notes.pdf", **{"Content-Type": "application/pdf"}
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["recording"]["content_type"] == "audio/wav"
+
+
+async def test_uploading_to_an_unknown_interview_is_404(gateway: RunningGateway, user: str) -> None:
+    response = await upload(gateway, user, str(uuid.uuid4()), WAV)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "interview_not_found"
+    assert stored_files(gateway) == []
+
+
+async def test_an_upload_without_a_token_is_401(gateway: RunningGateway, user: str) -> None:
+    interview_id = await create_interview(gateway, user)
+    response = await gateway.client.put(f"/interviews/{interview_id}/recording", content=WAV)
+    assert response.status_code == 401
+    assert stored_files(gateway) == []
