@@ -26,9 +26,11 @@ speech_totals = app.Table(
 )
 
 
-def _last_word_end(segment: dict[str, Any]) -> float:
+def _last_word_end(segment: dict[str, Any], previous_end: float | None) -> float | None:
+    """When speech last ended: a segment without words carries the previous end forward,
+    so the silence it spans is still measured as one pause before the next word."""
     words = segment["words"]
-    return float(words[-1]["end"]) if words else float(segment["end"])
+    return float(words[-1]["end"]) if words else previous_end
 
 
 async def measure(segment: dict[str, Any], _event: faust.EventT) -> None:
@@ -38,7 +40,7 @@ async def measure(segment: dict[str, Any], _event: faust.EventT) -> None:
     previous_end = entry["ends"].get(str(segment["seq"] - 1))
     metrics = {**measure_segment(segment, previous_end), "audio_duration": segment["audio_duration"]}
     totals = SpeechTotals.from_dict(entry["totals"]) if entry["totals"] else SpeechTotals()
-    entry["ends"][str(segment["seq"])] = _last_word_end(segment)
+    entry["ends"][str(segment["seq"])] = _last_word_end(segment, previous_end)
     entry["totals"] = add_segment_metrics(totals, metrics).to_dict()
     speech_totals[interview_id] = json.dumps(entry).encode()
     await send(SEGMENT_METRICS, interview_id, metrics)

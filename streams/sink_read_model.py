@@ -17,7 +17,15 @@ import faust
 from sinks.read_model import ReadModel
 from streams.app import app, channels, codec, settings, topic_spec_of
 from streams.dead_letters import dead_letter
-from topics.catalog import ANALYSIS_COMPLETED, INTERVIEW_STATE, SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, by_name
+from topics.catalog import (
+    ANALYSIS_COMPLETED,
+    INTERVIEW_METADATA,
+    INTERVIEW_STATE,
+    INTERVIEW_UPLOADED,
+    SEGMENT_METRICS,
+    TRANSCRIPT_SEGMENTS,
+    by_name,
+)
 from topics.errors import SerializationError
 
 log = logging.getLogger(__name__)
@@ -37,12 +45,18 @@ class ReadModelConnection(faust.Service):
 
 
 async def write_batch(batch: dict[str, list[dict[str, Any]]]) -> None:
+    # Interviews first: the rows below refer to them. The gateway wrote these already;
+    # taking them from the topics too lets a replay rebuild the whole read model.
+    for metadata in batch[INTERVIEW_METADATA.name]:
+        await read_model.upsert_metadata(metadata)
+    for uploaded in batch[INTERVIEW_UPLOADED.name]:
+        await read_model.upsert_uploaded(uploaded)
     if batch[TRANSCRIPT_SEGMENTS.name]:
         await read_model.upsert_segments(batch[TRANSCRIPT_SEGMENTS.name])
     if batch[SEGMENT_METRICS.name]:
         await read_model.upsert_metrics(batch[SEGMENT_METRICS.name])
-    for state in batch[INTERVIEW_STATE.name]:
-        await read_model.upsert_state(state)
+    if batch[INTERVIEW_STATE.name]:
+        await read_model.upsert_states(batch[INTERVIEW_STATE.name])
     for analysis in batch[ANALYSIS_COMPLETED.name]:
         await read_model.upsert_analysis(analysis)
 
@@ -59,7 +73,9 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
 
 
 @app.agent(
-    channels(TRANSCRIPT_SEGMENTS, SEGMENT_METRICS, INTERVIEW_STATE, ANALYSIS_COMPLETED),
+    channels(
+        INTERVIEW_METADATA, INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS, SEGMENT_METRICS, INTERVIEW_STATE, ANALYSIS_COMPLETED
+    ),
     name="sink_read_model",
 )
 async def sink_read_model(stream: faust.StreamT[bytes]) -> None:

@@ -53,7 +53,7 @@ INTERVIEW_METADATA = TopicSpec(
     key="interview_id",
     value_schema="interviewbuddy.events.InterviewMetadata",
     producer="gateway",
-    consumers=("state",),
+    consumers=("sink",),
     cleanup_policy="compact",
     description="What the user said about an interview (company, job title, type, notes).",
 )
@@ -62,7 +62,7 @@ INTERVIEW_UPLOADED = TopicSpec(
     key="interview_id",
     value_schema="interviewbuddy.events.InterviewUploaded",
     producer="gateway",
-    consumers=("transcriber", "state"),
+    consumers=("transcriber", "state", "sink"),
     retention_ms=30 * DAY_MS,
     description="A recording is stored and ready to be transcribed.",
 )

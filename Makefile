@@ -1,0 +1,107 @@
+# Interview Buddy: local development and CI entry points. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+VENV_PY    := $(VENV)/bin/python
+IB         := $(VENV)/bin/ib
+VENV_STAMP := $(VENV)/.installed-from-pyproject
+# Python 3.11 (via pyenv on these machines); override with `make PYTHON=/path/to/python3.11`.
+PYTHON     ?= $(shell command -v python3.11 || command -v python3)
+SAMPLE     := .run/samples/sample_interview.wav
+GATEWAY_URL ?= http://127.0.0.1:8000
+PYTEST_ARGS ?=
+# The Compose specification's JSON schema, as the docker-compose wheel on PyPI ships it;
+# tests/unit/test_compose.py validates compose.yaml against it.
+COMPOSE_SCHEMA := .cache/compose-spec/compose_spec.json
+
+# Debian packages the project needs: speech synthesis for samples, audio tools, the database.
+# (chromium joins this list when the browser tests land: `apt-get install --no-install-recommends`.)
+APT_PACKAGES := espeak-ng sox postgresql
+# Commands the stack needs, and the package that brings each when it is missing.
+APT_COMMANDS := java:default-jre-headless mvn:maven runuser:util-linux
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_INPUT := 1
+export DEBIAN_FRONTEND := noninteractive
+
+.PHONY: help venv system-deps demo test test-unit lint format clean distclean stack-up stack-down stack-status
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+venv: $(VENV_STAMP) ## Create .venv and install the project with its test tools (again when pyproject.toml changes)
+
+$(VENV_STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install python3.11 or pass PYTHON=..." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else 1)' \
+	  || { echo "$(PYTHON) is older than Python 3.11; pass PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install --quiet --upgrade pip
+	$(VENV_PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+system-deps: ## apt-get install the system packages that are missing (espeak-ng, sox, postgresql, java, maven)
+	@missing=""; \
+	for package in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	for pair in $(APT_COMMANDS); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -z "$$missing" ]; then \
+	  echo "system-deps: all present"; \
+	else \
+	  command -v apt-get >/dev/null || { echo "system-deps: missing$$missing, and no apt-get here: install them by hand" >&2; exit 1; }; \
+	  echo "system-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+stack-up: venv ## ib stack up (Kafka, PostgreSQL, worker, gateway)
+	$(IB) stack up
+
+stack-down: ## ib stack down
+	@if [ -x $(IB) ]; then $(IB) stack down; else echo "no .venv: nothing was started"; fi
+
+stack-status: venv ## ib stack status
+	$(IB) stack status
+
+demo: system-deps venv ## Start the whole stack, analyse a synthetic interview, print the gateway URL (the stack keeps running)
+	$(IB) stack up
+	$(VENV_PY) -m dev.synthesize sample --out $(SAMPLE)
+	$(IB) analyze $(SAMPLE)
+	@echo
+	@echo "The gateway is at $(GATEWAY_URL) (the stack keeps running; stop it with: $(IB) stack down)"
+
+$(COMPOSE_SCHEMA):
+	@mkdir -p $(dir $@)
+	$(VENV_PY) -m pip download --quiet --no-deps --dest $(dir $@) docker-compose==1.29.2
+	cd $(dir $@) && $(abspath $(VENV_PY)) -c 'import zipfile; zipfile.ZipFile("docker_compose-1.29.2-py2.py3-none-any.whl").extract("compose/config/compose_spec.json", ".")'
+	mv $(dir $@)compose/config/compose_spec.json $@
+
+test: system-deps venv $(COMPOSE_SCHEMA) ## Start Kafka and PostgreSQL, then run every test
+	$(IB) stack up --services-only
+	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: venv $(COMPOSE_SCHEMA) ## Only the unit tests (no services needed)
+	$(VENV_PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+lint: venv ## ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv ## ruff format and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## Stop the stack and remove what runs and tests leave behind (.run, caches); keeps .venv and .cache
+	@if [ -x $(IB) ]; then $(IB) stack down || true; fi
+	rm -rf .run .pytest_cache .ruff_cache build dist tests/data/generated bench/out
+	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+	rm -rf *.egg-info
+
+distclean: clean ## clean, and also remove .venv and the downloaded jars (.cache)
+	rm -rf $(VENV) .cache

@@ -1,0 +1,81 @@
+"""Strimzi ``KafkaTopic`` manifests generated from the topic catalog.
+
+``python -m dev.stack.manifests`` rewrites ``strimzi/topics.yaml``; ``--check`` exits 1 when the
+committed file has drifted from ``topics/catalog.py`` (a unit test runs the same comparison).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dev.stack.config import REPO_ROOT
+from topics.catalog import ALL_TOPICS, TopicSpec
+
+CLUSTER_NAME = "interview-buddy"
+#: Production: three brokers; a write is acknowledged by two before it counts (acks=all).
+REPLICAS = 3
+MIN_IN_SYNC_REPLICAS = 2
+TOPICS_FILE = REPO_ROOT / "strimzi" / "topics.yaml"
+
+HEADER = (
+    "# Generated from topics/catalog.py by `python -m dev.stack.manifests`: do not edit.\n"
+    "# tests/unit/test_manifests.py fails when this file drifts from the catalog.\n"
+)
+
+
+def kafka_topic(spec: TopicSpec) -> dict[str, Any]:
+    """One ``KafkaTopic`` resource with the catalog's partitions and settings."""
+    return {
+        "apiVersion": "kafka.strimzi.io/v1beta2",
+        "kind": "KafkaTopic",
+        "metadata": {
+            # Kubernetes names allow dots and dashes, so the topic's own name fits.
+            "name": spec.name,
+            "labels": {"strimzi.io/cluster": CLUSTER_NAME, "app.kubernetes.io/part-of": "interview-buddy"},
+            "annotations": {
+                "interview-buddy/producer": spec.producer,
+                "interview-buddy/consumers": ",".join(spec.consumers),
+            },
+        },
+        "spec": {
+            "topicName": spec.name,
+            "partitions": spec.partitions,
+            "replicas": REPLICAS,
+            "config": {**spec.broker_config(), "min.insync.replicas": str(MIN_IN_SYNC_REPLICAS)},
+        },
+    }
+
+
+def render_topics(topics: tuple[TopicSpec, ...] = ALL_TOPICS) -> str:
+    documents = [kafka_topic(spec) for spec in topics]
+    body = yaml.safe_dump_all(documents, sort_keys=False, explicit_start=True, width=120)
+    return HEADER + body
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the committed file differs")
+    parser.add_argument("--out", type=Path, default=TOPICS_FILE)
+    args = parser.parse_args(argv)
+    rendered = render_topics()
+    if args.check:
+        current = args.out.read_text() if args.out.exists() else ""
+        if current != rendered:
+            sys.stderr.write(
+                f"{args.out} differs from topics/catalog.py: run `python -m dev.stack.manifests`\n"
+            )
+            return 1
+        return 0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(rendered)
+    sys.stdout.write(f"wrote {len(ALL_TOPICS)} KafkaTopic resources to {args.out}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
