@@ -1,0 +1,295 @@
+"""Makes test recordings: synthetic interview answers (espeak-ng + sox) and broken uploads.
+
+    python -m dev.synthesize sample --out PATH.wav      # one ~75 s interview for `make demo`
+    python -m dev.synthesize corpus --out DIR           # every dev/samples answer + manifest.json
+    python -m dev.synthesize bad-inputs --out DIR       # files a user might upload by mistake
+
+Each dev/samples/*.txt holds the interviewer's question on its first line and the
+candidate's answer below it. Media are generated, never committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+SAMPLE_RATE = 16_000
+# espeak-ng speaks ~20% faster than its -s value; 125 gives 140-160 words per minute.
+WORDS_PER_MINUTE = 125
+CANDIDATE_VOICE = "en-us"
+INTERVIEWER_VOICE = "en-gb"
+FILLER_PATTERNS = {
+    "um": r"\bum\b",
+    "uh": r"\buh\b",
+    "like": r",\s*like,",  # only the filler use, which the texts set off with commas
+    "you know": r"\byou know\b",
+}
+DEMO_SAMPLE = "interview_demo"
+
+
+def read_sample(path: Path) -> tuple[str, str]:
+    """(question, answer) of a sample file."""
+    question, _, answer = path.read_text(encoding="utf-8").strip().partition("\n")
+    return question.strip(), " ".join(answer.split())
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"[A-Za-z']+", text))
+
+
+def count_fillers(text: str) -> dict[str, int]:
+    lower = text.lower()
+    return {name: len(re.findall(pattern, lower)) for name, pattern in FILLER_PATTERNS.items()}
+
+
+def _run(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def speak(
+    text: str, out: Path, voice: str = CANDIDATE_VOICE, words_per_minute: int = WORDS_PER_MINUTE
+) -> None:
+    """espeak-ng at its native rate, then sox to 16 kHz mono 16-bit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw.wav"
+        _run("espeak-ng", "-v", voice, "-s", str(words_per_minute), "-w", str(raw), text)
+        _run("sox", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(out))
+
+
+def join_with_pause(parts: list[Path], out: Path, pause_seconds: float) -> None:
+    """Concatenates WAVs with `pause_seconds` of silence after each but the last."""
+    with tempfile.TemporaryDirectory() as tmp:
+        padded = []
+        for index, part in enumerate(parts):
+            if index < len(parts) - 1:
+                target = Path(tmp) / f"{index}.wav"
+                _run("sox", str(part), str(target), "pad", "0", str(pause_seconds))
+                padded.append(str(target))
+            else:
+                padded.append(str(part))
+        _run("sox", *padded, str(out))
+
+
+def duration_of(path: Path) -> float:
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        return float(stream.duration * stream.time_base)
+
+
+def make_sample(out: Path) -> Path:
+    """One interview exchange: question (interviewer voice), pause, answer (candidate voice)."""
+    question, answer = read_sample(SAMPLES_DIR / f"{DEMO_SAMPLE}.txt")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        asked, answered = Path(tmp) / "q.wav", Path(tmp) / "a.wav"
+        speak(question, asked, voice=INTERVIEWER_VOICE)
+        speak(answer, answered)
+        join_with_pause([asked, answered], out, pause_seconds=1.0)
+    return out
+
+
+def make_corpus(out_dir: Path) -> Path:
+    """Every sample's answer as its own WAV, and manifest.json with the reference for each."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for text_file in sorted(SAMPLES_DIR.glob("*.txt")):
+        question, answer = read_sample(text_file)
+        wav = out_dir / f"{text_file.stem}.wav"
+        speak(answer, wav)
+        entries.append(
+            {
+                "file": wav.name,
+                "question": question,
+                "text": answer,
+                "word_count": count_words(answer),
+                "fillers": count_fillers(answer),
+                "duration_s": round(duration_of(wav), 3),
+            }
+        )
+    manifest = out_dir / "manifest.json"
+    manifest.write_text(json.dumps(entries, indent=1), encoding="utf-8")
+    return manifest
+
+
+def encode_av(
+    source_wav: Path,
+    out: Path,
+    audio_codec: str,
+    container_format: str | None = None,
+    faststart: bool = False,
+) -> Path:
+    """Re-encodes a WAV into a compressed container with PyAV (ffmpeg is not installed)."""
+    options = {"movflags": "faststart"} if faststart else {}
+    rate = 48_000 if audio_codec in ("libopus", "opus") else 44_100
+    with (
+        av.open(str(source_wav)) as src,
+        av.open(str(out), "w", format=container_format, options=options) as dst,
+    ):
+        stream = dst.add_stream(audio_codec, rate=rate, layout="stereo")
+        resampler = av.AudioResampler(format=stream.codec_context.format, layout="stereo", rate=rate)
+        fifo = av.AudioFifo()
+        frame_size = stream.codec_context.frame_size or 1024
+        for frame in src.decode(audio=0):
+            for converted in resampler.resample(frame):
+                fifo.write(converted)
+            while fifo.samples >= frame_size:
+                dst.mux(stream.encode(fifo.read(frame_size)))
+        for converted in resampler.resample(None):
+            fifo.write(converted)
+        while fifo.samples > 0:
+            dst.mux(stream.encode(fifo.read(min(frame_size, fifo.samples))))
+        dst.mux(stream.encode(None))
+    return out
+
+
+def make_video_only(out: Path, seconds: float = 3.0) -> Path:
+    """An MP4 with a moving picture and no sound track, like a screen recording with the mic off."""
+    rate = 10
+    with av.open(str(out), "w") as dst:
+        stream = dst.add_stream("mpeg4", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, rate)
+        for index in range(int(seconds * rate)):
+            picture = np.full((120, 160, 3), (index * 8) % 255, dtype=np.uint8)
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            dst.mux(stream.encode(frame))
+        dst.mux(stream.encode(None))
+    return out
+
+
+def make_bad_inputs(out_dir: Path) -> dict[str, Path]:
+    """Files that must be refused with a clear error, plus good encodings of one answer.
+
+    Returns name -> path; names starting with "good_" are valid recordings with speech.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    speech = out_dir / "good_speech.wav"
+    speak(read_sample(SAMPLES_DIR / "answer_strength.txt")[1], speech)
+    files["good_speech_wav"] = speech
+
+    files["good_mp4_aac"] = encode_av(speech, out_dir / "good_speech.mp4", "aac")
+    files["good_m4a"] = encode_av(speech, out_dir / "good_speech.m4a", "aac", container_format="ipod")
+    files["good_mov"] = encode_av(speech, out_dir / "good_speech.mov", "aac", container_format="mov")
+    files["good_webm_opus"] = encode_av(
+        speech, out_dir / "good_speech.webm", "libopus", container_format="webm"
+    )
+    stereo = out_dir / "good_speech_44k_stereo.wav"
+    _run("sox", str(speech), "-r", "44100", "-c", "2", str(stereo))
+    files["good_wav_44k_stereo"] = stereo
+
+    not_media = out_dir / "notes.mp4"
+    not_media.write_text("These are my interview notes, not a recording.\n" * 50, encoding="utf-8")
+    files["not_media"] = not_media
+
+    empty = out_dir / "empty.mp4"
+    empty.write_bytes(b"")
+    files["empty"] = empty
+
+    # Cut in half: without faststart the index (moov) is at the end and is lost; with
+    # faststart the index survives but claims audio that is no longer there.
+    for name, faststart in (("truncated", False), ("truncated_faststart", True)):
+        whole = encode_av(speech, out_dir / f"{name}_whole.mp4", "aac", faststart=faststart)
+        data = whole.read_bytes()
+        cut = out_dir / f"{name}.mp4"
+        cut.write_bytes(data[: len(data) // 2])
+        whole.unlink()
+        files[name] = cut
+
+    files["video_only"] = make_video_only(out_dir / "video_only.mp4")
+
+    silence = out_dir / "silence.wav"
+    _run("sox", "-n", "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(silence), "trim", "0", "20")
+    files["silence"] = silence
+
+    noise = out_dir / "noise.wav"
+    _run(
+        "sox",
+        "-n",
+        "-r",
+        str(SAMPLE_RATE),
+        "-c",
+        "1",
+        "-b",
+        "16",
+        str(noise),
+        "synth",
+        "20",
+        "pinknoise",
+        "vol",
+        "0.3",
+    )
+    files["noise"] = noise
+
+    # Music-like: a chord progression of sustained tones with a tremolo, no voice.
+    music = out_dir / "music.wav"
+    notes = [("220", "277", "330"), ("196", "247", "294"), ("175", "220", "262"), ("196", "247", "294")]
+    with tempfile.TemporaryDirectory() as tmp:
+        chords = []
+        for index, (low, mid, high) in enumerate(notes * 2):
+            chord = Path(tmp) / f"{index}.wav"
+            _run(
+                "sox",
+                "-n",
+                "-r",
+                str(SAMPLE_RATE),
+                "-c",
+                "1",
+                "-b",
+                "16",
+                str(chord),
+                "synth",
+                "2.5",
+                "sine",
+                low,
+                "sine",
+                mid,
+                "sine",
+                high,
+                "remix",
+                "-",
+                "tremolo",
+                "5",
+                "40",
+                "fade",
+                "0.05",
+                "2.5",
+                "0.3",
+                "vol",
+                "0.5",
+            )
+            chords.append(str(chord))
+        _run("sox", *chords, str(music))
+    files["music"] = music
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dev.synthesize", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("sample", "corpus", "bad-inputs"):
+        commands.add_parser(name).add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "sample":
+        made = make_sample(args.out)
+        print(f"{made} ({duration_of(made):.1f} s)")
+    elif args.command == "corpus":
+        print(make_corpus(args.out))
+    else:
+        for name, path in make_bad_inputs(args.out).items():
+            print(f"{name}\t{path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Transcriber settings, read once per process from ``IB_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class TranscriptionSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IB_", extra="ignore")
+
+    asr_engine: Literal["whisper", "azure"] = "whisper"
+    # Any faster-whisper (CTranslate2) model directory; None = the model shipped on PyPI,
+    # assembled once under whisper_cache_dir.
+    whisper_model_dir: Path | None = None
+    whisper_cache_dir: Path = REPO_ROOT / ".cache" / "models" / "whisper-base"
+    whisper_compute_type: str = "int8"
+    whisper_beam_size: int = Field(default=5, ge=1)
+    asr_threads: int = Field(default=2, ge=1)
+    asr_workers: int = Field(default=1, ge=1)
+    language: str | None = "en"
+    # Pieces are cut at the quietest point of the last `piece_search_seconds` before
+    # `piece_seconds`: short enough for flat memory and frequent progress, long enough to
+    # give Whisper context (its window is 30 s).
+    piece_seconds: float = Field(default=30.0, gt=2.0, le=30.0)
+    piece_search_seconds: float = Field(default=8.0, gt=0.0)
+    # A filled pause ("um") shorter than this is not searched for in word gaps.
+    filler_gap_seconds: float = Field(default=0.3, gt=0.0)
+    # Voiced audio at least this long with no words is transcribed again on its own.
+    skipped_speech_seconds: float = Field(default=1.0, gt=0.0)
+    # Off by default: on synthetic speech it added more false "um"s than it recovered (see report).
+    recheck_gaps: bool = False
+
+    azure_speech_key: SecretStr | None = None
+    azure_speech_region: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TranscriptionSettings:
+        if self.piece_search_seconds >= self.piece_seconds:
+            raise ValueError("piece_search_seconds must be shorter than piece_seconds")
+        if self.asr_engine == "azure" and not (self.azure_speech_key and self.azure_speech_region):
+            raise ValueError("IB_ASR_ENGINE=azure needs IB_AZURE_SPEECH_KEY and IB_AZURE_SPEECH_REGION")
+        return self

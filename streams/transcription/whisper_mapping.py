@@ -1,0 +1,118 @@
+"""Pure mapping from faster-whisper's output to our segments, with the hallucination filters.
+
+Kept apart from the model so the rules (which segments to trust, how words get absolute
+times, which re-checked words to keep) are tested without loading a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from streams.transcription.repetition import drop_hallucinated_repeats, normalize
+from streams.transcription.segments import RecognizedSegment, Word, segment_from_words
+
+FILLERS = frozenset({"um", "uh", "umm", "uhm", "hmm", "hm", "mm", "er", "erm", "ah", "eh"})
+# Whisper's own rule for "this window is silence": confident no-speech and an unsure decode.
+NO_SPEECH_PROB = 0.6
+LOW_LOGPROB = -1.0
+# Below this average log-probability the text is a guess whatever no_speech_prob says.
+GARBAGE_LOGPROB = -1.6
+
+
+class WhisperWord(Protocol):
+    word: str
+    start: float
+    end: float
+    probability: float
+
+
+class WhisperSegment(Protocol):
+    avg_logprob: float
+    no_speech_prob: float
+    words: Sequence[WhisperWord] | None
+
+
+def is_trustworthy(segment: WhisperSegment) -> bool:
+    if segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB:
+        return False
+    return segment.avg_logprob >= GARBAGE_LOGPROB
+
+
+def words_of(segment: WhisperSegment, offset: float) -> list[Word]:
+    return [
+        Word(
+            word=w.word.strip(),
+            start=round(w.start + offset, 3),
+            end=round(w.end + offset, 3),
+            confidence=round(float(w.probability), 4),
+        )
+        for w in (segment.words or [])
+        if w.word.strip()
+    ]
+
+
+def map_segments(
+    segments: Iterable[WhisperSegment], offset: float, language: str | None
+) -> list[RecognizedSegment]:
+    """Trusted segments, shifted to the recording's timeline, with loops removed."""
+    result: list[RecognizedSegment] = []
+    for segment in segments:
+        if not is_trustworthy(segment):
+            continue
+        words = drop_hallucinated_repeats(words_of(segment, offset))
+        if words:
+            result.append(segment_from_words(words, language))
+    return result
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: float  # seconds within the piece
+    end: float
+
+
+def word_gaps(words: Sequence[Word], piece_end: float, min_gap: float) -> list[Gap]:
+    """Stretches of at least `min_gap` seconds with no word, including before the first and after the last."""
+    gaps: list[Gap] = []
+    cursor = 0.0
+    for word in words:
+        if word.start - cursor >= min_gap:
+            gaps.append(Gap(cursor, word.start))
+        cursor = max(cursor, word.end)
+    if piece_end - cursor >= min_gap:
+        gaps.append(Gap(cursor, piece_end))
+    return gaps
+
+
+def keep_rechecked(words: Sequence[Word], gap: Gap, skipped_speech_seconds: float) -> list[Word]:
+    """Words re-heard in a gap that we accept.
+
+    A short gap can only hide a filled pause, so only fillers are taken from it; a long
+    voiced gap is speech Whisper skipped, so everything it now hears is taken.
+    """
+    inside = [w for w in words if w.start >= gap.start - 0.1 and w.end <= gap.end + 0.1]
+    if gap.end - gap.start < skipped_speech_seconds:
+        inside = [w for w in inside if normalize(w.word) in FILLERS]
+    return drop_hallucinated_repeats(inside)
+
+
+def merge_words(segments: list[RecognizedSegment], extra: Sequence[Word]) -> list[RecognizedSegment]:
+    """Adds re-heard words to the segment they fall in (or a new one), keeping time order."""
+    if not extra:
+        return segments
+    pending = sorted(extra, key=lambda w: w.start)
+    merged: list[RecognizedSegment] = []
+    for segment in segments:
+        inside = [w for w in pending if w.start < segment.end]
+        pending = [w for w in pending if w.start >= segment.end]
+        if inside:
+            words = sorted([*segment.words, *inside], key=lambda w: w.start)
+            merged.append(segment_from_words(words, segment.language))
+        else:
+            merged.append(segment)
+    if pending:
+        language = segments[-1].language if segments else None
+        merged.append(segment_from_words(list(pending), language))
+    return merged

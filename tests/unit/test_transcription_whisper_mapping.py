@@ -1,0 +1,70 @@
+from dataclasses import dataclass, field
+
+from streams.transcription.segments import RecognizedSegment, Word, shift_segment
+from streams.transcription.whisper_mapping import Gap, keep_rechecked, map_segments, merge_words, word_gaps
+
+
+@dataclass
+class FakeWord:
+    word: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass
+class FakeSegment:
+    words: list[FakeWord]
+    avg_logprob: float = -0.2
+    no_speech_prob: float = 0.05
+    compression_ratio: float = 1.3
+    text: str = field(default="")
+
+
+def test_words_get_absolute_times_and_segment_text_comes_from_words() -> None:
+    raw = [FakeSegment([FakeWord(" Um,", 0.5, 0.7, 0.6), FakeWord(" hello.", 0.9, 1.2, 0.9)])]
+    [segment] = map_segments(raw, offset=60.0, language="en")
+    assert segment.text == "Um, hello."
+    assert (segment.start, segment.end) == (60.5, 61.2)
+    assert [(w.start, w.end) for w in segment.words] == [(60.5, 60.7), (60.9, 61.2)]
+    assert segment.confidence == 0.75
+    assert segment.language == "en"
+
+
+def test_silence_hallucination_is_dropped() -> None:
+    thanks = FakeSegment(
+        [FakeWord(" Thank", 0, 0.3, 0.2), FakeWord(" you.", 0.3, 0.5, 0.2)],
+        avg_logprob=-1.2,
+        no_speech_prob=0.9,
+    )
+    garbage = FakeSegment([FakeWord(" la", 1, 2, 0.1)], avg_logprob=-2.5, no_speech_prob=0.1)
+    assert map_segments([thanks, garbage], 0.0, "en") == []
+
+
+def test_shift_segment_moves_every_time() -> None:
+    segment = RecognizedSegment(1.0, 2.0, "hi", (Word("hi", 1.0, 2.0, 1.0),), 1.0, "en")
+    moved = shift_segment(segment, 30.0)
+    assert (moved.start, moved.end, moved.words[0].start, moved.words[0].end) == (31.0, 32.0, 31.0, 32.0)
+
+
+def test_gaps_include_edges_and_skip_short_ones() -> None:
+    words = [Word("a", 1.0, 1.2, 1), Word("b", 1.3, 1.5, 1), Word("c", 2.5, 2.7, 1)]
+    assert word_gaps(words, piece_end=3.1, min_gap=0.3) == [Gap(0.0, 1.0), Gap(1.5, 2.5), Gap(2.7, 3.1)]
+
+
+def test_short_gap_only_yields_fillers_long_gap_yields_everything() -> None:
+    heard = [Word("um,", 0.1, 0.3, 0.8), Word("thanks", 0.35, 0.5, 0.5)]
+    assert [w.word for w in keep_rechecked(heard, Gap(0.0, 0.6), skipped_speech_seconds=1.0)] == ["um,"]
+    assert [w.word for w in keep_rechecked(heard, Gap(0.0, 2.0), skipped_speech_seconds=1.0)] == [
+        "um,",
+        "thanks",
+    ]
+
+
+def test_merged_words_stay_in_time_order() -> None:
+    segment = RecognizedSegment(
+        0.0, 2.0, "so I", (Word("so", 0.0, 0.3, 1), Word("I", 1.5, 2.0, 1)), 1.0, "en"
+    )
+    [merged, extra] = merge_words([segment], [Word("uh,", 0.6, 0.9, 0.5), Word("yes", 3.0, 3.2, 0.5)])
+    assert merged.text == "so uh, I"
+    assert extra.text == "yes"
