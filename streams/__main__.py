@@ -1,21 +1,33 @@
-"""`python -m streams`: the Faust worker, with every agent of the interview flow."""
+"""`python -m streams`: the Faust worker, with every agent of the interview flow, or the
+group of agents that ``IB_AGENTS`` names (one agent per module, the module named after it)."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import sys
 
 import faust
 
-from streams import measure_speech, roll_up_analysis, sink_read_model, track_state, transcribe_recording
 from streams.app import app, settings
 from topics.admin import ensure_topics
 
-AGENT_MODULES = (transcribe_recording, measure_speech, track_state, roll_up_analysis, sink_read_model)
+AGENTS = ("transcribe_recording", "measure_speech", "track_state", "roll_up_analysis", "sink_read_model")
+
+
+def load_agents(names: tuple[str, ...] | None) -> None:
+    """Import the agents' modules: importing one registers its agent and tables on the app."""
+    unknown = sorted(set(names or ()) - set(AGENTS))
+    if unknown:
+        sys.exit(f"IB_AGENTS names unknown agents {unknown}; known: {', '.join(AGENTS)}")
+    for name in names or AGENTS:
+        importlib.import_module(f"streams.{name}")
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    load_agents(settings.agent_names)
     settings.table_dir.mkdir(parents=True, exist_ok=True)
     # Topics come from the catalog, with the catalog's settings, before any agent subscribes.
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.topic_prefix))

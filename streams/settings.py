@@ -27,9 +27,23 @@ class StreamsSettings(BaseSettings):
     sink_batch_size: int = 200
     sink_batch_seconds: float = 0.25
 
+    #: Which agents this process runs: "all", or a comma-separated group such as
+    #: "transcribe_recording" or "measure_speech,roll_up_analysis". Each group is its own
+    #: consumer group (app id), so groups scale apart: replicas up to the partition count.
+    agents: str = "all"
+
+    @property
+    def agent_names(self) -> tuple[str, ...] | None:
+        """The agents to run, or None for all of them."""
+        if self.agents.strip() in ("", "all"):
+            return None
+        return tuple(sorted(name.strip() for name in self.agents.split(",") if name.strip()))
+
     @property
     def faust_app_id(self) -> str:
-        return f"{self.topic_prefix}{self.app_id}"
+        names = self.agent_names
+        group = "" if names is None else "-" + "-".join(names)
+        return f"{self.topic_prefix}{self.app_id}{group}"
 
     @property
     def blob_root(self) -> Path:

@@ -19,6 +19,10 @@ NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
 # Below this average log-probability the text is a guess whatever no_speech_prob says.
 GARBAGE_LOGPROB = -1.6
+# Whisper's stock phrases on trailing silence ("Thank you.") come squeezed into a sliver of
+# audio with a word it is unsure of; real speech takes longer than this per word.
+SQUEEZED_SECONDS_PER_WORD = 0.1
+UNSURE_WORD_CONFIDENCE = 0.3
 
 
 class WhisperWord(Protocol):
@@ -38,6 +42,13 @@ def is_trustworthy(segment: WhisperSegment) -> bool:
     if segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB:
         return False
     return segment.avg_logprob >= GARBAGE_LOGPROB
+
+
+def is_squeezed(words: Sequence[Word]) -> bool:
+    """Words with almost no audio under them, one of them a guess: not speech."""
+    span = words[-1].end - words[0].start
+    unsure = any(word.confidence < UNSURE_WORD_CONFIDENCE for word in words)
+    return unsure and span < SQUEEZED_SECONDS_PER_WORD * len(words)
 
 
 def words_of(segment: WhisperSegment, offset: float) -> list[Word]:
@@ -62,7 +73,7 @@ def map_segments(
         if not is_trustworthy(segment):
             continue
         words = drop_hallucinated_repeats(words_of(segment, offset))
-        if words:
+        if words and not is_squeezed(words):
             result.append(segment_from_words(words, language))
     return result
 

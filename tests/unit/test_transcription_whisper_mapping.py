@@ -41,6 +41,19 @@ def test_silence_hallucination_is_dropped() -> None:
     assert map_segments([thanks, garbage], 0.0, "en") == []
 
 
+def test_stock_phrase_squeezed_onto_trailing_silence_is_dropped() -> None:
+    """Seen on a synthetic answer: "Thank you." in 0.16 s after the last word, one word a guess."""
+    speech = FakeSegment([FakeWord(" every", 41.27, 41.71, 0.99), FakeWord(" week.", 41.71, 42.15, 0.99)])
+    thanks = FakeSegment([FakeWord(" Thank", 42.15, 42.31, 0.01), FakeWord(" you.", 42.31, 42.31, 0.95)])
+    assert [segment.text for segment in map_segments([speech, thanks], 0.0, "en")] == ["every week."]
+
+
+def test_short_real_words_are_kept_even_when_unsure() -> None:
+    """A quick "Yes, um." spoken at normal speed is not squeezed, whatever its confidence."""
+    reply = FakeSegment([FakeWord(" Yes,", 3.0, 3.3, 0.9), FakeWord(" um.", 3.4, 3.7, 0.2)])
+    assert [segment.text for segment in map_segments([reply], 0.0, "en")] == ["Yes, um."]
+
+
 def test_shift_segment_moves_every_time() -> None:
     segment = RecognizedSegment(1.0, 2.0, "hi", (Word("hi", 1.0, 2.0, 1.0),), 1.0, "en")
     moved = shift_segment(segment, 30.0)

@@ -1,0 +1,111 @@
+"""The whole system as a user meets it: a worker and a gateway of their own (own topic
+prefix, own run folder) on the real Kafka and PostgreSQL, driven through `ib analyze`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from dev import synthesize
+from tests.integration.worker_process import ServiceProcess, gateway_process, new_prefix, worker_process
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The `ib` command installed beside this interpreter (the project's venv).
+IB = Path(sys.executable).parent / "ib"
+
+
+@dataclass
+class Stack:
+    worker: ServiceProcess
+    gateway: ServiceProcess
+
+    def cli_env(self, user: str = "e2e-user") -> dict[str, str]:
+        return {
+            **os.environ,
+            **{k: v for k, v in self.gateway.env().items() if k.startswith("IB_")},
+            "IB_USER": user,
+        }
+
+    def token(self, user: str) -> str:
+        """A dev bearer token, from `ib dev-token USER` as a user would get one."""
+        completed = subprocess.run(
+            [str(IB), "dev-token", user], env=self.cli_env(user), capture_output=True, text=True, check=True
+        )
+        return completed.stdout.strip()
+
+    def client(self, user: str) -> httpx.Client:
+        """An HTTP client of the gateway, signed in as ``user``."""
+        return httpx.Client(
+            base_url=self.gateway.url, headers={"Authorization": f"Bearer {self.token(user)}"}
+        )
+
+
+@dataclass
+class Analysis:
+    returncode: int
+    result: dict[str, Any]
+    stderr: str
+
+
+def run_stack(kafka_bootstrap: str, database_url: str, run_dir: Path) -> Stack:
+    prefix = new_prefix()
+    worker = worker_process(prefix, run_dir, kafka_bootstrap, database_url)
+    gateway = gateway_process(prefix, run_dir, kafka_bootstrap, database_url)
+    worker.start()
+    gateway.start()
+    return Stack(worker, gateway)
+
+
+@pytest.fixture(scope="module")
+def stack(
+    kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    running = run_stack(kafka_bootstrap, database_url, tmp_path_factory.mktemp("stack"))
+    yield running
+    running.gateway.stop()
+    running.worker.stop()
+
+
+def analyze(stack: Stack, recording: Path, *extra: str, user: str = "e2e-user") -> Analysis:
+    """`ib analyze FILE --json`, as a user runs it."""
+    completed = subprocess.run(
+        [str(IB), "analyze", str(recording), "--json", *extra],
+        cwd=REPO_ROOT,
+        env=stack.cli_env(user),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    stdout = completed.stdout.strip()
+    result = json.loads(stdout) if stdout else {}
+    return Analysis(completed.returncode, result, completed.stderr)
+
+
+@pytest.fixture(scope="session")
+def recordings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Synthetic recordings, made at test time: the demo sample, the corpus, bad inputs."""
+    root = tmp_path_factory.mktemp("recordings")
+    files = synthesize.make_bad_inputs(root / "inputs")
+    files["sample"] = synthesize.make_sample(root / "sample_interview.wav")
+    return files
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """Every synthetic answer with its reference text and filler counts."""
+    root = tmp_path_factory.mktemp("corpus")
+    manifest = synthesize.make_corpus(root)
+    entries: list[dict[str, Any]] = json.loads(manifest.read_text())
+    for entry in entries:
+        entry["path"] = root / entry["file"]
+    return entries

@@ -1,0 +1,120 @@
+"""A worker killed with SIGKILL during transcription: after a restart the interview
+completes, and its transcript and metrics have each segment exactly once."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from dev import synthesize
+from tests.e2e.conftest import Stack, run_stack
+from tests.integration.worker_process import worker_process
+
+pytestmark = [pytest.mark.stack, pytest.mark.slow]
+
+USER = "e2e-crash"
+
+
+@pytest.fixture(scope="module")
+def long_recording(
+    corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, int]:
+    """Every corpus answer in a row: minutes of speech, long enough to kill the worker mid-way."""
+    out = tmp_path_factory.mktemp("long") / "long_interview.wav"
+    subprocess.run(["sox", *(str(entry["path"]) for entry in corpus), str(out)], check=True)
+    return out, sum(entry["word_count"] for entry in corpus)
+
+
+def wait_until(condition: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
+def segment_rows(database_url: str, interview_id: str) -> list[tuple[int, str]]:
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "SELECT seq, text FROM transcript_segments WHERE interview_id = %s ORDER BY seq", (interview_id,)
+        ).fetchall()
+    return [(int(seq), str(text)) for seq, text in rows]
+
+
+def metric_seqs(database_url: str, interview_id: str) -> list[int]:
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "SELECT seq FROM segment_metrics WHERE interview_id = %s ORDER BY seq", (interview_id,)
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def upload(client: httpx.Client, recording: Path) -> str:
+    interview_id = str(client.post("/interviews", json={"company": "Crash Test"}).json()["interview_id"])
+    with recording.open("rb") as body:
+        response = client.put(
+            f"/interviews/{interview_id}/recording",
+            content=body,
+            headers={"Content-Type": "audio/wav", "X-Filename": recording.name},
+        )
+    assert response.status_code == 202, response.text
+    return interview_id
+
+
+def test_interview_completes_after_sigkill_without_duplicate_rows(
+    kafka_bootstrap: str,
+    database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    long_recording: tuple[Path, int],
+) -> None:
+    recording, reference_words = long_recording
+    stack: Stack = run_stack(kafka_bootstrap, database_url, tmp_path_factory.mktemp("crash"))
+    replacement = None
+    try:
+        with stack.client(USER) as client:
+            interview_id = upload(client, recording)
+            # Kill once the transcript has started to flow, well before it is done.
+            wait_until(lambda: segment_rows(database_url, interview_id), 180, "a first transcript segment")
+            stack.worker.kill()
+            killed_status = client.get(f"/interviews/{interview_id}/status").json()
+            assert killed_status["status"] != "COMPLETED"
+
+            replacement = worker_process(
+                stack.worker.topic_prefix, stack.worker.run_dir, kafka_bootstrap, database_url
+            )
+            replacement.start()
+            status = wait_until(
+                lambda: (
+                    (s := client.get(f"/interviews/{interview_id}/status").json())["status"]
+                    in ("COMPLETED", "FAILED")
+                    and s
+                ),
+                600,
+                "the interview finishing after the restart",
+            )
+            assert status["status"] == "COMPLETED", status
+            analysis = client.get(f"/interviews/{interview_id}/analysis").json()
+    finally:
+        if replacement is not None:
+            replacement.stop()
+        stack.gateway.stop()
+        stack.worker.stop()
+
+    rows = segment_rows(database_url, interview_id)
+    seqs = [seq for seq, _ in rows]
+    assert seqs == list(range(len(rows))), "each segment once, none missing"
+    assert metric_seqs(database_url, interview_id) == seqs
+    texts = [text.strip() for _, text in rows]
+    assert len(texts) == len(set(texts)), "no segment's text appears twice"
+    heard_words = sum(len(text.split()) for text in texts)
+    assert heard_words == pytest.approx(reference_words, rel=0.10)
+    assert analysis["speech"]["word_count"] == pytest.approx(reference_words, rel=0.10)
+    assert synthesize.count_words(" ".join(texts)) == pytest.approx(reference_words, rel=0.10)
