@@ -46,6 +46,9 @@ app = faust.App(
     key_serializer="raw",
     value_serializer="raw",
     broker_commit_interval=1.0,
+    # Let the idempotent producer (one request in flight) fill a batch instead of sending
+    # one record per request.
+    producer_linger=0.005,
     # A long recording keeps the transcriber busy for minutes on one event.
     broker_max_poll_interval=3600.0,
     stream_processing_timeout=3600.0,

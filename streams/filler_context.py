@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Punctuation that sets a word off from the next one (comma, full stop, dash, ellipsis...).
 #: A trailing hyphen marks a word the speaker broke off ("th-"), which is a break too.
@@ -28,6 +29,9 @@ _HESITATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Spoken vocabulary repeats a lot, so the per-word work below is cached (it runs for every
+# word of every segment on the speech agent's hot path).
+@lru_cache(maxsize=65_536)
 def hesitation_kind(core: str) -> str | None:
     """The hesitation sound a word spells, normalised ("Ummm" -> "um"), or None.
 
@@ -49,17 +53,22 @@ class Token:
     break_after: bool
 
 
+_WORD_PARTS = re.compile(r"(\W*?)(\w(?:.*\w)?)?(\W*)", flags=re.DOTALL)
+
+
+@lru_cache(maxsize=65_536)
 def _split(raw: str) -> tuple[str, str, str]:
     """(leading punctuation, core, trailing punctuation) of one ASR word."""
     text = raw.strip().replace("\u2019", "'")
-    match = re.fullmatch(r"(\W*?)(\w(?:.*\w)?)?(\W*)", text, flags=re.DOTALL)
+    match = _WORD_PARTS.fullmatch(text)
     if match is None or match.group(2) is None:
         return text, "", ""
     return match.group(1), match.group(2), match.group(3)
 
 
+@lru_cache(maxsize=1024)
 def _has_break(punctuation: str) -> bool:
-    return any(character in BREAK_PUNCTUATION for character in punctuation)
+    return not BREAK_PUNCTUATION.isdisjoint(punctuation)
 
 
 def tokenize(words: Sequence[str]) -> list[Token]:

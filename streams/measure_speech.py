@@ -1,29 +1,39 @@
 """speech: transcript.segments → ``segment.metrics``, one per segment, as the transcript grows.
 
 A table keeps, per interview, when each segment's last word ended (so the pause before a
-segment is measured across segments) and the running speech totals.
+segment is measured across segments) and the running speech totals. Segments are taken in
+small batches: one agent wake-up, then per segment decode → metrics → table → produce.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 from typing import Any
 
 import faust
 
-from streams.app import app, channel, send
-from streams.dead_letters import process_event
+from streams.app import app, channel, codec, send, settings
+from streams.dead_letters import dead_letter
 from streams.speech_metrics import SpeechTotals, add_segment_metrics, measure_segment
+from streams.table_codecs import SPEECH_ENTRY
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
+from topics.errors import SerializationError
 
+log = logging.getLogger(__name__)
+
+#: interview_id (the topic's key bytes) → {"ends": {seq: last word end}, "totals": SpeechTotals}.
+#: Keyed like the topic and partitioned by the same partitioner, so a batch from several
+#: partitions writes each key's changelog record to that key's own partition.
 speech_totals = app.Table(
     "speech_totals",
     default=None,
     partitions=TRANSCRIPT_SEGMENTS.partitions,
-    key_type=str,
-    value_type=bytes,
-    help="Running speech totals and segment end times per interview_id (JSON).",
+    key_type=bytes,
+    value_type=dict,
+    use_partitioner=True,
+    help="Running speech totals and segment end times per interview.",
 )
+speech_totals.value_serializer = SPEECH_ENTRY
 
 
 def _last_word_end(segment: dict[str, Any], previous_end: float | None) -> float | None:
@@ -33,20 +43,39 @@ def _last_word_end(segment: dict[str, Any], previous_end: float | None) -> float
     return float(words[-1]["end"]) if words else previous_end
 
 
-async def measure(segment: dict[str, Any], _event: faust.EventT) -> None:
-    interview_id = segment["interview_id"]
-    stored = speech_totals.get(interview_id)
-    entry = json.loads(stored) if stored else {"ends": {}, "totals": None}
+def fold_segment(
+    entry: dict[str, Any] | None, segment: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the interview's new table entry, the segment's metrics): pure."""
+    entry = entry or {"ends": {}, "totals": SpeechTotals()}
     previous_end = entry["ends"].get(str(segment["seq"] - 1))
     metrics = {**measure_segment(segment, previous_end), "audio_duration": segment["audio_duration"]}
-    totals = SpeechTotals.from_dict(entry["totals"]) if entry["totals"] else SpeechTotals()
-    entry["ends"][str(segment["seq"])] = _last_word_end(segment, previous_end)
-    entry["totals"] = add_segment_metrics(totals, metrics).to_dict()
-    speech_totals[interview_id] = json.dumps(entry).encode()
-    await send(SEGMENT_METRICS, interview_id, metrics)
+    ends = {**entry["ends"], str(segment["seq"]): _last_word_end(segment, previous_end)}
+    return {"ends": ends, "totals": add_segment_metrics(entry["totals"], metrics)}, metrics
+
+
+async def measure_batch(events: list[faust.EventT]) -> None:
+    """Metrics for each segment of the batch; each interview's table entry written once."""
+    entries: dict[bytes, dict[str, Any]] = {}
+    for event in events:
+        key = event.message.key
+        try:
+            segment = codec.decode(event.message.value, TRANSCRIPT_SEGMENTS.value_schema)
+            entry = entries[key] if key in entries else speech_totals.get(key)
+            entries[key], metrics = fold_segment(entry, segment)
+        except SerializationError as exc:
+            await dead_letter(event, exc, attempts=1, consumer="speech")
+            continue
+        except Exception as exc:  # a pure function fails the same way every time: no retry
+            log.exception("cannot measure a segment")
+            await dead_letter(event, exc, attempts=1, consumer="speech")
+            continue
+        await send(SEGMENT_METRICS, segment["interview_id"], metrics)
+    for key, entry in entries.items():
+        speech_totals[key] = entry
 
 
 @app.agent(channel(TRANSCRIPT_SEGMENTS), name="measure_speech")
 async def measure_speech(stream: faust.StreamT[bytes]) -> None:
-    async for event in stream.events():
-        await process_event(event, measure, consumer="speech")
+    async for events in stream.take_events(settings.sink_batch_size, within=0.05):
+        await measure_batch(list(events))

@@ -8,7 +8,6 @@ empty, never invented.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -18,24 +17,26 @@ from streams.analysis_document import build_analysis
 from streams.app import app, channel, send
 from streams.dead_letters import process_event
 from streams.speech_metrics import SpeechTotals, add_segment_metrics
+from streams.table_codecs import SPEECH_TOTALS
 from topics.catalog import ANALYSIS_COMPLETED, SEGMENT_METRICS
 
 speech_rollup = app.Table(
     "speech_rollup",
     default=None,
     partitions=SEGMENT_METRICS.partitions,
-    key_type=str,
-    value_type=bytes,
-    help="Speech totals per interview_id, folded from segment.metrics (JSON).",
+    key_type=bytes,
+    value_type=SpeechTotals,
+    use_partitioner=True,
+    help="Speech totals per interview, folded from segment.metrics.",
 )
+speech_rollup.value_serializer = SPEECH_TOTALS
 
 
-async def roll_up(metrics: dict[str, Any], _event: faust.EventT) -> None:
+async def roll_up(metrics: dict[str, Any], event: faust.EventT) -> None:
     interview_id = metrics["interview_id"]
-    stored = speech_rollup.get(interview_id)
-    totals = SpeechTotals.from_dict(json.loads(stored)) if stored else SpeechTotals()
-    totals = add_segment_metrics(totals, metrics)
-    speech_rollup[interview_id] = json.dumps(totals.to_dict()).encode()
+    key = event.message.key
+    totals = add_segment_metrics(speech_rollup.get(key) or SpeechTotals(), metrics)
+    speech_rollup[key] = totals
     if metrics["final"]:
         analysis = build_analysis(metrics, totals, completed_at_ms=int(time.time() * 1000))
         await send(ANALYSIS_COMPLETED, interview_id, analysis)

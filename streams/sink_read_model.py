@@ -74,7 +74,12 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
 
 @app.agent(
     channels(
-        INTERVIEW_METADATA, INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS, SEGMENT_METRICS, INTERVIEW_STATE, ANALYSIS_COMPLETED
+        INTERVIEW_METADATA,
+        INTERVIEW_UPLOADED,
+        TRANSCRIPT_SEGMENTS,
+        SEGMENT_METRICS,
+        INTERVIEW_STATE,
+        ANALYSIS_COMPLETED,
     ),
     name="sink_read_model",
 )

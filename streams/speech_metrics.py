@@ -164,8 +164,24 @@ class SpeechTotals:
         )
 
 
-def _by_start(records: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
-    return tuple(sorted((dict(record) for record in records), key=lambda record: float(record["start"])))
+def _start(record: Mapping[str, Any]) -> float:
+    return float(record["start"])
+
+
+def _merged_by_start(
+    existing: tuple[dict[str, Any], ...], added: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, Any], ...]:
+    """``existing`` (already in time order) with ``added`` merged in by start time.
+
+    Segments nearly always arrive in order, so the common case appends without re-sorting
+    the whole interview on every segment.
+    """
+    if not added:
+        return existing
+    new = tuple(sorted((dict(record) for record in added), key=_start))
+    if not existing or _start(existing[-1]) <= _start(new[0]):
+        return existing + new
+    return tuple(sorted(existing + new, key=_start))
 
 
 def add_segment_metrics(totals: SpeechTotals, metrics: Mapping[str, Any]) -> SpeechTotals:
@@ -185,13 +201,13 @@ def add_segment_metrics(totals: SpeechTotals, metrics: Mapping[str, Any]) -> Spe
         speaking_seconds=totals.speaking_seconds + float(metrics["speaking_seconds"]),
         filler_words=filler_words,
         filler_total=totals.filler_total + int(metrics["filler_total"]),
-        filler_events=_by_start([*totals.filler_events, *metrics.get("filler_events", ())]),
+        filler_events=_merged_by_start(totals.filler_events, metrics.get("filler_events", ())),
         pause_count=totals.pause_count + int(metrics["pause_count"]),
         long_pause_count=totals.long_pause_count + int(metrics["long_pause_count"]),
         longest_pause_seconds=max(
             [totals.longest_pause_seconds, *(float(pause["seconds"]) for pause in pauses)]
         ),
-        long_pauses=_by_start([*totals.long_pauses, *long_pauses]),
+        long_pauses=_merged_by_start(totals.long_pauses, long_pauses),
         clarity_word_sum=totals.clarity_word_sum + float(metrics["clarity"]) * int(metrics["word_count"]),
     )
 
