@@ -22,6 +22,8 @@ class Received:
     headers: dict[str, bytes]
     partition: int
     offset: int
+    timestamp: int
+    """CreateTime in milliseconds."""
 
     def decoded(self, spec: TopicSpec) -> dict[str, Any]:
         return codec.decode(self.value, spec.value_schema)
@@ -75,9 +77,8 @@ async def collect_until(
         while not done(seen):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(
-                    f"condition not met on {spec.full_name(prefix)} within {timeout}s; saw {len(seen)} records"
-                )
+                topic = spec.full_name(prefix)
+                raise AssertionError(f"nothing matched on {topic} within {timeout}s; saw {len(seen)} records")
             batches = await consumer.getmany(timeout_ms=int(min(remaining, 1.0) * 1000))
             for records in batches.values():
                 for record in records:
@@ -88,6 +89,7 @@ async def collect_until(
                             headers={name: value for name, value in (record.headers or ())},
                             partition=record.partition,
                             offset=record.offset,
+                            timestamp=record.timestamp,
                         )
                     )
         return seen

@@ -40,7 +40,7 @@ def test_confluent_framing_magic_byte_and_schema_id() -> None:
 
 def test_missing_required_field_is_refused_on_encode() -> None:
     incomplete = {k: v for k, v in UPLOADED.items() if k != "sha256"}
-    with pytest.raises(SerializationError, match="sha256|InterviewUploaded"):
+    with pytest.raises(SerializationError, match=r"sha256|InterviewUploaded"):
         codec.encode(INTERVIEW_UPLOADED.value_schema, incomplete)
 
 

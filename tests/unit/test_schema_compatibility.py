@@ -12,7 +12,7 @@ import fastavro
 import pytest
 from fastavro.utils import generate_many
 
-from topics.schemas import SCHEMA_DIR, current_schemas, current_version, id_table, parsed
+from topics.schemas import SCHEMA_DIR, current_schemas, id_table, parsed
 
 REPO_ROOT = SCHEMA_DIR.parents[1]
 
