@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from sinks.errors import BlobStoreError, ReadModelUnavailable
-from topics.errors import InterviewBuddyError
+from topics.errors import InterviewBuddyError, SchemaRegistryError
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class BrokerUnavailable(GatewayError):
 _STATUS_BY_KIND: tuple[tuple[type[InterviewBuddyError], int], ...] = (
     (ReadModelUnavailable, 503),
     (BlobStoreError, 503),
+    (SchemaRegistryError, 503),
 )
 
 

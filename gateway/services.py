@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from gateway.settings import Settings
 from sinks.blob_store import BlobStore, LocalBlobStore
 from sinks.read_model import ReadModel
 from topics.admin import ensure_topics
+from topics.codec import codec_from_settings
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,15 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             await read_model.open()  # runs the migrations first
             stack.push_async_callback(read_model.close)
             await ensure_topics(settings.kafka_bootstrap, settings.topic_prefix)
+            codec = codec_from_settings(settings.schema_registry_url)
+            await asyncio.to_thread(codec.warm_up)
             producer = make_producer(settings.kafka_bootstrap)
             await producer.start()
             stack.push_async_callback(producer.stop)
             app.state.services = Services(
                 settings=settings,
                 read_model=read_model,
-                publisher=EventPublisher(producer, settings.topic_prefix),
+                publisher=EventPublisher(producer, settings.topic_prefix, codec),
                 blob_store=LocalBlobStore(settings.blob_root),
                 authenticator=DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience),
             )

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     )
     blob_dir: Path | None = None  # None: <run_dir>/blobs
     topic_prefix: str = ""
+    #: A Confluent-compatible schema registry (e.g. Apicurio's /apis/ccompat/v7); unset: ids.json.
+    schema_registry_url: str | None = None
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
     gateway_url: str = "http://127.0.0.1:8000"

@@ -10,7 +10,7 @@ import sys
 
 import faust
 
-from streams.app import app, settings
+from streams.app import app, codec, settings
 from topics.admin import ensure_topics
 
 AGENTS = ("transcribe_recording", "measure_speech", "track_state", "roll_up_analysis", "sink_read_model")
@@ -29,6 +29,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     load_agents(settings.agent_names)
     settings.table_dir.mkdir(parents=True, exist_ok=True)
+    codec.warm_up()
     # Topics come from the catalog, with the catalog's settings, before any agent subscribes.
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.topic_prefix))
     worker = faust.Worker(app, loglevel="INFO")

@@ -14,7 +14,7 @@ from faust.transport.drivers import aiokafka as faust_aiokafka
 
 from streams.settings import StreamsSettings
 from topics.catalog import INTERVIEW_PARTITIONS, TopicSpec
-from topics.codec import AvroCodec
+from topics.codec import codec_from_settings
 
 
 class IdempotentProducer(faust_aiokafka.Producer):
@@ -28,7 +28,7 @@ class IdempotentProducer(faust_aiokafka.Producer):
 faust_aiokafka.Transport.Producer = IdempotentProducer
 
 settings = StreamsSettings()
-codec = AvroCodec()
+codec = codec_from_settings(settings.schema_registry_url)
 
 app = faust.App(
     settings.faust_app_id,

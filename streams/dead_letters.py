@@ -18,11 +18,28 @@ import faust
 
 from streams.app import channel, codec, settings, topic_spec_of
 from topics.catalog import by_name, dead_letter_topic
-from topics.errors import SerializationError
+from topics.errors import SchemaRegistryError, SerializationError
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any], faust.EventT], Awaitable[None]]
+
+
+async def decode(event: faust.EventT, schema_name: str) -> dict[str, Any]:
+    """Decode an event's value; while the schema registry is away, wait for it.
+
+    A registry outage says nothing about the message, so it is not dead-lettered: the
+    partition waits (with backoff) instead. A message that does not decode is poison:
+    :class:`SerializationError` is raised at once.
+    """
+    delay = settings.retry_backoff_seconds
+    while True:
+        try:
+            return codec.decode(event.message.value, schema_name)
+        except SchemaRegistryError as exc:
+            log.warning("schema registry unavailable (%s); retrying in %.1fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
 
 async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> bool:
@@ -32,7 +49,7 @@ async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> 
     """
     spec = by_name(topic_spec_of(event))
     try:
-        value = codec.decode(event.message.value, spec.value_schema)
+        value = await decode(event, spec.value_schema)
     except SerializationError as exc:
         await dead_letter(event, exc, attempts=1, consumer=consumer)
         return False

@@ -12,8 +12,8 @@ from typing import Any
 
 import faust
 
-from streams.app import app, channel, codec, send, settings
-from streams.dead_letters import dead_letter
+from streams.app import app, channel, send, settings
+from streams.dead_letters import dead_letter, decode
 from streams.speech_metrics import SpeechTotals, add_segment_metrics, measure_segment
 from streams.table_codecs import SPEECH_ENTRY
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
@@ -60,7 +60,7 @@ async def measure_batch(events: list[faust.EventT]) -> None:
     for event in events:
         key = event.message.key
         try:
-            segment = codec.decode(event.message.value, TRANSCRIPT_SEGMENTS.value_schema)
+            segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
             entry = entries[key] if key in entries else speech_totals.get(key)
             entries[key], metrics = fold_segment(entry, segment)
         except SerializationError as exc:

@@ -17,6 +17,8 @@ class StreamsSettings(BaseSettings):
     database_url: str = "postgresql://interview_buddy:interview_buddy@127.0.0.1:5433/interview_buddy"
     blob_dir: Path | None = None
     topic_prefix: str = ""
+    #: A Confluent-compatible schema registry (e.g. Apicurio's /apis/ccompat/v7); unset: ids.json.
+    schema_registry_url: str | None = None
     #: The Faust app id: the consumer group and the prefix of changelog topics.
     app_id: str = "interview-buddy"
     worker_web_host: str = "127.0.0.1"

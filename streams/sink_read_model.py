@@ -15,8 +15,8 @@ from typing import Any
 import faust
 
 from sinks.read_model import ReadModel
-from streams.app import app, channels, codec, settings, topic_spec_of
-from streams.dead_letters import dead_letter
+from streams.app import app, channels, settings, topic_spec_of
+from streams.dead_letters import dead_letter, decode
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_METADATA,
@@ -66,7 +66,7 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
     for event in events:
         name = topic_spec_of(event)
         try:
-            batch[name].append(codec.decode(event.message.value, by_name(name).value_schema))
+            batch[name].append(await decode(event, by_name(name).value_schema))
         except SerializationError as exc:
             await dead_letter(event, exc, attempts=1, consumer="sink")
     return batch

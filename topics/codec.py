@@ -16,6 +16,7 @@ import fastavro
 
 from topics import schemas
 from topics.errors import SerializationError, UnknownSchemaError
+from topics.registry import RegistryIds
 
 MAGIC_BYTE = 0
 _HEADER = struct.Struct(">bI")
@@ -27,6 +28,8 @@ class SchemaIds(Protocol):
     def id_for(self, name: str) -> int: ...
 
     def writer_schema(self, schema_id: int) -> Any: ...
+
+    def register_all(self) -> dict[str, int]: ...
 
 
 class IdTable:
@@ -41,6 +44,9 @@ class IdTable:
             raise UnknownSchemaError(f"schema id {schema_id} is not in the id table")
         return entry.parsed
 
+    def register_all(self) -> dict[str, int]:
+        return {name: self.id_for(name) for name in schemas.current_schemas()}
+
 
 class AvroCodec:
     """Encodes dicts to Confluent-framed Avro and back. Schemas are parsed once."""
@@ -48,6 +54,11 @@ class AvroCodec:
     def __init__(self, ids: SchemaIds | None = None) -> None:
         self._ids = ids or IdTable()
         self._writer_cache: dict[int, Any] = {}
+
+    def warm_up(self) -> dict[str, int]:
+        """Learn every schema's id now (registering them when ids come from a registry), at
+        start-up, so no record waits on the registry later."""
+        return self._ids.register_all()
 
     def encode(self, schema_name: str, value: dict[str, Any]) -> bytes:
         schema = schemas.parsed(schema_name)
@@ -87,3 +98,13 @@ class AvroCodec:
         if schema_id not in self._writer_cache:
             self._writer_cache[schema_id] = self._ids.writer_schema(schema_id)
         return self._writer_cache[schema_id]
+
+
+def codec_from_settings(registry_url: str | None) -> AvroCodec:
+    """The codec a process uses: registry ids when a registry URL is set, else the id table.
+
+    An empty URL counts as unset, so ``IB_SCHEMA_REGISTRY_URL=`` switches the registry off.
+    """
+    if registry_url and registry_url.strip():
+        return AvroCodec(RegistryIds(registry_url.strip()))
+    return AvroCodec(IdTable())

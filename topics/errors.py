@@ -37,3 +37,27 @@ class UnknownSchemaError(SerializationError):
     """A record names a schema id that neither the id table nor the registry knows."""
 
     code = "unknown_schema"
+
+
+class SchemaRegistryError(InterviewBuddyError):
+    """The schema registry refused a request, or did not answer.
+
+    Not a :class:`SerializationError`: a registry that is away says nothing about the message,
+    so a consumer retries it instead of dead-lettering it. ``status`` and ``error_code`` are the
+    registry's HTTP status and Confluent error code when it answered (409 = incompatible schema).
+    """
+
+    code = "schema_registry_error"
+    user_message = "Our message schemas cannot be checked right now. Please try again in a few minutes."
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        status: int | None = None,
+        error_code: int | None = None,
+        user_message: str | None = None,
+    ) -> None:
+        super().__init__(message, user_message=user_message)
+        self.status = status
+        self.error_code = error_code
