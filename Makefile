@@ -40,7 +40,7 @@ $(VENV_STAMP): pyproject.toml
 	  || { echo "$(PYTHON) is older than Python 3.11; pass PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV_PY) -m pip install --quiet --upgrade pip
-	$(VENV_PY) -m pip install --quiet -e '.[test]'
+	$(VENV_PY) -m pip install --quiet -e '.[test,azure]'
 	@touch $@
 
 system-deps: ## apt-get install the system packages that are missing (espeak-ng, sox, postgresql, java, maven)

@@ -6,6 +6,8 @@ Both pipelines read the same pre-loaded ``transcript.segments`` topic on the rea
 - baseline: aiokafka consume → Avro decode → Avro encode → produce, in this process;
 - agent: the real worker (``python -m streams`` with ``IB_AGENTS=measure_speech``): decode →
   metrics → table (with its changelog) → produce ``segment.metrics``.
+- Faust ceiling: a Faust agent that only relays the records (``bench.faust_relay``), to show
+  what share of the baseline any Faust agent can reach on this machine.
 Throughput is measured from the output topics' record timestamps (first to last output), so
 start-up and rebalancing do not count. Target: agent ÷ baseline ≥ 0.5.
 """
@@ -16,6 +18,9 @@ import argparse
 import asyncio
 import os
 import random
+import signal
+import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -24,7 +29,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from tests.integration.worker_process import worker_process
+from tests.integration.worker_process import free_port, worker_process
 from topics.admin import ensure_topics
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, TopicSpec
 from topics.codec import AvroCodec
@@ -129,6 +134,28 @@ async def baseline(source: str, sink: str, expected: int) -> float:
     return await output_rate(sink, expected)
 
 
+async def faust_relay(prefix: str, source: str, sink: str, expected: int) -> float:
+    env = {
+        **os.environ,
+        "RELAY_APP": f"{prefix}relay",
+        "RELAY_SOURCE": source,
+        "RELAY_SINK": sink,
+        "RELAY_WEB_PORT": str(free_port()),
+        "IB_KAFKA_BOOTSTRAP": BOOTSTRAP,
+    }
+    relay = subprocess.Popen(
+        [sys.executable, "-m", "bench.faust_relay", "worker", "-l", "warn"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        return await output_rate(sink, expected)
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        relay.wait(30)
+
+
 async def create_topic(name: str, spec: TopicSpec) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
     await admin.start()
@@ -157,10 +184,16 @@ async def main(count: int) -> None:
         finally:
             worker.stop()
 
+    relay_sink = f"{prefix}bench.relay"
+    await create_topic(relay_sink, TRANSCRIPT_SEGMENTS)
+    relay = await faust_relay(prefix, TRANSCRIPT_SEGMENTS.full_name(prefix), relay_sink, count)
+
     print(f"segments: {count}")
     print(f"baseline (aiokafka consume → decode → encode → produce): {bare:,.0f} segments/s")
     print(f"speech agent (decode → metrics → table → produce):       {agent:,.0f} segments/s")
+    print(f"Faust relay, no work (the ceiling of any Faust agent): {relay:,.0f} segments/s")
     print(f"ratio agent / baseline: {agent / bare:.2f} (target ≥ 0.5)")
+    print(f"ratio Faust relay / baseline: {relay / bare:.2f}")
 
 
 if __name__ == "__main__":

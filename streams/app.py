@@ -100,3 +100,9 @@ def topic_spec_of(event: faust.EventT) -> str:
 async def send(spec: TopicSpec, key: str, value: dict[str, object]) -> None:
     """Encode ``value`` with ``spec``'s schema and send it, keyed by ``key``."""
     await channel(spec).send(key=key.encode(), value=codec.encode(spec.value_schema, value))
+
+
+def send_soon(spec: TopicSpec, key: str, value: dict[str, object]) -> None:
+    """Like :func:`send` without waiting: the record joins the producer's buffer, which the
+    worker flushes before it commits any offset, so at-least-once still holds."""
+    channel(spec).send_soon(key=key.encode(), value=codec.encode(spec.value_schema, value))

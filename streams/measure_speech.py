@@ -12,7 +12,7 @@ from typing import Any
 
 import faust
 
-from streams.app import app, channel, send, settings
+from streams.app import app, channel, send_soon, settings
 from streams.dead_letters import dead_letter, decode
 from streams.speech_metrics import SpeechTotals, add_segment_metrics, measure_segment
 from streams.table_codecs import SPEECH_ENTRY
@@ -70,12 +70,12 @@ async def measure_batch(events: list[faust.EventT]) -> None:
             log.exception("cannot measure a segment")
             await dead_letter(event, exc, attempts=1, consumer="speech")
             continue
-        await send(SEGMENT_METRICS, segment["interview_id"], metrics)
+        send_soon(SEGMENT_METRICS, segment["interview_id"], metrics)
     for key, entry in entries.items():
         speech_totals[key] = entry
 
 
 @app.agent(channel(TRANSCRIPT_SEGMENTS), name="measure_speech")
 async def measure_speech(stream: faust.StreamT[bytes]) -> None:
-    async for events in stream.take_events(settings.sink_batch_size, within=0.05):
+    async for events in stream.take_events(settings.speech_batch_size, within=0.05):
         await measure_batch(list(events))

@@ -27,6 +27,9 @@ class StreamsSettings(BaseSettings):
     max_attempts: int = 4
     retry_backoff_seconds: float = 0.5
     sink_batch_size: int = 200
+    #: Segments the speech agent takes at once; each interview's table entry is written
+    #: once per batch. Live traffic makes small batches; a replay makes full ones.
+    speech_batch_size: int = 1000
     sink_batch_seconds: float = 0.25
 
     #: Which agents this process runs: "all", or a comma-separated group such as

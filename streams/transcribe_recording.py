@@ -32,10 +32,7 @@ from topics.catalog import INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS, TRANSCRIPTIO
 
 log = logging.getLogger(__name__)
 
-transcription_settings = TranscriptionSettings()
-service = TranscriptionService(transcription_settings)
-ENGINE_NAMES = {"whisper": "faster-whisper", "azure": "azure-speech"}
-engine_name = ENGINE_NAMES[transcription_settings.asr_engine]
+service = TranscriptionService(TranscriptionSettings())
 blob_store = LocalBlobStore(settings.blob_root)
 
 
@@ -97,7 +94,9 @@ async def _transcribe_file(uploaded: dict[str, Any], path: Path, started: float)
                 await send(
                     TRANSCRIPT_SEGMENTS,
                     interview_id,
-                    segment_event(uploaded, seq, pending, latest, final=False, engine=engine_name),
+                    segment_event(
+                        uploaded, seq, pending, latest, final=False, engine=service.engine_name or "unknown"
+                    ),
                 )
                 seq += 1
             pending = item
@@ -107,7 +106,7 @@ async def _transcribe_file(uploaded: dict[str, Any], path: Path, started: float)
         await send(
             TRANSCRIPT_SEGMENTS,
             interview_id,
-            segment_event(uploaded, seq, pending, done, final=True, engine=engine_name),
+            segment_event(uploaded, seq, pending, done, final=True, engine=service.engine_name or "unknown"),
         )
         log.info(
             "transcribed %s: %d segments, %.1fs audio in %.1fs",

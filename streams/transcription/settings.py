@@ -35,14 +35,26 @@ class TranscriptionSettings(BaseSettings):
     skipped_speech_seconds: float = Field(default=1.0, gt=0.0)
     # Off by default: on synthetic speech it added more false "um"s than it recovered (see report).
     recheck_gaps: bool = False
+    # Voiced stretches of at least skipped_speech_seconds with no words are heard again on
+    # their own (Whisper sometimes skips speech silently).
+    recheck_skipped_speech: bool = True
 
     azure_speech_key: SecretStr | None = None
     azure_speech_region: str | None = None
+    # Instead of the region, for a sovereign cloud or a local Speech container: either a host
+    # ("ws://localhost:5000", "wss://chinaeast2.stt.speech.azure.cn"), to which the SDK adds
+    # the recognition path, or a full endpoint URL with its path, used as given.
+    azure_speech_endpoint: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> TranscriptionSettings:
         if self.piece_search_seconds >= self.piece_seconds:
             raise ValueError("piece_search_seconds must be shorter than piece_seconds")
-        if self.asr_engine == "azure" and not (self.azure_speech_key and self.azure_speech_region):
-            raise ValueError("IB_ASR_ENGINE=azure needs IB_AZURE_SPEECH_KEY and IB_AZURE_SPEECH_REGION")
+        # A local container needs no key; the cloud needs a key and where to find it.
+        azure_reachable = self.azure_speech_endpoint or (self.azure_speech_key and self.azure_speech_region)
+        if self.asr_engine == "azure" and not azure_reachable:
+            raise ValueError(
+                "IB_ASR_ENGINE=azure needs IB_AZURE_SPEECH_KEY and IB_AZURE_SPEECH_REGION "
+                "(or IB_AZURE_SPEECH_ENDPOINT for a sovereign cloud or a local Speech container)"
+            )
         return self

@@ -46,8 +46,14 @@ class WhisperEngine:
         if speech_seconds(audio) < MIN_SPEECH_SECONDS:
             return []
         segments = self._transcribe(audio)
-        if self._settings.recheck_gaps and segments:
-            segments = merge_words(segments, self._recheck_gaps(audio, segments))
+        # Whisper can skip a stretch of speech without a word: voiced gaps of at least
+        # skipped_speech_seconds are always heard again; short gaps (filled pauses) only
+        # when recheck_gaps is on, since that costs a second pass and invents some "um"s.
+        min_gap = self._settings.filler_gap_seconds if self._settings.recheck_gaps else None
+        if min_gap is None and self._settings.recheck_skipped_speech:
+            min_gap = self._settings.skipped_speech_seconds
+        if min_gap is not None and segments:
+            segments = merge_words(segments, self._recheck_gaps(audio, segments, min_gap))
         return [shift_segment(s, offset) for s in segments]
 
     def _transcribe(self, audio: np.ndarray) -> list[RecognizedSegment]:
@@ -67,7 +73,9 @@ class WhisperEngine:
         )
         return map_segments(raw, 0.0, self._settings.language)
 
-    def _recheck_gaps(self, audio: np.ndarray, segments: list[RecognizedSegment]) -> list[Word]:
+    def _recheck_gaps(
+        self, audio: np.ndarray, segments: list[RecognizedSegment], min_gap: float
+    ) -> list[Word]:
         """Listens again to voiced gaps, all of them in one model call.
 
         The gaps are laid end to end with silence between them, so one 30-s window costs
@@ -77,7 +85,7 @@ class WhisperEngine:
         floor = noise_floor_db(audio, SAMPLE_RATE)
         gaps = [
             g
-            for g in word_gaps(words, audio.shape[0] / SAMPLE_RATE, self._settings.filler_gap_seconds)
+            for g in word_gaps(words, audio.shape[0] / SAMPLE_RATE, min_gap)
             if is_voiced(_slice(audio, g.start, g.end), SAMPLE_RATE, floor)
         ]
         if not gaps:

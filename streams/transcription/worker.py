@@ -22,8 +22,14 @@ _settings: TranscriptionSettings | None = None
 
 def build_engine(settings: TranscriptionSettings) -> SpeechEngine:
     if settings.asr_engine == "azure":
-        # Not written yet (issue item 6): refuse at start-up rather than on the first upload.
-        raise SpeechModelError("IB_ASR_ENGINE=azure is not implemented yet; use IB_ASR_ENGINE=whisper")
+        # Imported only here: the Speech SDK is an optional dependency (the `azure` extra).
+        try:
+            from streams.transcription.azure_engine import AzureSpeechEngine
+        except ImportError as exc:
+            raise SpeechModelError(
+                f"IB_ASR_ENGINE=azure needs the Azure Speech SDK: pip install '.[azure]' ({exc})"
+            ) from exc
+        return AzureSpeechEngine(settings)
     from streams.transcription.model_files import ensure_shipped_model
     from streams.transcription.whisper_engine import WhisperEngine
 

@@ -1,0 +1,38 @@
+"""A Faust agent that does nothing but relay records: the ceiling any Faust agent can reach.
+
+Run by ``bench.speech_agent_throughput`` as ``python -m bench.faust_relay worker`` with
+RELAY_APP, RELAY_SOURCE, RELAY_SINK and RELAY_WEB_PORT set; it batches and produces the way
+the speech agent does (take_events, idempotent producer with a short linger).
+"""
+
+from __future__ import annotations
+
+import os
+
+import faust
+
+from streams.app import IdempotentProducer  # noqa: F401  (installs the idempotent producer)
+
+app = faust.App(
+    os.environ.get("RELAY_APP", "bench-relay"),
+    broker=f"kafka://{os.environ.get('IB_KAFKA_BOOTSTRAP', '127.0.0.1:9092')}",
+    store="memory://",
+    key_serializer="raw",
+    value_serializer="raw",
+    web_port=int(os.environ.get("RELAY_WEB_PORT", "6099")),
+    consumer_auto_offset_reset="earliest",
+    producer_linger=0.005,
+)
+source = app.topic(os.environ.get("RELAY_SOURCE", "bench.source"), key_type=bytes, value_type=bytes)
+sink = app.topic(os.environ.get("RELAY_SINK", "bench.sink"), key_type=bytes, value_type=bytes)
+
+
+@app.agent(source)
+async def relay(stream: faust.StreamT[bytes]) -> None:
+    async for events in stream.take_events(1000, within=0.05):
+        for event in events:
+            sink.send_soon(key=event.message.key, value=event.message.value)
+
+
+if __name__ == "__main__":
+    app.main()
