@@ -8,6 +8,7 @@ topic instead of stopping the partition.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
@@ -106,3 +107,34 @@ def send_soon(spec: TopicSpec, key: str, value: dict[str, object]) -> None:
     """Like :func:`send` without waiting: the record joins the producer's buffer, which the
     worker flushes before it commits any offset, so at-least-once still holds."""
     channel(spec).send_soon(key=key.encode(), value=codec.encode(spec.value_schema, value))
+
+
+class CodecTable(faust.Table):
+    """A table whose values a named Faust codec turns into changelog bytes and back.
+
+    Faust picks a table's serializer from its value type and fixes it when the table is
+    added to the app (that is when the changelog topic is made), so the codec is set here,
+    before that, and both the changelog writes and the recovery reads use it.
+    """
+
+    def __init__(self, *args: Any, value_codec: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.value_serializer = value_codec
+
+
+def codec_table(name: str, *, value_codec: str, partitions: int, help: str) -> faust.Table:
+    """A table keyed like its source topic (the key's bytes, same partitioner), whose values
+    live in memory as objects and travel through ``value_codec``."""
+    table = CodecTable(
+        app,
+        name=name,
+        default=None,
+        beacon=app.tables.beacon,
+        partitions=partitions,
+        help=help,
+        key_type=bytes,
+        value_type=None,
+        use_partitioner=True,
+        value_codec=value_codec,
+    )
+    return cast(faust.Table, app.tables.add(table))

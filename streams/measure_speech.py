@@ -12,7 +12,7 @@ from typing import Any
 
 import faust
 
-from streams.app import app, channel, send_soon, settings
+from streams.app import app, channel, codec_table, send_soon, settings
 from streams.dead_letters import dead_letter, decode
 from streams.speech_metrics import SpeechTotals, add_segment_metrics, measure_segment
 from streams.table_codecs import SPEECH_ENTRY
@@ -24,16 +24,12 @@ log = logging.getLogger(__name__)
 #: interview_id (the topic's key bytes) → {"ends": {seq: last word end}, "totals": SpeechTotals}.
 #: Keyed like the topic and partitioned by the same partitioner, so a batch from several
 #: partitions writes each key's changelog record to that key's own partition.
-speech_totals = app.Table(
+speech_totals = codec_table(
     "speech_totals",
-    default=None,
+    value_codec=SPEECH_ENTRY,
     partitions=TRANSCRIPT_SEGMENTS.partitions,
-    key_type=bytes,
-    value_type=dict,
-    use_partitioner=True,
     help="Running speech totals and segment end times per interview.",
 )
-speech_totals.value_serializer = SPEECH_ENTRY
 
 
 def _last_word_end(segment: dict[str, Any], previous_end: float | None) -> float | None:

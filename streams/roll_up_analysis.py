@@ -14,22 +14,18 @@ from typing import Any
 import faust
 
 from streams.analysis_document import build_analysis
-from streams.app import app, channel, send
+from streams.app import app, channel, codec_table, send
 from streams.dead_letters import process_event
 from streams.speech_metrics import SpeechTotals, add_segment_metrics
 from streams.table_codecs import SPEECH_TOTALS
 from topics.catalog import ANALYSIS_COMPLETED, SEGMENT_METRICS
 
-speech_rollup = app.Table(
+speech_rollup = codec_table(
     "speech_rollup",
-    default=None,
+    value_codec=SPEECH_TOTALS,
     partitions=SEGMENT_METRICS.partitions,
-    key_type=bytes,
-    value_type=SpeechTotals,
-    use_partitioner=True,
     help="Speech totals per interview, folded from segment.metrics.",
 )
-speech_rollup.value_serializer = SPEECH_TOTALS
 
 
 async def roll_up(metrics: dict[str, Any], event: faust.EventT) -> None:

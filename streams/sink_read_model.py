@@ -31,6 +31,8 @@ from topics.errors import SerializationError
 log = logging.getLogger(__name__)
 
 read_model = ReadModel(settings.database_url)
+#: Agents may start before services: the sink waits for the pool instead of failing on it.
+read_model_open = asyncio.Event()
 
 
 @app.service
@@ -39,6 +41,7 @@ class ReadModelConnection(faust.Service):
 
     async def on_start(self) -> None:
         await read_model.open()
+        read_model_open.set()
 
     async def on_stop(self) -> None:
         await read_model.close()
@@ -92,6 +95,7 @@ async def sink_read_model(stream: faust.StreamT[bytes]) -> None:
 async def write_with_retries(batch: dict[str, list[dict[str, Any]]]) -> None:
     """The database being away is not the messages' fault: retry until it answers."""
 
+    await read_model_open.wait()
     delay = settings.retry_backoff_seconds
     while True:
         try:

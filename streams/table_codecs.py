@@ -2,8 +2,7 @@
 
 Tables keep ``SpeechTotals`` as objects in memory, so an update does not parse and rebuild
 a growing document; only the changelog record, written once per update, is JSON (orjson).
-Faust picks a table's serializer from its value type, so a table opts in with
-``table.value_serializer = SPEECH_TOTALS`` (or ``SPEECH_ENTRY``) right after it is made.
+A table names its codec when it is made: ``codec_table(..., value_codec=SPEECH_TOTALS)``.
 """
 
 from __future__ import annotations

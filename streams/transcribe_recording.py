@@ -9,6 +9,7 @@ reason the user understands; it is not a poison message.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -33,6 +34,8 @@ from topics.catalog import INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS, TRANSCRIPTIO
 log = logging.getLogger(__name__)
 
 service = TranscriptionService(TranscriptionSettings())
+#: Agents may start before services: a recording waits for the recognizer to be loaded.
+service_started = asyncio.Event()
 blob_store = LocalBlobStore(settings.blob_root)
 
 
@@ -42,6 +45,7 @@ class TranscriptionPool(faust.Service):
 
     async def on_start(self) -> None:
         await service.start()
+        service_started.set()
 
     async def on_stop(self) -> None:
         await service.stop()
@@ -66,6 +70,7 @@ def progress_event(uploaded: dict[str, Any], stage: str, progress: Progress, **e
 
 
 async def transcribe(uploaded: dict[str, Any], _event: faust.EventT) -> None:
+    await service_started.wait()
     started = time.monotonic()
     async with blob_store.open_local(uploaded["blob_uri"]) as path:
         await _transcribe_file(uploaded, path, started)
