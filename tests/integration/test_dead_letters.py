@@ -228,3 +228,33 @@ async def _wait_for_row(database_url: str, interview_id: str, timeout: float = 3
                 return (row[0], row[1])
             await asyncio.sleep(0.2)
     raise AssertionError(f"no interview_states row for {interview_id} within {timeout}s")
+
+
+async def test_operators_see_the_dead_letters_and_the_lag(worker: ServiceProcess) -> None:
+    """`ib ops` shows each poison message with its consumer and error, and the volumes."""
+    from dev.operations import dead_letters, topic_reports
+
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    await poison_then(worker, TRANSCRIPT_SEGMENTS, interview_id, segment_event(interview_id))
+    letters = await dead_letters(worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix)
+    mine = [letter for letter in letters if letter.key == interview_id]
+    assert {letter.consumer for letter in mine} >= {"speech", "state"}
+    assert all(
+        letter.error_type == "SerializationError" and "magic byte" in letter.error_message for letter in mine
+    )
+    assert all(
+        letter.source.startswith(TRANSCRIPT_SEGMENTS.full_name(worker.topic_prefix)) for letter in mine
+    )
+
+    group = f"{worker.topic_prefix}interview-buddy"
+    dlq_name = dead_letter_topic(TRANSCRIPT_SEGMENTS).full_name(worker.topic_prefix)
+    segments_name = TRANSCRIPT_SEGMENTS.full_name(worker.topic_prefix)
+    deadline = time.monotonic() + 30
+    while True:  # the worker commits its offsets every second: wait until it has caught up
+        reports = {r.name: r for r in await topic_reports(worker.kafka_bootstrap, worker.topic_prefix, group)}
+        if reports[segments_name].lag == 0 or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    assert reports[segments_name].lag == 0, reports[segments_name]
+    assert reports[segments_name].messages >= 2
+    assert reports[dlq_name].messages >= len(mine)

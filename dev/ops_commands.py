@@ -1,0 +1,75 @@
+"""``ib ops status | dead-letters``: what an operator watches, from the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dev.operations import dead_letters, topic_reports
+from topics.catalog import TOPICS, by_name
+
+ops_app = typer.Typer(no_args_is_help=True, help="Topic volume, consumer lag and dead letters.")
+
+_WIDTH = None if sys.stdout.isatty() else 200
+_out = Console(highlight=False, width=_WIDTH, soft_wrap=True)
+
+Bootstrap = Annotated[str | None, typer.Option(help="Kafka bootstrap servers (default: IB_KAFKA_BOOTSTRAP).")]
+Prefix = Annotated[str | None, typer.Option(help="Topic prefix (default: IB_TOPIC_PREFIX).")]
+
+
+def _bootstrap(value: str | None) -> str:
+    return value or os.environ.get("IB_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+
+
+def _prefix(value: str | None) -> str:
+    return value if value is not None else os.environ.get("IB_TOPIC_PREFIX", "")
+
+
+@ops_app.command()
+def status(
+    bootstrap: Bootstrap = None,
+    prefix: Prefix = None,
+    group: Annotated[str, typer.Option(help="Consumer group whose lag to show.")] = "interview-buddy",
+) -> None:
+    """Messages and consumer lag per topic, and how many dead letters each input topic has."""
+    reports = asyncio.run(topic_reports(_bootstrap(bootstrap), _prefix(prefix), f"{_prefix(prefix)}{group}"))
+    table = Table("topic", "partitions", "messages", "lag")
+    for report in reports:
+        lag = "-" if report.lag is None else str(report.lag)
+        style = "red" if report.name.endswith(".dlq") and report.messages else None
+        table.add_row(report.name, str(report.partitions), str(report.messages), lag, style=style)
+    _out.print(table)
+
+
+@ops_app.command("dead-letters")
+def show_dead_letters(
+    topic: Annotated[str, typer.Argument(help=f"An input topic, e.g. {TOPICS[1].name}.")],
+    limit: Annotated[int, typer.Option(help="How many of the newest to show.")] = 20,
+    bootstrap: Bootstrap = None,
+    prefix: Prefix = None,
+) -> None:
+    """The newest dead letters of TOPIC: which message, which consumer, and why."""
+    try:
+        spec = by_name(topic)
+    except KeyError:
+        raise typer.BadParameter(f"{topic!r} is not in the topic catalog") from None
+    letters = asyncio.run(dead_letters(_bootstrap(bootstrap), spec, _prefix(prefix), limit))
+    if not letters:
+        _out.print(f"no dead letters for {topic}")
+        return
+    table = Table("key", "source", "consumer", "attempts", "error")
+    for letter in letters:
+        table.add_row(
+            letter.key,
+            letter.source,
+            letter.consumer,
+            str(letter.attempts),
+            f"{letter.error_type}: {letter.error_message}",
+        )
+    _out.print(table)
