@@ -82,9 +82,10 @@ $(COMPOSE_SCHEMA):
 	cd $(dir $@) && $(abspath $(VENV_PY)) -c 'import zipfile; zipfile.ZipFile("docker_compose-1.29.2-py2.py3-none-any.whl").extract("compose/config/compose_spec.json", ".")'
 	mv $(dir $@)compose/config/compose_spec.json $@
 
-test: system-deps venv $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL and a schema registry, then run every test
+test: system-deps venv $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry and Azurite, then run every test
 	$(IB) stack up --services-only
 	dev/registry/run.sh start
+	dev/azurite/run.sh start
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: venv $(COMPOSE_SCHEMA) ## Only the unit tests (no services needed)
@@ -101,6 +102,7 @@ format: venv ## ruff format and safe fixes
 clean: ## Stop the stack and remove what runs and tests leave behind (.run, caches); keeps .venv and .cache
 	@if [ -x $(IB) ]; then $(IB) stack down || true; fi
 	dev/registry/run.sh stop || true
+	dev/azurite/run.sh stop || true
 	rm -rf .run .pytest_cache .ruff_cache build dist tests/data/generated bench/out
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 	rm -rf *.egg-info

@@ -7,12 +7,15 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+import httpx
 from fastapi import FastAPI
 
 from gateway.auth import Authenticator, DevIssuer
 from gateway.events import EventPublisher, make_producer
+from gateway.firebase_auth import FirebaseAuthenticator
 from gateway.settings import Settings
-from sinks.blob_store import BlobStore, LocalBlobStore
+from sinks.blob_store import BlobStore
+from sinks.blob_stores import open_blob_store as open_store
 from sinks.read_model import ReadModel
 from topics.admin import ensure_topics
 from topics.codec import codec_from_settings
@@ -25,6 +28,25 @@ class Services:
     publisher: EventPublisher
     blob_store: BlobStore
     authenticator: Authenticator
+
+
+def make_authenticator(settings: Settings, http: httpx.AsyncClient) -> Authenticator:
+    # Settings already refuse the dev issuer in production; this only follows them.
+    if settings.auth_mode == "firebase":
+        assert settings.firebase_project_id is not None  # checked by Settings
+        return FirebaseAuthenticator(settings.firebase_project_id, settings.firebase_certs_url, http)
+    return DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience)
+
+
+async def open_blob_store(settings: Settings, stack: AsyncExitStack) -> BlobStore:
+    connection_string = settings.azure_storage_connection_string
+    return await open_store(
+        stack,
+        kind=settings.blob_store,
+        local_root=settings.blob_root,
+        azure_connection_string=connection_string.get_secret_value() if connection_string else None,
+        azure_container=settings.azure_blob_container,
+    )
 
 
 def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -40,12 +62,14 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             producer = make_producer(settings.kafka_bootstrap)
             await producer.start()
             stack.push_async_callback(producer.stop)
+            http = await stack.enter_async_context(httpx.AsyncClient(timeout=10))
+            blob_store = await open_blob_store(settings, stack)
             app.state.services = Services(
                 settings=settings,
                 read_model=read_model,
                 publisher=EventPublisher(producer, settings.topic_prefix, codec),
-                blob_store=LocalBlobStore(settings.blob_root),
-                authenticator=DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience),
+                blob_store=blob_store,
+                authenticator=make_authenticator(settings, http),
             )
             yield
 

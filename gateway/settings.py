@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 TWO_GIB = 2 * 1024**3
+GOOGLE_CERTS_URL = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
 
 
 class Settings(BaseSettings):
@@ -30,11 +32,32 @@ class Settings(BaseSettings):
     max_upload_bytes: int = TWO_GIB
     auth_issuer: str = "interview-buddy-dev"
     auth_audience: str = "interview-buddy"
+    #: production accepts Firebase ID tokens only: the dev issuer's tokens are refused.
+    environment: Literal["development", "production"] = "development"
+    auth_mode: Literal["dev", "firebase"] = "dev"
+    firebase_project_id: str | None = None
+    firebase_certs_url: str = GOOGLE_CERTS_URL
+    blob_store: Literal["local", "azure"] = "local"
+    azure_storage_connection_string: SecretStr | None = None
+    #: Blob names inside it are the store's keys (``uploads/{user_id}/{upload_id}/...``).
+    azure_blob_container: str = "recordings"
 
     @model_validator(mode="after")
     def _default_blob_dir(self) -> Settings:
         if self.blob_dir is None:
             self.blob_dir = self.run_dir / "blobs"
+        return self
+
+    @model_validator(mode="after")
+    def _edges_are_configured(self) -> Settings:
+        if self.environment == "production" and self.auth_mode != "firebase":
+            raise ValueError(
+                "IB_ENVIRONMENT=production accepts only Firebase tokens: set IB_AUTH_MODE=firebase"
+            )
+        if self.auth_mode == "firebase" and not self.firebase_project_id:
+            raise ValueError("IB_AUTH_MODE=firebase needs IB_FIREBASE_PROJECT_ID")
+        if self.blob_store == "azure" and self.azure_storage_connection_string is None:
+            raise ValueError("IB_BLOB_STORE=azure needs IB_AZURE_STORAGE_CONNECTION_STRING")
         return self
 
     @property

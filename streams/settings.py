@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +18,10 @@ class StreamsSettings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:9092"
     database_url: str = "postgresql://interview_buddy:interview_buddy@127.0.0.1:5433/interview_buddy"
     blob_dir: Path | None = None
+    #: Where recordings are read from: the local folder or Azure Blob (as the gateway writes them).
+    blob_store: Literal["local", "azure"] = "local"
+    azure_storage_connection_string: SecretStr | None = None
+    azure_blob_container: str = "recordings"
     topic_prefix: str = ""
     #: A Confluent-compatible schema registry (e.g. Apicurio's /apis/ccompat/v7); unset: ids.json.
     schema_registry_url: str | None = None

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import faust
 
-from sinks.blob_store import LocalBlobStore
+from sinks.blob_store import BlobStore
+from sinks.blob_stores import open_blob_store
 from streams.app import app, channel, send, settings
 from streams.dead_letters import process_event
 from streams.segment_events import segment_event
@@ -36,19 +38,30 @@ log = logging.getLogger(__name__)
 service = TranscriptionService(TranscriptionSettings())
 #: Agents may start before services: a recording waits for the recognizer to be loaded.
 service_started = asyncio.Event()
-blob_store = LocalBlobStore(settings.blob_root)
+#: Opened with the worker (Azure needs an open client); set before any recording is read.
+stores: dict[str, BlobStore] = {}
 
 
 @app.service
 class TranscriptionPool(faust.Service):
-    """Starts the recognizer's process pool with the worker and stops it with it."""
+    """Opens the recording store and starts the recognizer's process pool with the worker."""
 
     async def on_start(self) -> None:
+        self._closing = AsyncExitStack()
+        connection_string = settings.azure_storage_connection_string
+        stores["recordings"] = await open_blob_store(
+            self._closing,
+            kind=settings.blob_store,
+            local_root=settings.blob_root,
+            azure_connection_string=connection_string.get_secret_value() if connection_string else None,
+            azure_container=settings.azure_blob_container,
+        )
         await service.start()
         service_started.set()
 
     async def on_stop(self) -> None:
         await service.stop()
+        await self._closing.aclose()
 
 
 def _now_ms() -> int:
@@ -72,7 +85,7 @@ def progress_event(uploaded: dict[str, Any], stage: str, progress: Progress, **e
 async def transcribe(uploaded: dict[str, Any], _event: faust.EventT) -> None:
     await service_started.wait()
     started = time.monotonic()
-    async with blob_store.open_local(uploaded["blob_uri"]) as path:
+    async with stores["recordings"].open_local(uploaded["blob_uri"]) as path:
         await _transcribe_file(uploaded, path, started)
 
 

@@ -8,7 +8,10 @@ for it (never a skip); unit tests ask for none of these and run without services
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -49,3 +52,24 @@ def database_url() -> str:
 def topic_prefix() -> str:
     """A prefix unique to this test (``t-1a2b3c4d-``), for its topic names and consumer groups."""
     return f"t-{uuid.uuid4().hex[:8]}-"
+
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+AZURITE = REPO_DIR / "dev" / "azurite" / "run.sh"
+AZURITE_CONSTANTS = REPO_DIR / "dev/azurite/node_modules/azurite/dist/src/blob/utils/constants.js"
+
+
+@pytest.fixture(scope="session")
+def azurite_connection_string() -> str:
+    """Azurite's Blob service on 127.0.0.1, started when nothing answers yet; fails when it cannot be."""
+    port = os.environ.get("IB_AZURITE_BLOB_PORT", "10000")
+    started = subprocess.run([AZURITE, "start"], capture_output=True, text=True, timeout=300, check=False)
+    if started.returncode != 0:
+        pytest.fail(f"Azurite could not be started: {started.stderr.strip()}", pytrace=False)
+    # The development account's key, from the emulator itself rather than copied into this file.
+    match = re.search(r'EMULATOR_ACCOUNT_KEY_STR = "([^"]+)"', AZURITE_CONSTANTS.read_text())
+    assert match, f"no account key in {AZURITE_CONSTANTS}"
+    return (
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+        f"AccountKey={match.group(1)};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+    )
