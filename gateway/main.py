@@ -8,6 +8,7 @@ from gateway.errors import install_error_handler
 from gateway.routes import health, interviews, recordings, results
 from gateway.services import make_lifespan
 from gateway.settings import Settings
+from gateway.tus import router as tus_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,4 +21,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handler(app)
     for module in (health, interviews, recordings, results):
         app.include_router(module.router)
+    app.include_router(tus_router.router)
     return app

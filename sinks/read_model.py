@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from functools import partial
 from typing import Any, Literal
@@ -87,6 +87,10 @@ class ReadModel:
                 yield conn
         except (psycopg.OperationalError, PoolTimeout) as exc:
             raise ReadModelUnavailable(str(exc)) from exc
+
+    def connection(self) -> AbstractAsyncContextManager[AsyncConnection[DictRow]]:
+        """A pooled connection, for read-model modules with their own tables (``uploads_model``)."""
+        return self._connection()
 
     async def ping(self) -> None:
         async with self._connection() as conn:

@@ -1,0 +1,1 @@
+"""Resumable uploads: the tus 1.0.0 protocol served at ``/uploads/``."""
