@@ -26,9 +26,12 @@ PID_FILE=$RUN_DIR/azurite-$PORT.pid
 LOG_FILE=$RUN_DIR/azurite-$PORT.log
 START_TIMEOUT=${IB_AZURITE_START_TIMEOUT:-60}
 ACCOUNT_URL=http://$HOST:$PORT/devstoreaccount1
-
-say() { printf 'azurite: %s\n' "$*"; }
-fail() { printf 'azurite: %s\n' "$*" >&2; exit 1; }
+NAME=azurite
+TITLE="Azurite Blob"
+URL=$ACCOUNT_URL
+PORT_SETTING=IB_AZURITE_BLOB_PORT
+# shellcheck source=../background-service.sh
+. "$ROOT/dev/background-service.sh"
 
 # Ready means the Blob service answers as Azure Storage does, not just that the port is open:
 # an anonymous list-containers request gets an HTTP answer (403, no credentials) that carries
@@ -47,27 +50,6 @@ sys.exit(0 if headers.get("x-ms-request-id") else 1)
 PY
 }
 
-port_taken() {
-  python3 - "$HOST" "$PORT" <<'PY'
-import socket, sys
-with socket.socket() as probe:
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        probe.bind((sys.argv[1], int(sys.argv[2])))
-    except OSError:
-        sys.exit(0)
-sys.exit(1)
-PY
-}
-
-started_pid() {
-  [ -f "$PID_FILE" ] || return 1
-  local pid
-  pid=$(cat "$PID_FILE")
-  kill -0 "$pid" 2>/dev/null || return 1
-  echo "$pid"
-}
-
 install() {
   # The stamp is newer than the lock file only when the last install finished.
   local stamp=$HERE/node_modules/.installed-from-lock
@@ -81,63 +63,17 @@ install() {
   touch "$stamp"
 }
 
-start() {
-  mkdir -p "$RUN_DIR"
-  if answers; then
-    say "already answering at $ACCOUNT_URL"
-    return 0
-  fi
-  if ! started_pid >/dev/null && port_taken; then
-    fail "port $PORT is taken by something that is not Azurite: set IB_AZURITE_BLOB_PORT"
-  fi
+prepare() {
   command -v node >/dev/null || fail "node is missing: install Node.js 18+"
   install
-  if ! started_pid >/dev/null; then
-    # --skipApiVersionCheck: the Python SDK may speak a newer API version than this Azurite knows.
-    # --loose: ignore headers Azurite does not implement instead of refusing the request.
-    (
-      cd "$RUN_DIR"
-      exec nohup "$BIN" --blobHost "$HOST" --blobPort "$PORT" --inMemoryPersistence \
-        --skipApiVersionCheck --loose --disableTelemetry
-    ) >"$LOG_FILE" 2>&1 </dev/null &
-    echo $! >"$PID_FILE"
-  fi
-  local pid waited=0
-  pid=$(cat "$PID_FILE")
-  until answers; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 30 "$LOG_FILE" >&2
-      fail "Azurite exited while starting (log: $LOG_FILE)"
-    fi
-    if [ "$waited" -ge $((START_TIMEOUT * 4)) ]; then
-      tail -n 30 "$LOG_FILE" >&2
-      kill "$pid" 2>/dev/null || true
-      fail "Azurite did not answer within ${START_TIMEOUT}s (log: $LOG_FILE)"
-    fi
-    sleep 0.25
-    waited=$((waited + 1))
-  done
-  say "Azurite Blob answers at $ACCOUNT_URL (pid $pid, log: $LOG_FILE)"
 }
 
-stop() {
-  local pid
-  if ! pid=$(started_pid); then
-    rm -f "$PID_FILE"
-    say "not running (nothing this script started)"
-    return 0
-  fi
-  kill "$pid"
-  for _ in $(seq 1 80); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PID_FILE"; say "stopped (pid $pid)"; return 0; }
-    sleep 0.25
-  done
-  fail "pid $pid did not stop within 20 s of SIGTERM"
+launch() {
+  # --skipApiVersionCheck: the Python SDK may speak a newer API version than this Azurite knows.
+  # --loose: ignore headers Azurite does not implement instead of refusing the request.
+  cd "$RUN_DIR"
+  exec nohup "$BIN" --blobHost "$HOST" --blobPort "$PORT" --inMemoryPersistence \
+    --skipApiVersionCheck --loose --disableTelemetry
 }
 
-case "${1:-start}" in
-  start) start ;;
-  stop) stop ;;
-  status) if answers; then say "answering at $ACCOUNT_URL"; else say "nothing answers at $ACCOUNT_URL"; exit 1; fi ;;
-  *) fail "usage: $0 [start|stop|status]" ;;
-esac
+main "$@"
