@@ -5,14 +5,15 @@ Progress goes to stderr so that `--json` leaves exactly one JSON object on stdou
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
-from urllib.parse import quote
 
 import httpx
+import jwt
 import typer
 from pydantic import SecretStr
 from rich.console import Console
@@ -26,10 +27,10 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from dev.tus_client import ResumeStore, TusClient, TusError, resumable_upload, resume_key
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
 
-UPLOAD_CHUNK_BYTES = 1024 * 1024
 POLL_SECONDS = 1.0
 TRANSCRIPT_EXCERPT_CHARS = 600
 
@@ -62,35 +63,52 @@ def _checked(response: httpx.Response) -> Any:
     _fail(f"{response.request.method} {response.request.url.path}: {response.status_code} {message}")
 
 
-def _file_chunks(path: Path, progress: Progress, task: Any) -> Iterator[bytes]:
-    with path.open("rb") as file:
-        while chunk := file.read(UPLOAD_CHUNK_BYTES):
-            progress.update(task, advance=len(chunk))
-            yield chunk
+def _token_user(settings: ClientSettings, token: str) -> str:
+    """Whose upload this is, for the resume state: the token's subject, else IB_USER."""
+    if settings.token is None:
+        return settings.user
+    try:
+        # Only a label for the local state file: the gateway is what checks the signature.
+        subject = jwt.decode(token, options={"verify_signature": False}).get("sub")
+    except jwt.PyJWTError:
+        subject = None
+    return str(subject) if subject else hashlib.sha256(token.encode()).hexdigest()
 
 
-def _upload(client: httpx.Client, interview_id: str, path: Path) -> None:
-    size = path.stat().st_size
+def _upload(
+    client: httpx.Client, path: Path, key: str, store: ResumeStore, new_interview: Callable[[], str]
+) -> str:
+    """Upload through tus, resuming a stored upload of the same file; returns the interview id."""
     columns = (
-        TextColumn("uploading"),
+        TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("upload", total=size)
-        response = client.put(
-            f"/interviews/{interview_id}/recording",
-            content=_file_chunks(path, progress, task),
-            headers={
-                "Content-Type": "application/octet-stream",
-                "Content-Length": str(size),
-                "X-Filename": quote(path.name),
-            },
-            timeout=httpx.Timeout(60.0, write=None),
-        )
-    _checked(response)
+        task = progress.add_task("uploading", total=path.stat().st_size)
+
+        def on_start(offset: int, size: int) -> None:
+            description = "uploading"
+            if offset:
+                description = f"resuming at {100 * offset / size:.0f} %"
+                err.print(description)  # also when stderr is no terminal and the bar is hidden
+            # The bar starts where the server stands, so the speed and ETA count only new bytes.
+            progress.reset(task, total=size, completed=offset, description=description)
+
+        try:
+            return resumable_upload(
+                TusClient(client),
+                store,
+                key,
+                path,
+                new_interview,
+                on_start=on_start,
+                progress=lambda position: progress.update(task, completed=position),
+            )
+        except TusError as exc:
+            _fail(str(exc))
 
 
 def _eta(seconds: float | None) -> str:
@@ -190,14 +208,18 @@ def analyze(
     """Upload a recording and print its analysis."""
     settings = ClientSettings()
     base_url = (gateway_url or settings.gateway_url).rstrip("/")
-    headers = {"Authorization": f"Bearer {_bearer_token(settings)}"}
+    token = _bearer_token(settings)
+    headers = {"Authorization": f"Bearer {token}"}
     try:
         with httpx.Client(base_url=base_url, headers=headers, timeout=30.0) as client:
             metadata = {"company": company, "job_title": job_title, "interview_type": interview_type}
-            interview = _checked(client.post("/interviews", json=metadata))
-            interview_id = interview["interview_id"]
+
+            def new_interview() -> str:
+                return str(_checked(client.post("/interviews", json=metadata))["interview_id"])
+
+            key = resume_key(file, base_url, _token_user(settings, token))
+            interview_id = _upload(client, file, key, ResumeStore.under(settings.run_dir), new_interview)
             url = f"{base_url}/interviews/{interview_id}"
-            _upload(client, interview_id, file)
             status, analysis = _wait_for_analysis(client, interview_id, timeout)
             if analysis is None:
                 reason = status.get("error_reason") or "the analysis failed"
