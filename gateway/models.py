@@ -36,6 +36,12 @@ class RecordingPublic(BaseModel):
     size_bytes: int
     sha256: str
     uploaded_at: datetime | None
+    #: Probed when the upload completed; null when the file could not be read there.
+    duration_seconds: float | None = None
+    has_audio: bool | None = None
+    #: The user's earlier interview with the same file (SHA-256): this one is not processed
+    #: again, its status, transcript, metrics and analysis are that interview's.
+    duplicate_of: str | None = None
 
 
 class StatusPublic(BaseModel):

@@ -14,9 +14,12 @@ from gateway.auth import Authenticator, DevIssuer
 from gateway.events import EventPublisher, make_producer
 from gateway.firebase_auth import FirebaseAuthenticator
 from gateway.settings import Settings
+from gateway.tus.store import LocalTusStore
+from gateway.tus.sweeper import sweep_periodically
 from sinks.blob_store import BlobStore
 from sinks.blob_stores import open_blob_store as open_store
 from sinks.read_model import ReadModel
+from sinks.uploads_model import UploadsModel
 from topics.admin import ensure_topics
 from topics.codec import codec_from_settings
 
@@ -49,6 +52,25 @@ async def open_blob_store(settings: Settings, stack: AsyncExitStack) -> BlobStor
     )
 
 
+def start_sweeper(settings: Settings, read_model: ReadModel, stack: AsyncExitStack) -> None:
+    """Expired tus uploads swept in the background; cancelled (and awaited) at shutdown."""
+    uploads = UploadsModel(read_model, settings.database_url.get_secret_value())
+    task = asyncio.create_task(
+        sweep_periodically(
+            uploads, LocalTusStore(settings.blob_root), read_model, settings.upload_sweep_seconds
+        ),
+        name="tus-upload-sweeper",
+    )
+
+    async def stop() -> None:
+        task.cancel()
+        # Awaited so the read model's pool is not closed under a sweep still running; wait()
+        # neither raises the task's CancelledError nor swallows a cancellation of our own.
+        await asyncio.wait([task])
+
+    stack.push_async_callback(stop)
+
+
 def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,6 +93,7 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
                 blob_store=blob_store,
                 authenticator=make_authenticator(settings, http),
             )
+            start_sweeper(settings, read_model, stack)
             yield
 
     return lifespan

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     azure_storage_connection_string: SecretStr | None = None
     #: Blob names inside it are the store's keys (``uploads/{user_id}/{upload_id}/...``).
     azure_blob_container: str = "recordings"
+    #: How often expired tus uploads are swept from the store (``IB_UPLOAD_SWEEP_SECONDS``).
+    upload_sweep_seconds: float = Field(default=600.0, gt=0)
 
     @model_validator(mode="after")
     def _default_blob_dir(self) -> Settings:

@@ -41,9 +41,15 @@ SELECT i.*, coalesce(s.status, 'CREATED') AS status, coalesce(s.percent, 0) AS p
        s.eta_seconds, s.audio_duration, coalesce(s.segments, 0) AS segments,
        s.error_code, s.error_reason, s.updated_at AS status_updated_at
 FROM interviews i
-LEFT JOIN interview_states s ON s.interview_id = i.interview_id AND s.user_id = i.user_id
+LEFT JOIN interview_states s
+       ON s.interview_id = coalesce(i.duplicate_of, i.interview_id) AND s.user_id = i.user_id
 WHERE i.user_id = %(user_id)s
 """
+
+
+def source_interview_id(interview: Row) -> str:
+    """Where an interview's results are: the original's id for a duplicate recording."""
+    return str(interview["duplicate_of"] or interview["interview_id"])
 
 
 def _json_default(value: object) -> str:
@@ -243,13 +249,41 @@ class ReadModel:
     async def record_upload(
         self, interview_id: str, user_id: str, upload: dict[str, Any], before_commit: BeforeCommit
     ) -> Row:
-        """Attach the stored recording and set the state to UPLOADED (unless a worker was faster)."""
-        params = {**upload, "interview_id": interview_id, "user_id": user_id}
+        """Attach the stored recording and set the state to UPLOADED (unless a worker was faster).
+
+        When the user already has this file (same SHA-256) on another interview, this one
+        becomes its duplicate instead: ``duplicate_of`` names the original, no state is
+        written and ``before_commit`` is not called, so nothing is processed again. Reads
+        follow ``duplicate_of`` (see :func:`source_interview_id`).
+        """
+        params = {
+            "duration_seconds": None,
+            "has_audio": None,
+            **upload,
+            "interview_id": interview_id,
+            "user_id": user_id,
+        }
         async with self._connection() as conn, conn.transaction():
+            # Two uploads of one file completing together take turns: exactly one is the original.
+            await conn.execute(
+                b"SELECT pg_advisory_xact_lock(hashtextextended("
+                b"'recording-sha256:' || %(user_id)s || ':' || %(sha256)s, 0))",
+                params,
+            )
+            cursor = await conn.execute(
+                b"""SELECT interview_id FROM interviews
+                   WHERE user_id = %(user_id)s AND sha256 = %(sha256)s AND interview_id <> %(interview_id)s
+                     AND blob_uri IS NOT NULL AND duplicate_of IS NULL
+                   ORDER BY uploaded_at, interview_id LIMIT 1""",
+                params,
+            )
+            original = await cursor.fetchone()
+            params["duplicate_of"] = original["interview_id"] if original else None
             cursor = await conn.execute(
                 f"""UPDATE interviews SET filename = %(filename)s, content_type = %(content_type)s,
                         size_bytes = %(size_bytes)s, sha256 = %(sha256)s, blob_uri = %(blob_uri)s,
-                        uploaded_at = {_NOW_MS}
+                        duration_seconds = %(duration_seconds)s, has_audio = %(has_audio)s,
+                        duplicate_of = %(duplicate_of)s, uploaded_at = {_NOW_MS}
                     WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s
                     RETURNING *""".encode(),
                 params,
@@ -257,6 +291,8 @@ class ReadModel:
             row = await cursor.fetchone()
             if row is None:
                 raise ReadModelUnavailable(f"interview {interview_id} vanished during its upload")
+            if row["duplicate_of"] is not None:
+                return row
             await conn.execute(
                 f"""INSERT INTO interview_states (interview_id, user_id, status, percent, version, updated_at)
                     VALUES (%(interview_id)s, %(user_id)s, 'UPLOADED', 0, 0, {_NOW_MS})

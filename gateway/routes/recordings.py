@@ -10,6 +10,7 @@ from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, 
 from gateway.errors import InterviewNotFound, RecordingAlreadyUploaded
 from gateway.media_types import ALLOWED_FORMATS
 from gateway.models import InterviewPublic
+from gateway.probe import probe_blob
 from gateway.routes.interviews import load_interview
 from gateway.uploads import clean_filename, receive_recording
 
@@ -61,6 +62,7 @@ async def upload_recording(
             declared_length=content_length,
         )
         stored_uri = received.blob.uri
+        probe = await probe_blob(blob_store, stored_uri)
         await read_model.record_upload(
             interview_id,
             user.user_id,
@@ -70,6 +72,8 @@ async def upload_recording(
                 "size_bytes": received.blob.size,
                 "sha256": received.blob.sha256,
                 "blob_uri": received.blob.uri,
+                "duration_seconds": probe.duration_seconds,
+                "has_audio": probe.has_audio,
             },
             before_commit=publisher.publish_uploaded,
         )

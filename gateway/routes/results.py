@@ -18,6 +18,7 @@ from gateway.models import (
 )
 from gateway.routes.interviews import load_interview
 from gateway.transcript_formats import MEDIA_TYPES, TranscriptFormat, render
+from sinks.read_model import source_interview_id
 
 router = APIRouter(prefix="/interviews", tags=["results"])
 
@@ -27,8 +28,8 @@ SearchQuery = Annotated[str | None, Query(description="Only segments that contai
 async def _transcript(
     read_model: ReadModelDep, interview_id: str, user_id: str, q: str | None
 ) -> TranscriptPublic:
-    await load_interview(read_model, interview_id, user_id)
-    rows = await read_model.list_segments(interview_id, user_id, q)
+    interview = await load_interview(read_model, interview_id, user_id)
+    rows = await read_model.list_segments(source_interview_id(interview), user_id, q)
     segments = [TranscriptSegmentPublic.model_validate(row) for row in rows]
     return TranscriptPublic(
         interview_id=interview_id,
@@ -78,8 +79,8 @@ async def download_transcript(
 
 @router.get("/{interview_id}/metrics", response_model=MetricsPublic)
 async def get_metrics(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> MetricsPublic:
-    await load_interview(read_model, interview_id, user.user_id)
-    rows = await read_model.list_metrics(interview_id, user.user_id)
+    interview = await load_interview(read_model, interview_id, user.user_id)
+    rows = await read_model.list_metrics(source_interview_id(interview), user.user_id)
     data = [SegmentMetricsPublic.model_validate(row) for row in rows]
     return MetricsPublic(interview_id=interview_id, data=data, count=len(data))
 
@@ -97,7 +98,7 @@ def _parsed_content(content: Any) -> Any:
 @router.get("/{interview_id}/analysis", response_model=AnalysisPublic)
 async def get_analysis(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
     interview = await load_interview(read_model, interview_id, user.user_id)
-    row = await read_model.get_analysis(interview_id, user.user_id)
+    row = await read_model.get_analysis(source_interview_id(interview), user.user_id)
     if row is None:
         status = interview["status"]
         detail = f" ({interview['percent']:.0f}%)" if status not in ("CREATED", "FAILED") else ""
@@ -108,4 +109,5 @@ async def get_analysis(interview_id: str, user: CurrentUser, read_model: ReadMod
         )
     document = dict(row["document"])
     document["content"] = _parsed_content(document.get("content"))
+    document["interview_id"] = interview_id  # a duplicate's analysis is its original's
     return AnalysisPublic.model_validate(document)

@@ -6,6 +6,7 @@ Completion hands over to the same path as the plain upload: the read model's
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import timedelta
 from gateway.errors import RecordingAlreadyUploaded, UnsupportedMediaType
 from gateway.events import EventPublisher
 from gateway.media_types import ALLOWED_FORMATS, M4A, MOV, MP4, SNIFF_BYTES, WAV, WEBM, sniff_media_format
+from gateway.probe import probe_media
 from gateway.settings import Settings
 from gateway.tus.errors import UploadTooLarge
 from gateway.tus.protocol import UploadChecksum, metadata_text, too_large
@@ -94,7 +96,10 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
         raise RecordingAlreadyUploaded(f"interview {upload.interview_id} got a recording meanwhile")
     media_format = _FORMATS_BY_NAME[upload.media_format]
     store, user_id, upload_id = services.store, upload.user_id, upload.upload_id
-    sha256 = await store.sha256(user_id, upload_id)
+    # Both read the whole file: side by side, each in its own thread.
+    sha256, probe = await asyncio.gather(
+        store.sha256(user_id, upload_id), probe_media(store.data_path(user_id, upload_id))
+    )
     key = f"recordings/{upload.interview_id}{media_format.extension}"
     blob_uri = await store.finalize(user_id, upload_id, key)
     filename = metadata_text(_raw_metadata(upload), "filename")
@@ -108,6 +113,8 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
                 "size_bytes": upload.upload_length,
                 "sha256": sha256,
                 "blob_uri": blob_uri,
+                "duration_seconds": probe.duration_seconds,
+                "has_audio": probe.has_audio,
             },
             before_commit=services.publisher.publish_uploaded,
         )

@@ -1,18 +1,22 @@
 """Sweeping expired uploads: bytes nobody will finish are deleted from the store and the table.
 
-:func:`select_expired` decides, :func:`sweep_expired_uploads` acts; the lead runs the
-latter periodically (a PATCH in flight keeps its upload: it holds the lock and refreshes
-the expiry).
+:func:`select_expired` decides, :func:`sweep_expired_uploads` acts, and the gateway's
+lifespan runs :func:`sweep_periodically` every ``IB_UPLOAD_SWEEP_SECONDS`` (a PATCH in
+flight keeps its upload: it holds the lock and refreshes the expiry).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from gateway.tus.store import LocalTusStore
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadRow, UploadsModel
+
+log = logging.getLogger(__name__)
 
 
 def select_expired(uploads: Iterable[UploadRow], now: datetime) -> list[UploadRow]:
@@ -42,3 +46,27 @@ async def sweep_expired_uploads(
             await read_model.release_upload_claim(current.interview_id, current.user_id)
             swept.append(current.upload_id)
     return swept
+
+
+async def sweep_periodically(
+    uploads: UploadsModel,
+    store: LocalTusStore,
+    read_model: ReadModel,
+    interval_seconds: float,
+    batch: int = 100,
+) -> None:
+    """Sweep every ``interval_seconds`` until cancelled (the gateway's lifespan runs this)."""
+    while True:
+        try:
+            swept: list[str] = []
+            while True:  # a full batch means more may be waiting
+                removed = await sweep_expired_uploads(uploads, store, read_model, batch=batch)
+                swept += removed
+                if len(removed) < batch:
+                    break
+            if swept:
+                log.info("swept %d expired uploads: %s", len(swept), ", ".join(swept))
+        except Exception:
+            # PostgreSQL or the disk may be back at the next round; the gateway keeps serving.
+            log.exception("sweeping expired uploads failed")
+        await asyncio.sleep(interval_seconds)

@@ -12,10 +12,18 @@ from urllib.parse import quote
 import pytest
 from pydantic import SecretStr
 
+from dev.synthesize import make_video_only
 from gateway.settings import Settings
 from sinks.blob_store import LocalBlobStore
-from tests.integration.gateway_helpers import RunningGateway, running_gateway, wav_bytes
-from tests.integration.kafka_helpers import wait_for
+from tests.integration.gateway_helpers import (
+    RunningGateway,
+    analysis_event,
+    running_gateway,
+    segment_event,
+    state_event,
+    wav_bytes,
+)
+from tests.integration.kafka_helpers import collect_until, wait_for
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -84,6 +92,9 @@ async def test_an_upload_is_stored_recorded_and_announced(gateway: RunningGatewa
         "size_bytes": len(WAV),
         "sha256": sha256,
         "uploaded_at": None,
+        "duration_seconds": 0.5,
+        "has_audio": True,
+        "duplicate_of": None,
     }
 
     row = await gateway.read_model.get_interview(interview_id, user)
@@ -193,3 +204,70 @@ async def test_an_upload_without_a_token_is_401(gateway: RunningGateway, user: s
     response = await gateway.client.put(f"/interviews/{interview_id}/recording", content=WAV)
     assert response.status_code == 401
     assert stored_files(gateway) == []
+
+
+# --- what the gateway probes at completion ----------------------------------------------
+
+
+async def test_a_video_without_sound_is_accepted_and_probed(
+    gateway: RunningGateway, user: str, tmp_path: Path
+) -> None:
+    video = make_video_only(tmp_path / "screen.mp4", seconds=2.0).read_bytes()
+    interview_id = await create_interview(gateway, user)
+    response = await upload(gateway, user, interview_id, video, filename="screen.mp4")
+    assert response.status_code == 202, response.text
+    recording = response.json()["recording"]
+    assert (recording["content_type"], recording["has_audio"]) == ("video/mp4", False)
+    assert recording["duration_seconds"] == pytest.approx(2.0, abs=0.2)
+
+
+async def test_a_container_that_cannot_be_opened_is_accepted_with_nulls(
+    gateway: RunningGateway, user: str
+) -> None:
+    damaged = b"RIFF\x24\x00\x00\x00WAVE" + b"\x00garbage" * 100
+    interview_id = await create_interview(gateway, user)
+    response = await upload(gateway, user, interview_id, damaged)
+    assert response.status_code == 202, response.text
+    recording = response.json()["recording"]
+    assert (recording["duration_seconds"], recording["has_audio"]) == (None, None)
+
+
+# --- the same file twice ------------------------------------------------------------------
+
+
+async def test_the_same_file_twice_is_linked_not_processed_again(gateway: RunningGateway, user: str) -> None:
+    first = await create_interview(gateway, user)
+    assert (await upload(gateway, user, first, WAV)).status_code == 202
+    second = await create_interview(gateway, user)
+    response = await upload(gateway, user, second, WAV, filename="again.wav")
+    assert response.status_code == 202, response.text
+    assert response.json()["recording"]["duplicate_of"] == first
+    other_user = f"user-{uuid.uuid4()}"
+    theirs = await create_interview(gateway, other_user)
+    response = await upload(gateway, other_user, theirs, WAV)
+    assert response.json()["recording"]["duplicate_of"] is None  # another user's file is their own
+
+    # The duplicate's event, had there been one, was sent before the other user's upload.
+    expected = {first.encode(), theirs.encode()}
+    records = await collect_until(
+        gateway.settings.kafka_bootstrap,
+        INTERVIEW_UPLOADED,
+        gateway.settings.topic_prefix,
+        lambda seen: expected <= {record.key for record in seen},
+        timeout=30,
+    )
+    assert sorted(record.key for record in records) == sorted(expected)
+
+    # The duplicate shows the original's progress and results, under its own id.
+    await gateway.read_model.upsert_state(state_event(first, user, "COMPLETED", 3, 100.0))
+    await gateway.read_model.upsert_segments([segment_event(first, user, 0, "hello there", final=True)])
+    await gateway.read_model.upsert_analysis(analysis_event(first, user, overall=77.0))
+    headers = gateway.auth(user)
+    interview = (await gateway.client.get(f"/interviews/{second}", headers=headers)).json()
+    assert (interview["status"], interview["percent"]) == ("COMPLETED", 100.0)
+    transcript = (await gateway.client.get(f"/interviews/{second}/transcript", headers=headers)).json()
+    assert (transcript["interview_id"], transcript["text"]) == (second, "hello there")
+    analysis = (await gateway.client.get(f"/interviews/{second}/analysis", headers=headers)).json()
+    assert (analysis["interview_id"], analysis["overall_score"]) == (second, 77.0)
+    theirs_now = (await gateway.client.get(f"/interviews/{theirs}", headers=gateway.auth(other_user))).json()
+    assert theirs_now["status"] == "UPLOADED"  # untouched by the first user's results

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import hashlib
 import io
+import logging
 import os
 import socket
 import uuid
@@ -205,6 +206,10 @@ async def assert_recorded(gateway: Gateway, user: str, interview_id: str, data: 
         "size_bytes": len(data),
         "sha256": sha256,
         "uploaded_at": None,
+        # The WAV header declares 0.05 s; the noise after it is not part of its data chunk.
+        "duration_seconds": 0.05,
+        "has_audio": True,
+        "duplicate_of": None,
     }
     row = await gateway.read_model.get_interview(interview_id, user)
     assert row is not None
@@ -547,3 +552,31 @@ async def test_the_sweeper_removes_expired_uploads(gateway: Gateway, user: str, 
     assert (await head(gateway, user, fresh_url)).status_code == 200
     assert [path.name for path in stored_upload_dirs(gateway)] == [fresh_url.rsplit("/", 1)[1]]
     await create_upload(gateway, user, interview_id)  # the interview is free again
+
+
+async def test_the_gateway_sweeps_expired_uploads_while_it_runs(
+    settings: Settings, user: str, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="gateway.tus.sweeper")
+    fast = settings.model_copy(update={"upload_sweep_seconds": 0.05})
+    try:
+        async with serve(fast) as gateway:
+            interview_id = await create_interview(gateway, user)
+            url = await create_upload(gateway, user, interview_id)
+            assert (await patch(gateway, user, url, 0, RECORDING[:CHUNK])).status_code == 204
+            upload_id = url.rsplit("/", 1)[1]
+            assert [path.name for path in stored_upload_dirs(gateway)] == [upload_id]
+            async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+                await conn.execute(
+                    "UPDATE tus_uploads SET expires_at = now() - interval '1 minute' WHERE upload_id = %s",
+                    (upload_id,),
+                )
+
+            async def swept() -> bool:
+                return (await head(gateway, user, url)).status_code == 404 and not stored_upload_dirs(gateway)
+
+            await _eventually(swept, "the sweeper to remove the expired upload")
+            await _until(lambda: upload_id in caplog.text, "the sweep to be logged")
+            await create_upload(gateway, user, interview_id)  # the interview is free again
+    finally:
+        await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)

@@ -1,0 +1,69 @@
+"""What a completed recording holds, read with PyAV: its duration and whether it has sound.
+
+Only the container is demuxed (no decoding), in a thread. A file PyAV cannot open is
+still accepted: the worker gives the precise reason later, so here it just gets nulls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+
+from sinks.blob_store import BlobStore, LocalBlobStore
+
+
+@dataclass(frozen=True)
+class MediaProbe:
+    duration_seconds: float | None
+    has_audio: bool | None
+
+
+UNKNOWN = MediaProbe(duration_seconds=None, has_audio=None)
+
+
+async def probe_media(path: Path) -> MediaProbe:
+    return await asyncio.to_thread(probe_media_sync, path)
+
+
+def probe_media_sync(path: Path) -> MediaProbe:
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.FFmpegError, OSError):
+        return UNKNOWN
+    with container:
+        has_audio = bool(container.streams.audio)
+        stream = container.streams.audio[0] if has_audio else next(iter(container.streams.video), None)
+        if stream is None:
+            return MediaProbe(duration_seconds=None, has_audio=False)
+        return MediaProbe(duration_seconds=_duration(container, stream), has_audio=has_audio)
+
+
+def _duration(container: av.container.InputContainer, stream: av.stream.Stream) -> float | None:
+    # The packets' end, not the header: browser WebM files declare no duration, and a cut-off
+    # MP4 still claims its full length. Demuxing an hour takes about a second.
+    end: float | None = None
+    try:
+        for packet in container.demux(stream):
+            if packet.pts is None or packet.time_base is None or packet.size == 0:
+                continue
+            packet_end = float((packet.pts + (packet.duration or 0)) * packet.time_base)
+            end = packet_end if end is None else max(end, packet_end)
+    except av.error.FFmpegError:
+        pass  # damaged further on: what was read so far is still the best figure
+    if end is None and container.duration is not None:
+        end = container.duration / av.time_base
+    return None if end is None else round(max(end, 0.0), 3)
+
+
+async def probe_blob(blob_store: BlobStore, uri: str) -> MediaProbe:
+    """Probe a stored recording where it lies; nulls when that is not on this machine.
+
+    An Azure blob would have to be downloaded whole to disk, which the gateway never does
+    for a recording; its duration comes from the worker instead.
+    """
+    if isinstance(blob_store, LocalBlobStore):
+        return await probe_media(blob_store.local_path(uri))
+    return UNKNOWN
