@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,13 @@ from tests.integration.worker_process import ServiceProcess, gateway_process, ne
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The `ib` command installed beside this interpreter (the project's venv).
 IB = Path(sys.executable).parent / "ib"
+#: Users are new in every test session: the read model outlives a run locally, and the same
+#: file uploaded again by the same user would be linked to the earlier run's interview.
+SESSION = uuid.uuid4().hex[:8]
+
+
+def account(user: str) -> str:
+    return f"{user}-{SESSION}"
 
 
 @dataclass
@@ -32,14 +40,14 @@ class Stack:
         return {
             **os.environ,
             **{k: v for k, v in self.gateway.env().items() if k.startswith("IB_")},
-            "IB_USER": user,
+            "IB_USER": account(user),
         }
 
     def token(self, user: str) -> str:
         """A dev bearer token, from `ib dev-token USER` as a user would get one."""
-        completed = subprocess.run(
-            [str(IB), "dev-token", user], env=self.cli_env(user), capture_output=True, text=True, check=True
-        )
+        command = [str(IB), "dev-token", account(user)]
+        env = self.cli_env(user)
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
         return completed.stdout.strip()
 
     def client(self, user: str) -> httpx.Client:
