@@ -123,8 +123,8 @@ class CodecTable(faust.Table):
 
 
 def codec_table(name: str, *, value_codec: str, partitions: int, help: str) -> faust.Table:
-    """A table keyed like its source topic (the key's bytes, same partitioner), whose values
-    live in memory as objects and travel through ``value_codec``."""
+    """A table keyed like its source topic (the key's bytes), whose values live in memory as
+    objects and travel through ``value_codec``."""
     table = CodecTable(
         app,
         name=name,
@@ -134,7 +134,17 @@ def codec_table(name: str, *, value_codec: str, partitions: int, help: str) -> f
         help=help,
         key_type=bytes,
         value_type=None,
-        use_partitioner=True,
         value_codec=value_codec,
     )
     return cast(faust.Table, app.tables.add(table))
+
+
+def set_in_partition(table: faust.Table, key: bytes, value: object, partition: int) -> None:
+    """A table write from a batch of events.
+
+    Faust files a write under the partition of the stream's current event, which in a batch
+    is the batch's last; here each key's changelog record goes to its own event's partition
+    (what ``table[key] = value`` does inside a per-event loop).
+    """
+    table.data[key] = value
+    table.send_changelog(partition, key, value)

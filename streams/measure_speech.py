@@ -12,7 +12,7 @@ from typing import Any
 
 import faust
 
-from streams.app import app, channel, codec_table, send_soon, settings
+from streams.app import app, channel, codec_table, send_soon, set_in_partition, settings
 from streams.dead_letters import dead_letter, decode
 from streams.speech_metrics import SpeechTotals, add_segment_metrics, measure_segment
 from streams.table_codecs import SPEECH_ENTRY
@@ -22,8 +22,8 @@ from topics.errors import SerializationError
 log = logging.getLogger(__name__)
 
 #: interview_id (the topic's key bytes) → {"ends": {seq: last word end}, "totals": SpeechTotals}.
-#: Keyed like the topic and partitioned by the same partitioner, so a batch from several
-#: partitions writes each key's changelog record to that key's own partition.
+#: Keyed like the topic; a batch from several partitions writes each key's changelog record to
+#: the partition its segments came from (``set_in_partition``).
 speech_totals = codec_table(
     "speech_totals",
     value_codec=SPEECH_ENTRY,
@@ -53,12 +53,14 @@ def fold_segment(
 async def measure_batch(events: list[faust.EventT]) -> None:
     """Metrics for each segment of the batch; each interview's table entry written once."""
     entries: dict[bytes, dict[str, Any]] = {}
+    partitions: dict[bytes, int] = {}
     for event in events:
         key = event.message.key
         try:
             segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
             entry = entries[key] if key in entries else speech_totals.get(key)
             entries[key], metrics = fold_segment(entry, segment)
+            partitions[key] = event.message.partition
         except SerializationError as exc:
             await dead_letter(event, exc, attempts=1, consumer="speech")
             continue
@@ -68,7 +70,7 @@ async def measure_batch(events: list[faust.EventT]) -> None:
             continue
         send_soon(SEGMENT_METRICS, segment["interview_id"], metrics)
     for key, entry in entries.items():
-        speech_totals[key] = entry
+        set_in_partition(speech_totals, key, entry, partitions[key])
 
 
 @app.agent(channel(TRANSCRIPT_SEGMENTS), name="measure_speech")
