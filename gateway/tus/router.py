@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
-from gateway.deps import CurrentUser, PublisherDep, ReadModelDep, SettingsDep
+from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep
 from gateway.errors import EmptyRecording, InterviewNotFound, RecordingAlreadyUploaded
 from gateway.tus import protocol
 from gateway.tus.errors import (
@@ -53,13 +53,16 @@ class TusRoute(APIRoute):
 router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
 
 
-def get_tus_services(read_model: ReadModelDep, publisher: PublisherDep, settings: SettingsDep) -> TusServices:
+def get_tus_services(
+    read_model: ReadModelDep, publisher: PublisherDep, settings: SettingsDep, blob_store: BlobStoreDep
+) -> TusServices:
     return TusServices(
         uploads=UploadsModel(read_model, settings.database_url.get_secret_value()),
         store=LocalTusStore(settings.blob_root),
         read_model=read_model,
         publisher=publisher,
         settings=settings,
+        blob_store=blob_store,
     )
 
 

@@ -11,6 +11,7 @@ import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from gateway.errors import RecordingAlreadyUploaded, UnsupportedMediaType
 from gateway.events import EventPublisher
@@ -21,6 +22,7 @@ from gateway.tus.errors import UploadTooLarge
 from gateway.tus.protocol import UploadChecksum, metadata_text, too_large
 from gateway.tus.store import LocalTusStore
 from gateway.uploads import clean_filename
+from sinks.blob_store import BlobStore, LocalBlobStore
 from sinks.read_model import ReadModel
 from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 
@@ -36,6 +38,9 @@ class TusServices:
     read_model: ReadModel
     publisher: EventPublisher
     settings: Settings
+    #: Where finished recordings go: with the local store the staged file is moved in place;
+    #: any other store (Azure Blob) gets the file streamed to it and the local copy removed.
+    blob_store: BlobStore
 
 
 async def receive_patch(
@@ -101,7 +106,7 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
         store.sha256(user_id, upload_id), probe_media(store.data_path(user_id, upload_id))
     )
     key = f"recordings/{upload.interview_id}{media_format.extension}"
-    blob_uri = await store.finalize(user_id, upload_id, key)
+    blob_uri = await _hand_over(services, user_id, upload_id, key)
     filename = metadata_text(_raw_metadata(upload), "filename")
     try:
         await services.read_model.record_upload(
@@ -120,10 +125,29 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
         )
     except BaseException:
         # Back where it was: a PATCH at the final offset completes it again.
-        await store.unfinalize(user_id, upload_id, key)
+        if isinstance(services.blob_store, LocalBlobStore):
+            await store.unfinalize(user_id, upload_id, key)
+        else:
+            await services.blob_store.delete(blob_uri)
         raise
     await locked.mark_completed()
     await store.delete(user_id, upload_id)  # only the empty directory is left
+
+
+async def _hand_over(services: TusServices, user_id: str, upload_id: str, key: str) -> str:
+    """Put the finished file where recordings live and return its URI."""
+    if isinstance(services.blob_store, LocalBlobStore):
+        return await services.store.finalize(user_id, upload_id, key)
+    stored = await services.blob_store.write_stream(
+        key, _file_chunks(services.store.data_path(user_id, upload_id))
+    )
+    return stored.uri
+
+
+async def _file_chunks(path: Path, size: int = 8 * 1024 * 1024) -> AsyncIterator[bytes]:
+    with path.open("rb") as file:
+        while chunk := await asyncio.to_thread(file.read, size):
+            yield chunk
 
 
 async def terminate(services: TusServices, locked: LockedUpload, upload: UploadRow) -> None:
