@@ -60,7 +60,8 @@ def words_of(segment: WhisperSegment, offset: float) -> list[Word]:
             confidence=round(float(w.probability), 4),
         )
         for w in (segment.words or [])
-        if w.word.strip()
+        # A "word" of punctuation alone (Whisper emits a bare "." now and then) is no speech.
+        if any(character.isalnum() for character in w.word)
     ]
 
 

@@ -48,6 +48,13 @@ def test_stock_phrase_squeezed_onto_trailing_silence_is_dropped() -> None:
     assert [segment.text for segment in map_segments([speech, thanks], 0.0, "en")] == ["every week."]
 
 
+def test_a_bare_punctuation_word_is_not_a_segment() -> None:
+    """Seen on a long recording: a segment whose only "word" was "." (twice in one transcript)."""
+    stray = FakeSegment([FakeWord(".", 108.79, 108.99, 0.4)])
+    speech = FakeSegment([FakeWord(" Then", 109.5, 109.8, 0.9), FakeWord(" we", 109.8, 110.0, 0.9)])
+    assert [segment.text for segment in map_segments([stray, speech], 0.0, "en")] == ["Then we"]
+
+
 def test_short_real_words_are_kept_even_when_unsure() -> None:
     """A quick "Yes, um." spoken at normal speed is not squeezed, whatever its confidence."""
     reply = FakeSegment([FakeWord(" Yes,", 3.0, 3.3, 0.9), FakeWord(" um.", 3.4, 3.7, 0.2)])
