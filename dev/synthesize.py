@@ -56,6 +56,11 @@ def _run(*command: str) -> None:
     subprocess.run(command, check=True, capture_output=True)
 
 
+def _generate(out: Path, *effects: str) -> None:
+    """A 16 kHz mono 16-bit WAV made by sox from nothing but ``effects`` (silence, noise, tones)."""
+    _run("sox", "-n", "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(out), *effects)
+
+
 def speak(
     text: str, out: Path, voice: str = CANDIDATE_VOICE, words_per_minute: int = WORDS_PER_MINUTE
 ) -> None:
@@ -209,26 +214,11 @@ def make_bad_inputs(out_dir: Path) -> dict[str, Path]:
     files["video_only"] = make_video_only(out_dir / "video_only.mp4")
 
     silence = out_dir / "silence.wav"
-    _run("sox", "-n", "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(silence), "trim", "0", "20")
+    _generate(silence, "trim", "0", "20")
     files["silence"] = silence
 
     noise = out_dir / "noise.wav"
-    _run(
-        "sox",
-        "-n",
-        "-r",
-        str(SAMPLE_RATE),
-        "-c",
-        "1",
-        "-b",
-        "16",
-        str(noise),
-        "synth",
-        "20",
-        "pinknoise",
-        "vol",
-        "0.3",
-    )
+    _generate(noise, "synth", "20", "pinknoise", "vol", "0.3")
     files["noise"] = noise
 
     # Music-like: a chord progression of sustained tones with a tremolo, no voice.
@@ -238,16 +228,8 @@ def make_bad_inputs(out_dir: Path) -> dict[str, Path]:
         chords = []
         for index, (low, mid, high) in enumerate(notes * 2):
             chord = Path(tmp) / f"{index}.wav"
-            _run(
-                "sox",
-                "-n",
-                "-r",
-                str(SAMPLE_RATE),
-                "-c",
-                "1",
-                "-b",
-                "16",
-                str(chord),
+            _generate(
+                chord,
                 "synth",
                 "2.5",
                 "sine",
