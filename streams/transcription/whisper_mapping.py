@@ -101,12 +101,18 @@ def word_gaps(words: Sequence[Word], piece_end: float, min_gap: float) -> list[G
 def keep_rechecked(words: Sequence[Word], gap: Gap, skipped_speech_seconds: float) -> list[Word]:
     """Words re-heard in a gap that we accept.
 
-    A short gap can only hide a filled pause, so only fillers are taken from it; a long
-    voiced gap is speech Whisper skipped, so everything it now hears is taken.
+    A short gap can only hide a filled pause, so only fillers are taken from it. A long
+    voiced gap may be speech Whisper skipped: what it now hears is taken only if it holds a
+    word that is not a filler. A long gap heard as fillers alone is the pause around a
+    filler already transcribed, whose timing Whisper placed loosely; taking it would write
+    that filler twice (the real clip mfa_uh.wav became "uh, uh, uh").
     """
     inside = [w for w in words if w.start >= gap.start - 0.1 and w.end <= gap.end + 0.1]
+    fillers = [w for w in inside if normalize(w.word) in FILLERS]
     if gap.end - gap.start < skipped_speech_seconds:
-        inside = [w for w in inside if normalize(w.word) in FILLERS]
+        return drop_hallucinated_repeats(fillers)
+    if len(fillers) == len(inside):
+        return []
     return drop_hallucinated_repeats(inside)
 
 

@@ -81,6 +81,12 @@ def test_short_gap_only_yields_fillers_long_gap_yields_everything() -> None:
     ]
 
 
+def test_long_gap_heard_as_fillers_alone_adds_nothing() -> None:
+    # The pause around an "uh" already transcribed, heard again: the "uh" would be counted twice.
+    heard = [Word("Uh,", 0.2, 0.5, 0.7), Word("uh.", 0.9, 1.2, 0.6)]
+    assert keep_rechecked(heard, Gap(0.0, 2.0), skipped_speech_seconds=1.0) == []
+
+
 def test_merged_words_stay_in_time_order() -> None:
     segment = RecognizedSegment(
         0.0, 2.0, "so I", (Word("so", 0.0, 0.3, 1), Word("I", 1.5, 2.0, 1)), 1.0, "en"
