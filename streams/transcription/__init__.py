@@ -7,6 +7,7 @@ from streams.transcription.errors import (
     NoAudioTrackError,
     NoSpeechError,
     NotMediaError,
+    RecognizerCrashedError,
     SpeechModelError,
     TruncatedMediaError,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "NotMediaError",
     "Progress",
     "RecognizedSegment",
+    "RecognizerCrashedError",
     "SpeechEngine",
     "SpeechModelError",
     "TranscriptionService",

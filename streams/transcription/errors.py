@@ -56,3 +56,10 @@ class SpeechModelError(InterviewBuddyError):
 
     code = "speech_model_unavailable"
     user_message = "Transcription is unavailable right now. Please try again later."
+
+
+class RecognizerCrashedError(InterviewBuddyError):
+    """The recognizer's process died twice on the same piece of a recording."""
+
+    code = "recognizer_crashed"
+    user_message = "Transcription failed on our side. Please try again later."

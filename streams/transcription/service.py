@@ -3,35 +3,80 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from streams.transcription import worker
 from streams.transcription.decoding import probe_duration
-from streams.transcription.errors import NoSpeechError
+from streams.transcription.errors import NoSpeechError, RecognizerCrashedError
 from streams.transcription.segments import Progress, RecognizedSegment
 from streams.transcription.settings import TranscriptionSettings
 
+log = logging.getLogger(__name__)
+
 
 class TranscriptionService:
+    """Recognizes recordings piece by piece in a process pool.
+
+    When a pool process dies (killed, out of memory, a crash in native code), the pool is
+    replaced and the piece is recognized again; a piece that kills the recognizer twice
+    raises :class:`RecognizerCrashedError` instead of looping.
+    """
+
     def __init__(self, settings: TranscriptionSettings) -> None:
         self._settings = settings
         self._pool: ProcessPoolExecutor | None = None
+        self._replacing = asyncio.Lock()
         self.engine_name: str | None = None
+        self.restarts = 0
 
     async def start(self) -> None:
+        self._pool = await self._new_pool()
+
+    async def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the caller runs an event loop and threads that a fork would copy.
-        self._pool = ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=self._settings.asr_workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=worker.init_worker,
             initargs=(self._settings,),
         )
         loop = asyncio.get_running_loop()
-        self.engine_name = await loop.run_in_executor(self._pool, worker.engine_name)
+        self.engine_name = await loop.run_in_executor(pool, worker.engine_name)
+        return pool
+
+    async def _replace(self, broken: ProcessPoolExecutor) -> None:
+        async with self._replacing:
+            if self._pool is not broken:
+                return  # another transcription replaced it already
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._pool = await self._new_pool()
+            self.restarts += 1
+
+    def _running_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            raise RuntimeError("TranscriptionService.start() was not awaited")
+        return self._pool
+
+    async def _recognize(self, path: Path, start: float) -> worker.PieceResult:
+        loop = asyncio.get_running_loop()
+        pool = self._running_pool()
+        try:
+            return await loop.run_in_executor(pool, worker.recognize_piece, path, start)
+        except BrokenProcessPool as exc:
+            log.error("the recognizer process died (%s); starting a new one", exc)
+            await self._replace(pool)
+        try:
+            return await loop.run_in_executor(self._running_pool(), worker.recognize_piece, path, start)
+        except BrokenProcessPool as exc:
+            raise RecognizerCrashedError(
+                f"the recognizer process died twice on {path.name} at {start:.1f} s"
+            ) from exc
 
     async def stop(self) -> None:
         if self._pool is not None:
@@ -48,15 +93,13 @@ class TranscriptionService:
         return await asyncio.to_thread(probe_duration, path)
 
     async def transcribe(self, path: Path) -> AsyncIterator[RecognizedSegment | Progress]:
-        if self._pool is None:
-            raise RuntimeError("TranscriptionService.start() was not awaited")
+        self._running_pool()
         began = time.monotonic()
         duration = await self.probe(path)
-        loop = asyncio.get_running_loop()
         start = 0.0
         heard_speech = False
         while True:
-            piece = await loop.run_in_executor(self._pool, worker.recognize_piece, path, start)
+            piece = await self._recognize(path, start)
             for segment in piece.segments:
                 heard_speech = True
                 yield segment

@@ -96,7 +96,10 @@ def analyze(stack: Stack, recording: Path, *extra: str, user: str = "e2e-user") 
     )
     stdout = completed.stdout.strip()
     result = json.loads(stdout) if stdout else {}
-    return Analysis(completed.returncode, result, completed.stderr)
+    stderr = completed.stderr
+    if completed.returncode != 0:
+        stderr += f"\n--- {stack.worker.log_path.name}: warnings and errors\n{stack.worker.problems()}"
+    return Analysis(completed.returncode, result, stderr)
 
 
 @pytest.fixture(scope="session")

@@ -101,6 +101,23 @@ class ServiceProcess:
         except FileNotFoundError:
             return "(no log)"
 
+    def problems(self, limit: int = 120) -> str:
+        """The log's warnings, errors and tracebacks, so a failed test shows why (CI keeps no files)."""
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except FileNotFoundError:
+            return "(no log)"
+        kept: list[str] = []
+        in_traceback = False
+        for line in lines:
+            starts_record = line.startswith("[")
+            if starts_record:
+                in_traceback = "[ERROR]" in line or "[WARNING]" in line or "[CRITICAL]" in line
+            if in_traceback or line.startswith("Traceback"):
+                in_traceback = True
+                kept.append(line)
+        return "\n".join(kept[-limit:]) or "(no warnings or errors logged)"
+
     def stop(self, timeout: float = 30.0) -> None:
         if self.process is None or self.process.poll() is not None:
             return
