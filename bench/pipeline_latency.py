@@ -6,6 +6,11 @@ Runs a worker and a gateway of their own on the real Kafka and PostgreSQL, uploa
 synthetic interview of about ``--minutes`` through the gateway, and reads the two record
 timestamps (CreateTime) of ``interview.uploaded`` and ``analysis.completed`` for it.
 Target: ≤ 0.3 × the recording's duration.
+
+It also prints what the content analysis adds after the final transcript segment: the
+time from that segment to the speech path's final metrics, to the content path's END
+record on ``answer.analysis`` (questions paired, every answer analysed), and to the
+analysis. Target for the analyzer's added latency: under 3 s for a 3-minute interview.
 """
 
 from __future__ import annotations
@@ -24,7 +29,13 @@ from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
 from bench.transcription_speed import build_recording
 from tests.integration.kafka_helpers import wait_for
 from tests.integration.worker_process import gateway_process, new_prefix, worker_process
-from topics.catalog import ANALYSIS_COMPLETED, INTERVIEW_UPLOADED
+from topics.catalog import (
+    ANALYSIS_COMPLETED,
+    ANSWER_ANALYSIS,
+    INTERVIEW_UPLOADED,
+    SEGMENT_METRICS,
+    TRANSCRIPT_SEGMENTS,
+)
 
 IB = Path(sys.executable).parent / "ib"
 
@@ -58,6 +69,27 @@ async def measure(minutes: float) -> None:
             key = interview_id.encode()
             uploaded = await wait_for(BOOTSTRAP, INTERVIEW_UPLOADED, prefix, lambda r: r.key == key, 60)
             completed = await wait_for(BOOTSTRAP, ANALYSIS_COMPLETED, prefix, lambda r: r.key == key, 1800)
+            final_segment = await wait_for(
+                BOOTSTRAP,
+                TRANSCRIPT_SEGMENTS,
+                prefix,
+                lambda r: r.key == key and r.decoded(TRANSCRIPT_SEGMENTS)["final"],
+                60,
+            )
+            final_metrics = await wait_for(
+                BOOTSTRAP,
+                SEGMENT_METRICS,
+                prefix,
+                lambda r: r.key == key and r.decoded(SEGMENT_METRICS)["final"],
+                60,
+            )
+            answers_end = await wait_for(
+                BOOTSTRAP,
+                ANSWER_ANALYSIS,
+                prefix,
+                lambda r: r.key == key and r.decoded(ANSWER_ANALYSIS)["kind"] == "END",
+                60,
+            )
         finally:
             gateway.stop()
             worker.stop()
@@ -65,6 +97,16 @@ async def measure(minutes: float) -> None:
     print(f"recording: {duration:.1f} s of audio")
     print(f"upload complete → analysis.completed: {latency:.1f} s")
     print(f"ratio to the recording's duration: {latency / duration:.3f} (target ≤ 0.3)")
+    turns = answers_end.decoded(ANSWER_ANALYSIS)["turn_index"]
+
+    def after_final(record_timestamp: int) -> float:
+        return (record_timestamp - final_segment.timestamp) / 1000
+
+    print(f"after the final segment: speech metrics {after_final(final_metrics.timestamp):.2f} s, ", end="")
+    print(f"{turns} answers analysed {after_final(answers_end.timestamp):.2f} s, ", end="")
+    print(f"analysis.completed {after_final(completed.timestamp):.2f} s")
+    added = after_final(completed.timestamp) - after_final(final_metrics.timestamp)
+    print(f"content analysis added after the speech path: {added:.2f} s (target < 3 s)")
 
 
 if __name__ == "__main__":

@@ -158,10 +158,33 @@ def _result(
             ],
         },
         "speech": analysis["speech"],
+        "content": analysis.get("content"),
         "overall_score": analysis["overall_score"],
         "scores": analysis["scores"],
         "recommendations": analysis.get("recommendations", []),
+        "preliminary": analysis.get("preliminary", False),
+        "warnings": analysis.get("warnings", []),
     }
+
+
+def _print_turns(out: Console, content: dict[str, Any] | None) -> None:
+    if not content or not content.get("turns"):
+        return
+    out.print(f"\n[bold]Questions[/] ({len(content['turns'])})")
+    for turn in content["turns"]:
+        star = "".join(
+            letter if turn["star"][part]["present"] else "·"
+            for letter, part in zip("STAR", ("situation", "task", "action", "result"), strict=True)
+        )
+        out.print(
+            f"  {_clock(turn['start'])} {escape(turn['question'])}\n"
+            f"        STAR {star} · relevance {turn['relevance']} · confidence {turn['confidence']}"
+        )
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _print_summary(result: dict[str, Any]) -> None:
@@ -181,12 +204,19 @@ def _print_summary(result: dict[str, Any]) -> None:
         or "none"
     )
     out.print(f"[bold]Interview {result['interview_id']}[/] · {result['status']}")
-    out.print(f"[bold]Overall score:[/] {result['overall_score']:.0f}/100")
+    if result["scores"]:
+        preliminary = " (preliminary)" if result["preliminary"] else ""
+        out.print(f"[bold]Overall score:[/] {result['overall_score']:.0f}/100{preliminary}")
+    else:
+        out.print("[bold]Overall score:[/] not scored")
+    for warning in result["warnings"]:
+        out.print(f"[yellow]! {escape(warning)}[/]")
     out.print(f"\n[bold]Transcript[/] (excerpt)\n{escape(excerpt) or '(no speech recognized)'}\n")
     out.print(f"[bold]Pace:[/] {speech['wpm']:.0f} words per minute")
     out.print(f"[bold]Filler words:[/] {speech['filler_total']} ({escape(fillers)})")
     out.print(f"[bold]Pauses:[/] {speech['pause_count']} ({speech['long_pause_count']} of 2 s or more)")
     out.print(f"[bold]Clarity:[/] {speech['clarity_score']:.0f}/100")
+    _print_turns(out, result["content"])
     if result["scores"]:
         out.print("[bold]Scores:[/] " + ", ".join(f"{k} {v:.0f}" for k, v in result["scores"].items()))
     for recommendation in result["recommendations"]:

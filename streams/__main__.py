@@ -13,7 +13,15 @@ import faust
 from streams.app import app, codec, settings
 from topics.admin import ensure_topics
 
-AGENTS = ("transcribe_recording", "measure_speech", "track_state", "roll_up_analysis", "sink_read_model")
+AGENTS = (
+    "transcribe_recording",
+    "measure_speech",
+    "pair_questions",
+    "analyze_answers",
+    "track_state",
+    "roll_up_analysis",
+    "sink_read_model",
+)
 
 
 def load_agents(names: tuple[str, ...] | None) -> None:

@@ -1,13 +1,17 @@
-"""The ``AnalysisCompleted`` event of an interview, built from its folded speech totals.
+"""The ``AnalysisCompleted`` event of an interview, from its speech totals and its answers.
 
-Only computed sections are filled: until content analysis exists, ``content`` is null and
-``scores`` holds the speech category alone, so the overall score is the speech score.
+Only computed sections are filled: without content analysis ``content`` is null and
+``scores`` holds the speech category alone. A recording that is not an interview gets no
+scores at all (and an overall score of 0 with the reason in its warnings).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from streams.content_section import build_content, overall
 from streams.speech_metrics import SpeechTotals, speech_section
 from streams.speech_score import score_speech, speech_recommendations
 
@@ -16,8 +20,14 @@ LOW_CONFIDENCE_CLARITY = 50.0
 
 
 def build_analysis(
-    final_metrics: dict[str, Any], totals: SpeechTotals, *, completed_at_ms: int
+    final_metrics: dict[str, Any],
+    totals: SpeechTotals,
+    *,
+    completed_at_ms: int,
+    answers: Sequence[Mapping[str, Any]] | None = None,
+    turns_end: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The analysis; the content section when ``turns_end`` (the END record) is given."""
     duration = float(final_metrics.get("audio_duration") or final_metrics["end"])
     section = speech_section(totals, duration)
     speech_score, breakdown = score_speech(section)
@@ -28,14 +38,27 @@ def build_analysis(
         if preliminary
         else []
     )
+    scores: dict[str, float] = {"speech": speech_score}
+    recommendations = speech_recommendations(section, totals.filler_events, totals.long_pauses)
+    content = None
+    if turns_end is not None:
+        content, content_scores, content_notes, content_warnings = build_content(
+            answers or [], turns_end, section
+        )
+        warnings += content_warnings
+        if content["status"] == "not_an_interview":
+            scores, recommendations = {}, []
+        else:
+            scores |= content_scores
+            recommendations = content_notes + recommendations
     return {
         "interview_id": final_metrics["interview_id"],
         "user_id": final_metrics["user_id"],
         "speech": section,
-        "content": None,
-        "scores": {"speech": speech_score},
-        "overall_score": speech_score,
-        "recommendations": speech_recommendations(section, totals.filler_events, totals.long_pauses),
+        "content": None if content is None else json.dumps(content),
+        "scores": scores,
+        "overall_score": overall(scores),
+        "recommendations": recommendations,
         "preliminary": preliminary,
         "warnings": warnings,
         "completed_at": completed_at_ms,

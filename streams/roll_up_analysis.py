@@ -1,9 +1,9 @@
-"""rollup: segment.metrics → ``analysis.completed`` when the final segment's metrics arrive.
+"""rollup: segment.metrics + answer.analysis → ``analysis.completed``.
 
 Metrics are folded into a per-interview table as they stream in (idempotent per seq, so
-a replay does not double-count); the final segment closes the interview's speech section,
-scores it and writes the recommendations. Content analysis comes later: its section stays
-empty, never invented.
+a replay does not double-count); answers are kept per interview by turn index. The
+analysis is written once both sides are complete: the final segment's metrics have
+arrived, and the END record of ``answer.analysis`` has, with as many answers as it counts.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import time
 from typing import Any
 
 import faust
+import orjson
 
 from streams.analysis_document import build_analysis
-from streams.app import app, channel, codec_table, send
+from streams.app import app, channels, codec_table, send, topic_spec_of
 from streams.dead_letters import process_event
 from streams.speech_metrics import SpeechTotals, add_segment_metrics
 from streams.table_codecs import SPEECH_TOTALS
-from topics.catalog import ANALYSIS_COMPLETED, SEGMENT_METRICS
+from topics.catalog import ANALYSIS_COMPLETED, ANSWER_ANALYSIS, SEGMENT_METRICS
 
 speech_rollup = codec_table(
     "speech_rollup",
@@ -26,19 +27,72 @@ speech_rollup = codec_table(
     partitions=SEGMENT_METRICS.partitions,
     help="Speech totals per interview, folded from segment.metrics.",
 )
+analysis_parts = app.Table(
+    "analysis_parts",
+    default=None,
+    partitions=ANSWER_ANALYSIS.partitions,
+    key_type=str,
+    value_type=bytes,
+    help="Per interview: the final segment's metrics, the answers by turn, the END record (JSON).",
+)
 
 
-async def roll_up(metrics: dict[str, Any], event: faust.EventT) -> None:
-    interview_id = metrics["interview_id"]
-    key = event.message.key
-    totals = add_segment_metrics(speech_rollup.get(key) or SpeechTotals(), metrics)
-    speech_rollup[key] = totals
-    if metrics["final"]:
-        analysis = build_analysis(metrics, totals, completed_at_ms=int(time.time() * 1000))
+def _parts(interview_id: str) -> dict[str, Any]:
+    stored = analysis_parts.get(interview_id)
+    if stored is None:
+        return {"final_metrics": None, "answers": {}, "end": None, "sent": False}
+    parts: dict[str, Any] = orjson.loads(stored)
+    return parts
+
+
+def is_complete(parts: dict[str, Any]) -> bool:
+    end = parts["end"]
+    return (
+        parts["final_metrics"] is not None and end is not None and len(parts["answers"]) >= end["turn_index"]
+    )
+
+
+async def _complete_if_ready(interview_id: str, parts: dict[str, Any], key: bytes) -> None:
+    if not parts["sent"] and is_complete(parts):
+        answers = [parts["answers"][str(index)] for index in range(parts["end"]["turn_index"])]
+        analysis = build_analysis(
+            parts["final_metrics"],
+            speech_rollup.get(key) or SpeechTotals(),
+            completed_at_ms=int(time.time() * 1000),
+            answers=answers,
+            turns_end=parts["end"],
+        )
         await send(ANALYSIS_COMPLETED, interview_id, analysis)
+        parts = {**parts, "sent": True}
+    analysis_parts[interview_id] = orjson.dumps(parts)
 
 
-@app.agent(channel(SEGMENT_METRICS), name="roll_up_analysis")
+async def add_metrics(metrics: dict[str, Any], event: faust.EventT) -> None:
+    key = event.message.key
+    speech_rollup[key] = add_segment_metrics(speech_rollup.get(key) or SpeechTotals(), metrics)
+    if metrics["final"]:
+        interview_id = metrics["interview_id"]
+        await _complete_if_ready(interview_id, {**_parts(interview_id), "final_metrics": metrics}, key)
+
+
+async def add_answer(answer: dict[str, Any], event: faust.EventT) -> None:
+    interview_id = answer["interview_id"]
+    parts = _parts(interview_id)
+    if answer["kind"] == "END":
+        parts["end"] = answer
+    else:
+        parts["answers"][str(answer["turn_index"])] = answer
+    await _complete_if_ready(interview_id, parts, event.message.key)
+
+
+_HANDLERS = {SEGMENT_METRICS.name: add_metrics, ANSWER_ANALYSIS.name: add_answer}
+
+
+async def roll_up(value: dict[str, Any], event: faust.EventT) -> None:
+    await _HANDLERS[topic_spec_of(event)](value, event)
+
+
+@app.agent(channels(SEGMENT_METRICS, ANSWER_ANALYSIS), name="roll_up_analysis")
 async def roll_up_analysis(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
         await process_event(event, roll_up, consumer="rollup")

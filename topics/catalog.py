@@ -53,7 +53,7 @@ INTERVIEW_METADATA = TopicSpec(
     key="interview_id",
     value_schema="interviewbuddy.events.InterviewMetadata",
     producer="gateway",
-    consumers=("sink",),
+    consumers=("sink", "turns"),
     cleanup_policy="compact",
     description="What the user said about an interview (company, job title, type, notes).",
 )
@@ -79,7 +79,7 @@ TRANSCRIPT_SEGMENTS = TopicSpec(
     key="interview_id",
     value_schema="interviewbuddy.events.TranscriptSegment",
     producer="transcriber",
-    consumers=("speech", "state", "sink"),
+    consumers=("speech", "turns", "state", "sink"),
     retention_ms=30 * DAY_MS,
     description="Recognized speech with word timings; the last segment has final=true.",
 )
@@ -90,6 +90,22 @@ SEGMENT_METRICS = TopicSpec(
     producer="speech",
     consumers=("rollup", "sink"),
     description="Filler words, pace, pauses and clarity per transcript segment.",
+)
+INTERVIEW_TURNS = TopicSpec(
+    name="interview.turns",
+    key="interview_id",
+    value_schema="interviewbuddy.events.InterviewTurn",
+    producer="turns",
+    consumers=("content",),
+    description="Questions paired with their answers, then an END record with the number of turns.",
+)
+ANSWER_ANALYSIS = TopicSpec(
+    name="answer.analysis",
+    key="interview_id",
+    value_schema="interviewbuddy.events.AnswerAnalysisEvent",
+    producer="content",
+    consumers=("rollup",),
+    description="STAR, relevance, confidence, enthusiasm and sentiment per answer, then an END record.",
 )
 INTERVIEW_STATE = TopicSpec(
     name="interview.state",
@@ -126,6 +142,8 @@ TOPICS: tuple[TopicSpec, ...] = (
     TRANSCRIPTION_PROGRESS,
     TRANSCRIPT_SEGMENTS,
     SEGMENT_METRICS,
+    INTERVIEW_TURNS,
+    ANSWER_ANALYSIS,
     INTERVIEW_STATE,
     ANALYSIS_COMPLETED,
     NOTIFICATIONS,

@@ -222,10 +222,15 @@ def _opens_turn(sentence: TimedSentence, current: Turn, speakers_known: bool) ->
     return sentence.pause_before >= TURN_PAUSE_SECONDS
 
 
-def detect_turns(segments: Sequence[Mapping[str, Any]]) -> list[Turn]:
-    """The interview's question/answer turns, in order; talk before the first question is left out."""
+def detect_turns(segments: Sequence[Mapping[str, Any]], speakers_known: bool | None = None) -> list[Turn]:
+    """The interview's question/answer turns, in order; talk before the first question is left out.
+
+    ``speakers_known``: whether turns follow speaker labels; by default, when the segments
+    name more than one speaker (a caller that sees the transcript in parts says so itself).
+    """
     sentences = split_sentences(segments)
-    speakers_known = len({sentence.speaker for sentence in sentences} - {None}) > 1
+    if speakers_known is None:
+        speakers_known = len({sentence.speaker for sentence in sentences} - {None}) > 1
     turns: list[Turn] = []
     for sentence in sentences:
         current = turns[-1] if turns else None

@@ -1,4 +1,4 @@
-"""Sentiment over time: one VADER compound value (-1..1) per transcript segment.
+"""Sentiment over time: one VADER compound value (-1..1) per transcript segment or answer sentence.
 
 Fillers are taken out before scoring: VADER's lexicon reads "like" as positive, so a
 nervous "like, um, like" would otherwise look cheerful.
@@ -12,6 +12,7 @@ from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from streams.content.sentences import TimedSentence
 from streams.fillers import find_fillers
 
 
@@ -49,4 +50,22 @@ def sentiment_timeline(segments: Sequence[Mapping[str, Any]]) -> list[dict[str, 
             "sentiment": segment_sentiment(segment),
         }
         for segment in segments
+    ]
+
+
+def sentence_timeline(sentences: Sequence[TimedSentence]) -> list[dict[str, float]]:
+    """``[{start, end, sentiment}]`` per sentence of an answer, fillers left out."""
+    return [
+        {
+            "start": sentence.start,
+            "end": sentence.end,
+            "sentiment": segment_sentiment(
+                {
+                    "words": [
+                        {"word": word.text, "start": word.start, "end": word.end} for word in sentence.words
+                    ]
+                }
+            ),
+        }
+        for sentence in sentences
     ]

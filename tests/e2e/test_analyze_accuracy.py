@@ -64,6 +64,28 @@ def test_the_demo_interview_is_analysed_end_to_end(stack: Stack, recordings: dic
         expected_fillers["um"] + expected_fillers["uh"], rel=0.25
     )
     assert_pace_matches_reference(result["speech"], synthesize.count_words(reference))
+    assert_content_reads_the_answer(result, question)
+
+
+def assert_content_reads_the_answer(result: dict[str, Any], question: str) -> None:
+    """The interviewer's question is found, paired with the answer, and the answer is scored."""
+    content = result["content"]
+    assert content["status"] == "analysed"
+    [turn] = content["turns"]
+    # The greeting before it ("Thanks for coming in today.") is not part of the question.
+    asked = [sentence for sentence in re.split(r"(?<=[.?!])\s+", question) if sentence.endswith("?")]
+    assert word_error_rate(" ".join(asked), turn["question"]) <= 0.25
+    assert turn["start"] < turn["end"] and turn["answer"]
+    assert set(turn["star"]) >= {"situation", "task", "action", "result"}
+    assert 0 <= turn["relevance"] <= 100
+    assert content["sentiment_timeline"] and all(
+        -1 <= p["sentiment"] <= 1 for p in content["sentiment_timeline"]
+    )
+    assert {"speech", "structure", "relevance", "confidence", "enthusiasm"} <= set(result["scores"])
+    # Every recommendation is grounded: it cites a moment (m:ss) or a figure.
+    assert result["recommendations"]
+    for recommendation in result["recommendations"]:
+        assert re.search(r"\d", recommendation), recommendation
 
 
 def test_synthetic_answers_meet_the_accuracy_targets(stack: Stack, corpus: list[dict[str, Any]]) -> None:

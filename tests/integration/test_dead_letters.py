@@ -17,7 +17,9 @@ from tests.integration.kafka_helpers import produce, wait_for
 from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
 from topics.catalog import (
     ANALYSIS_COMPLETED,
+    ANSWER_ANALYSIS,
     INTERVIEW_STATE,
+    INTERVIEW_TURNS,
     INTERVIEW_UPLOADED,
     SEGMENT_METRICS,
     TRANSCRIPT_SEGMENTS,
@@ -101,6 +103,11 @@ def metrics_event(interview_id: str) -> dict[str, Any]:
     }
 
 
+def turns_end(interview_id: str) -> dict[str, Any]:
+    """The END record after an interview's turns (here: none were found)."""
+    return {"interview_id": interview_id, "user_id": "dlq-user", "kind": "END", "turn_index": 0}
+
+
 def progress_event(interview_id: str) -> dict[str, Any]:
     return {
         "interview_id": interview_id,
@@ -181,7 +188,29 @@ async def test_transcript_segments(worker: ServiceProcess) -> None:
 
 async def test_segment_metrics(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    await produce(
+        worker.kafka_bootstrap, ANSWER_ANALYSIS, worker.topic_prefix, interview_id, turns_end(interview_id)
+    )
     await poison_then(worker, SEGMENT_METRICS, interview_id, metrics_event(interview_id))
+    await wait_for(worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id))
+
+
+async def test_interview_turns(worker: ServiceProcess) -> None:
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    await poison_then(worker, INTERVIEW_TURNS, interview_id, turns_end(interview_id))
+    await wait_for(worker.kafka_bootstrap, ANSWER_ANALYSIS, worker.topic_prefix, key_is(interview_id))
+
+
+async def test_answer_analysis(worker: ServiceProcess) -> None:
+    interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
+    await produce(
+        worker.kafka_bootstrap,
+        SEGMENT_METRICS,
+        worker.topic_prefix,
+        interview_id,
+        metrics_event(interview_id),
+    )
+    await poison_then(worker, ANSWER_ANALYSIS, interview_id, turns_end(interview_id))
     await wait_for(worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id))
 
 
@@ -236,9 +265,16 @@ async def test_operators_see_the_dead_letters_and_the_lag(worker: ServiceProcess
 
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, TRANSCRIPT_SEGMENTS, interview_id, segment_event(interview_id))
-    letters = await dead_letters(worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix)
-    mine = [letter for letter in letters if letter.key == interview_id]
-    assert {letter.consumer for letter in mine} >= {"speech", "state"}
+    # Every consumer of the topic dead-letters its own copy; wait until all of them have.
+    consumers = {"speech", "turns", "state"}
+    deadline = time.monotonic() + 30.0
+    while True:
+        letters = await dead_letters(worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix)
+        mine = [letter for letter in letters if letter.key == interview_id]
+        if {letter.consumer for letter in mine} >= consumers or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    assert {letter.consumer for letter in mine} >= consumers
     assert all(
         letter.error_type == "SerializationError" and "magic byte" in letter.error_message for letter in mine
     )

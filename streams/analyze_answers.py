@@ -1,0 +1,84 @@
+"""content: interview.turns → ``answer.analysis``, one record per answer, then END.
+
+Each answer is read by the configured analyzer (offline rules by default; Claude when a
+key is configured, which falls back to the offline result when it fails) and given a
+sentiment value per sentence for the timeline. END records pass through, after the
+interview's last answer, so the rollup knows when the content section is complete.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import faust
+
+from streams.app import app, channel, send
+from streams.content.analyzer import AnswerAnalyzer, OfflineAnalyzer, answer_sentences
+from streams.content.models import AnswerTurn
+from streams.content.sentiment import sentence_timeline
+from streams.dead_letters import process_event
+from topics.catalog import ANSWER_ANALYSIS, INTERVIEW_TURNS
+
+log = logging.getLogger(__name__)
+
+analyzer: AnswerAnalyzer = OfflineAnalyzer()
+
+
+def answer_turn(record: dict[str, Any]) -> AnswerTurn:
+    fields = set(AnswerTurn.model_fields)
+    return AnswerTurn.model_validate({key: value for key, value in record.items() if key in fields})
+
+
+def answer_record(record: dict[str, Any], turn: AnswerTurn, analysis: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "interview_id": turn.interview_id,
+        "user_id": turn.user_id,
+        "kind": "ANSWER",
+        "turn_index": turn.turn_index,
+        "question": turn.question,
+        "answer": turn.answer,
+        "start": turn.start,
+        "end": turn.end,
+        "answer_start": turn.answer_start,
+        "analyzer": analysis["analyzer"],
+        "star": analysis["star"],
+        "relevance": analysis["relevance"],
+        "confidence": analysis["confidence"],
+        "enthusiasm": analysis["enthusiasm"],
+        "feedback": analysis["feedback"],
+        "degraded_reason": analysis["degraded_reason"],
+        "sentiment": sentence_timeline(answer_sentences(turn)),
+        "speakers_known": record["speakers_known"],
+    }
+
+
+async def analyze(record: dict[str, Any], _event: faust.EventT) -> None:
+    interview_id = record["interview_id"]
+    if record["kind"] == "END":
+        end = {
+            "interview_id": interview_id,
+            "user_id": record["user_id"],
+            "kind": "END",
+            "turn_index": record["turn_index"],
+            "speakers_known": record["speakers_known"],
+        }
+        await send(ANSWER_ANALYSIS, interview_id, end)
+        return
+    turn = answer_turn(record)
+
+    async def delayed(notice: str) -> None:
+        log.info("analysis of %s turn %d delayed: %s", interview_id, turn.turn_index, notice)
+
+    analysis = await analyzer.analyze(turn, record.get("job_description"), on_delay=delayed)
+    if analysis.degraded_reason:
+        log.warning(
+            "analysis of %s turn %d fell back: %s", interview_id, turn.turn_index, analysis.degraded_reason
+        )
+    await send(ANSWER_ANALYSIS, interview_id, answer_record(record, turn, analysis.model_dump()))
+
+
+@app.agent(channel(INTERVIEW_TURNS), name="analyze_answers")
+async def analyze_answers(stream: faust.StreamT[bytes]) -> None:
+    async for event in stream.events():
+        await process_event(event, analyze, consumer="content")

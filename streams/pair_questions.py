@@ -1,0 +1,85 @@
+"""turns: transcript.segments (+ interview.metadata) → ``interview.turns``.
+
+Each segment is folded into the interview's open turn (:mod:`streams.turn_tracking`); a
+turn is emitted as soon as the next question closes it, and the final segment closes the
+last one and is followed by an END record carrying the number of turns. The job
+description comes from the interview's metadata (a compacted topic written before the
+upload), kept in a table so each turn can be read against the job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+import orjson
+
+from streams.app import app, channels, send, topic_spec_of
+from streams.dead_letters import process_event
+from streams.turn_tracking import fold_segment
+from topics.catalog import INTERVIEW_METADATA, INTERVIEW_TURNS, TRANSCRIPT_SEGMENTS
+
+open_turns = app.Table(
+    "open_turns",
+    default=None,
+    partitions=TRANSCRIPT_SEGMENTS.partitions,
+    key_type=str,
+    value_type=bytes,
+    help="Per interview: the segments of the turn still open and how many turns were emitted (JSON).",
+)
+job_descriptions = app.Table(
+    "job_descriptions",
+    default=None,
+    partitions=INTERVIEW_METADATA.partitions,
+    key_type=str,
+    value_type=str,
+    help="The job description of each interview, from interview.metadata.",
+)
+
+
+def _turn_record(
+    segment: dict[str, Any], fields: dict[str, Any], job_description: str | None
+) -> dict[str, Any]:
+    return {
+        "interview_id": segment["interview_id"],
+        "user_id": segment["user_id"],
+        "kind": "TURN",
+        **fields,
+        "job_description": job_description,
+    }
+
+
+async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
+    interview_id = segment["interview_id"]
+    stored = open_turns.get(interview_id)
+    folded = fold_segment(orjson.loads(stored) if stored else None, segment)
+    job_description = job_descriptions.get(interview_id) or None
+    for fields in folded.turns:
+        await send(INTERVIEW_TURNS, interview_id, _turn_record(segment, fields, job_description))
+    if folded.turn_count is not None:
+        end = {
+            "interview_id": interview_id,
+            "user_id": segment["user_id"],
+            "kind": "END",
+            "turn_index": folded.turn_count,
+            "speakers_known": folded.speakers_known,
+        }
+        await send(INTERVIEW_TURNS, interview_id, end)
+    open_turns[interview_id] = orjson.dumps(folded.state)
+
+
+async def remember_job(metadata: dict[str, Any], _event: faust.EventT) -> None:
+    job_descriptions[metadata["interview_id"]] = metadata.get("job_description") or ""
+
+
+_HANDLERS = {TRANSCRIPT_SEGMENTS.name: pair, INTERVIEW_METADATA.name: remember_job}
+
+
+async def _handle(value: dict[str, Any], event: faust.EventT) -> None:
+    await _HANDLERS[topic_spec_of(event)](value, event)
+
+
+@app.agent(channels(TRANSCRIPT_SEGMENTS, INTERVIEW_METADATA), name="pair_questions")
+async def pair_questions(stream: faust.StreamT[bytes]) -> None:
+    async for event in stream.events():
+        await process_event(event, _handle, consumer="turns")

@@ -1,0 +1,113 @@
+"""Questions paired with answers while the transcript streams in: a pure fold, no Kafka.
+
+A turn is closed when the next question starts, so it can be analysed long before the
+recording ends; the final segment closes the last one. The state keeps only the segments
+of the turn still open, so it stays small however long the interview. Segments are taken
+once each, by ``seq``: a replay after a crash does not pair a question twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from streams.content.questions import Turn, detect_turns
+
+State = dict[str, Any]
+
+
+def new_state() -> State:
+    return {"last_seq": -1, "next_index": 0, "segments": [], "speakers": [], "finished": False}
+
+
+@dataclass
+class Folded:
+    state: State
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    """Closed turns as ``interview.turns`` fields (without ids), in order."""
+    turn_count: int | None = None
+    """Set when the transcript ended: the interview's number of turns (an END record follows)."""
+    speakers_known: bool = False
+
+
+def _compact(segment: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "start": float(segment["start"]),
+        "end": float(segment["end"]),
+        "speaker": segment.get("speaker"),
+        "words": [
+            {
+                "word": str(word["word"]),
+                "start": float(word["start"]),
+                "end": float(word["end"]),
+                "confidence": float(word["confidence"]),
+            }
+            for word in segment.get("words") or []
+        ],
+        "text": str(segment.get("text", "")),
+    }
+
+
+def _from(segments: list[dict[str, Any]], start: float) -> list[dict[str, Any]]:
+    """The segments' words from ``start`` on: what the open turn is made of."""
+    kept = []
+    for segment in segments:
+        words = [word for word in segment["words"] if word["start"] >= start - 1e-6]
+        if words:
+            kept.append({**segment, "start": words[0]["start"], "words": words})
+    return kept
+
+
+def turn_fields(
+    turn: Turn, index: int, segments: list[dict[str, Any]], speakers_known: bool
+) -> dict[str, Any]:
+    confidence = {(w["start"], w["end"]): w["confidence"] for s in segments for w in s["words"]}
+    answer_words = [
+        {
+            "word": word.text,
+            "start": word.start,
+            "end": word.end,
+            "confidence": confidence.get((word.start, word.end), 1.0),
+        }
+        for sentence in turn.answer_sentences
+        for word in sentence.words
+    ]
+    return {
+        **turn.to_dict(),
+        "turn_index": index,
+        "answer_words": answer_words,
+        "speakers_known": speakers_known,
+    }
+
+
+def fold_segment(state: State | None, segment: Mapping[str, Any]) -> Folded:
+    """The interview's new state and the turns that ``segment`` closed."""
+    state = state or new_state()
+    if state["finished"] or int(segment["seq"]) <= state["last_seq"]:
+        return Folded(state)
+    segments = [*state["segments"], _compact(segment)]
+    speakers = sorted(set(state["speakers"]) | ({segment.get("speaker")} - {None}))
+    speakers_known = len(speakers) > 1
+    turns = detect_turns(segments, speakers_known=speakers_known)
+    final = bool(segment.get("final"))
+    closed = turns if final else turns[:-1]
+    index = state["next_index"]
+    emitted = [
+        turn_fields(turn, index + offset, segments, speakers_known) for offset, turn in enumerate(closed)
+    ]
+    next_index = index + len(closed)
+    if final:
+        open_segments: list[dict[str, Any]] = []
+    elif turns:
+        open_segments = _from(segments, turns[-1].start)
+    else:
+        open_segments = []  # talk before the first question is not part of any turn
+    new = {
+        "last_seq": int(segment["seq"]),
+        "next_index": next_index,
+        "segments": open_segments,
+        "speakers": speakers,
+        "finished": final,
+    }
+    return Folded(new, emitted, next_index if final else None, speakers_known)
