@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from streams.content.confidence import analyze_confidence, analyze_enthusiasm
+from streams.content.embeddings import SentenceEmbedder, shared_embedder
 from streams.content.models import (
     AnswerAnalysis,
     AnswerTurn,
@@ -92,9 +93,18 @@ def _clock(seconds: float) -> str:
 
 
 class OfflineAnalyzer:
-    """Rules and lexicons over the answer's timed words; deterministic, no network."""
+    """Rules, lexicons and sentence embeddings over the answer's timed words; no network."""
 
     name = "offline"
+
+    def __init__(self, embedder: SentenceEmbedder | None = None) -> None:
+        self._embedder = embedder
+
+    @property
+    def embedder(self) -> SentenceEmbedder:
+        if self._embedder is None:
+            self._embedder = shared_embedder()
+        return self._embedder
 
     def analyze_now(self, turn: AnswerTurn, job_description: str | None) -> AnswerAnalysis:
         sentences = answer_sentences(turn)
@@ -112,12 +122,12 @@ class OfflineAnalyzer:
             },
             score=star_found.score,
         )
-        lexical = score_relevance(turn.answer, turn.question, job_description)
+        scored = score_relevance(turn.answer, turn.question, job_description, self.embedder)
         relevance = Relevance(
-            score=lexical.score,
-            to_question=lexical.to_question,
-            to_job_description=lexical.to_job_description,
-            shared_terms=lexical.shared_terms,
+            score=scored.score,
+            to_question=scored.to_question,
+            to_job_description=scored.to_job_description,
+            shared_terms=scored.shared_terms,
         )
         sure = analyze_confidence(sentences)
         confidence = Confidence(

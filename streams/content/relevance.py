@@ -1,10 +1,15 @@
-"""Relevance of an answer to its question and to the job description, by shared words.
+"""Relevance of an answer to its question and to the job description: meaning and words.
 
-A stand-in until sentence embeddings land (issue 4: an onnxruntime MiniLM/bge model): it
-sees that "we migrated the database" answers "tell me about a database migration", but
-not that "I disagreed with the design lead" answers a question about conflict. The
-embedding scorer will replace :func:`score_relevance`'s lexical overlap and keep its
-output shape, so callers do not change.
+With a sentence embedder (:mod:`streams.content.embeddings`, the default in the analyzer)
+the answer is compared by meaning: the closer of the whole answer and its best sentence to
+the question, so "I disagreed with the design lead" answers a question about conflict.
+Shared words still count (the higher of the two wins), because a short answer that repeats
+the question's terms is on topic even when its vector drifts.
+
+Meaning: cosine similarity mapped linearly to 0-100 between :data:`QUESTION_COSINE` (an
+off-topic answer in the labelled set scores at most 0.15) and its top; for the job
+description, the best match between the answer and any of its sentences, between
+:data:`JOB_COSINE`.
 
 Content words: lower case, stopwords and interview-prompt words ("tell", "describe",
 "time", "example") removed, folded by a light suffix-stripping stemmer ("migrated",
@@ -20,7 +25,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from streams.content.embeddings import SentenceEmbedder
 
 STOPWORDS = frozenset(
     """
@@ -42,6 +54,9 @@ PROMPT_WORDS = frozenset(
     think told ever experience previous past role handled handle approach specific moment
 """.split()
 )
+QUESTION_COSINE = (0.12, 0.42)
+JOB_COSINE = (0.15, 0.55)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SUFFIXES = ("ions", "ion", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
 _WORD = re.compile(r"[a-z][a-z'-]*")
 
@@ -77,13 +92,48 @@ def _lifted(share: float) -> int:
     return round(100 * math.sqrt(max(0.0, min(1.0, share))))
 
 
-def score_relevance(answer: str, question: str, job_description: str | None = None) -> Relevance:
+def _mapped(cosine: float, bounds: tuple[float, float]) -> int:
+    low, high = bounds
+    return round(100 * max(0.0, min(1.0, (cosine - low) / (high - low))))
+
+
+def _sentences(text: str) -> list[str]:
+    return [sentence for sentence in _SENTENCE.split(text.strip()) if sentence]
+
+
+def semantic_relevance(
+    embedder: SentenceEmbedder, answer: str, question: str, job_description: str | None
+) -> tuple[int, int | None]:
+    """(to the question, to the job description or None), by meaning, each 0-100."""
+    answer_sentences = _sentences(answer)
+    job_sentences = _sentences(job_description) if job_description else []
+    texts: Sequence[str] = [question, answer, *answer_sentences, *job_sentences]
+    vectors = embedder.embed(texts)
+    asked, whole = vectors[0], vectors[1]
+    said = vectors[1 : 2 + len(answer_sentences)]
+    to_question = _mapped(float(np.max(said @ asked)), QUESTION_COSINE)
+    if not job_sentences:
+        return to_question, None
+    job = vectors[2 + len(answer_sentences) :]
+    return to_question, _mapped(float(np.max(job @ whole)), JOB_COSINE)
+
+
+def score_relevance(
+    answer: str, question: str, job_description: str | None = None, embedder: SentenceEmbedder | None = None
+) -> Relevance:
     """How far the answer stays on the question (and on the job), 0-100."""
     answer_stems, question_stems = content_stems(answer), content_stems(question)
     shared = sorted(answer_stems & question_stems)
     to_question = _lifted(len(shared) / len(question_stems)) if question_stems else 0
-    if not job_description:
+    to_job: int | None = None
+    if job_description:
+        job_stems = content_stems(job_description)
+        to_job = _lifted(len(answer_stems & job_stems) / len(answer_stems)) if answer_stems else 0
+    if embedder is not None and answer.strip():
+        by_meaning, job_by_meaning = semantic_relevance(embedder, answer, question, job_description)
+        to_question = max(to_question, by_meaning)
+        if to_job is not None and job_by_meaning is not None:
+            to_job = max(to_job, job_by_meaning)
+    if to_job is None:
         return Relevance(to_question, to_question, None, shared)
-    job_stems = content_stems(job_description)
-    to_job = _lifted(len(answer_stems & job_stems) / len(answer_stems)) if answer_stems else 0
     return Relevance(round(0.7 * to_question + 0.3 * to_job), to_question, to_job, shared)

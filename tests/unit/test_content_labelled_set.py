@@ -12,12 +12,15 @@ import pytest
 import yaml
 
 from streams.content.confidence import analyze_confidence
+from streams.content.embeddings import shared_embedder
 from streams.content.questions import text_is_question
 from streams.content.relevance import score_relevance
 from streams.content.sentences import segment_from_text, split_sentences
 from streams.content.star import STAR_PARTS, analyze_star_text
 
 DATA = Path(__file__).parents[1] / "data" / "content"
+#: An answer at least this relevant to its question (0-100) counts as on topic.
+RELEVANT = 20
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -79,10 +82,28 @@ def test_hedging_answers_score_lower_confidence_than_assured_ones() -> None:
     assert scores[2] >= 0.9
 
 
-def test_off_topic_answers_score_no_relevance_on_average() -> None:
+def test_relevance_by_meaning_tells_on_topic_from_off_topic_answers() -> None:
+    answers = _load("answers.yaml")
+    embedder = shared_embedder()
+    scored = [
+        (
+            score_relevance(answer["answer"], answer["question"], embedder=embedder).to_question,
+            answer["on_topic"],
+        )
+        for answer in answers
+    ]
+    predicted = [score >= RELEVANT for score, _ in scored]
+    scores = precision_recall_f1(predicted, [on_topic for _, on_topic in scored])
+    _report(f"on topic (>= {RELEVANT})", scores, len(scored))
+    assert scores[2] >= 0.9
+    off_topic = [score for score, on_topic in scored if not on_topic]
+    on_topic = [score for score, on_topic in scored if on_topic]
+    assert max(off_topic) < RELEVANT < sum(on_topic) / len(on_topic)
+
+
+def test_off_topic_answers_score_no_relevance_by_words_alone() -> None:
     # Lexical overlap misses paraphrase (most on-topic answers share no word with their
-    # question), so this only holds that off-topic answers never look relevant; the
-    # embedding scorer is what will separate the two.
+    # question), so this only holds that off-topic answers never look relevant by words.
     answers = _load("answers.yaml")
     scores: dict[bool, list[int]] = {True: [], False: []}
     for answer in answers:
