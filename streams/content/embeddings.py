@@ -28,6 +28,7 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MAX_TOKENS = 256
 BATCH = 16
+WIDTH_SPREAD = 1.5
 DIMENSION = 384
 
 
@@ -72,6 +73,8 @@ class SentenceEmbedder:
         )
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        # tokenizer.json may carry a padding setting of its own; batches are padded here.
+        self._tokenizer.no_padding()
         options = ort.SessionOptions()
         options.intra_op_num_threads = settings.embedding_threads
         options.log_severity_level = 3
@@ -87,9 +90,7 @@ class SentenceEmbedder:
         """
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         encodings = self._tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda index: len(encodings[index].ids))
-        for first in range(0, len(order), BATCH):
-            chosen = order[first : first + BATCH]
+        for chosen in _batches([len(encoding.ids) for encoding in encodings]):
             width = max(len(encodings[index].ids) for index in chosen)
             ids = np.zeros((len(chosen), width), dtype=np.int64)
             mask = np.zeros((len(chosen), width), dtype=np.int64)
@@ -110,6 +111,19 @@ class SentenceEmbedder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return (pooled / norms).astype(np.float32)
+
+
+def _batches(lengths: Sequence[int]) -> list[list[int]]:
+    """Indexes grouped by similar length: at most BATCH each, the longest at most
+    WIDTH_SPREAD times the shortest, so little compute goes on padding."""
+    batches: list[list[int]] = []
+    for index in sorted(range(len(lengths)), key=lambda index: lengths[index]):
+        current = batches[-1] if batches else None
+        if current and len(current) < BATCH and lengths[index] <= WIDTH_SPREAD * lengths[current[0]]:
+            current.append(index)
+        else:
+            batches.append([index])
+    return batches
 
 
 @cache
