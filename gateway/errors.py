@@ -17,6 +17,13 @@ class GatewayError(InterviewBuddyError):
     code = "gateway_error"
     status_code = 500
 
+    def __init__(
+        self, message: str = "", *, user_message: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, user_message=user_message)
+        #: Sent with the answer (e.g. the current ``ETag`` with a 412).
+        self.headers = headers or {}
+
 
 class AuthenticationFailed(GatewayError):
     code = "unauthenticated"
@@ -60,6 +67,31 @@ class RecordingAlreadyUploaded(GatewayError):
     )
 
 
+class QuotaExceeded(GatewayError):
+    """The user's recordings would pass their quota; the message names the limit and the use."""
+
+    code = "quota_exceeded"
+    status_code = 403
+
+
+class PreconditionRequired(GatewayError):
+    code = "precondition_required"
+    status_code = 428
+    user_message = (
+        "Send 'If-Match' with the ETag from your last read of this interview, "
+        "so that an edit made meanwhile elsewhere is not overwritten."
+    )
+
+
+class PreconditionFailed(GatewayError):
+    code = "precondition_failed"
+    status_code = 412
+    user_message = (
+        "This interview was changed since you read it (its ETag no longer matches). "
+        "Reload it, then make your edit again."
+    )
+
+
 class BrokerUnavailable(GatewayError):
     code = "broker_unavailable"
     status_code = 503
@@ -88,11 +120,13 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc)
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(exc.headers) if isinstance(exc, GatewayError) else {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(
         status_code=status,
         content={"error": {"code": exc.code, "message": exc.user_message}},
-        headers=headers,
+        headers=headers or None,
     )
 
 

@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from gateway.errors import BrokerUnavailable
+from gateway.tracing import event_headers
 from topics import schemas
 from topics.catalog import INTERVIEW_METADATA, INTERVIEW_UPLOADED, TopicSpec
 from topics.codec import AvroCodec
@@ -42,11 +43,15 @@ class EventPublisher:
         self._codec = codec or AvroCodec()
 
     async def publish(self, spec: TopicSpec, value: dict[str, Any]) -> None:
+        """Publish ``value`` with the running request's trace context in the record's headers
+        (``traceparent``, ``tracestate``, ``x-request-id``; see :mod:`gateway.tracing`)."""
         payload = self._codec.encode(spec.value_schema, value)
         key = str(value[spec.key]).encode()
         try:
             await asyncio.wait_for(
-                self._producer.send_and_wait(spec.full_name(self._prefix), value=payload, key=key),
+                self._producer.send_and_wait(
+                    spec.full_name(self._prefix), value=payload, key=key, headers=event_headers()
+                ),
                 SEND_TIMEOUT_SECONDS,
             )
         except (KafkaError, TimeoutError) as exc:

@@ -1,13 +1,16 @@
-"""The gateway's FastAPI app: routers, error handling and the services' lifespan."""
+"""The gateway's FastAPI app: routers, middleware, error handling and the services' lifespan."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
+from gateway.cors import install_cors
 from gateway.errors import install_error_handler
+from gateway.method_override import MethodOverrideMiddleware
 from gateway.routes import health, interviews, recordings, results
 from gateway.services import make_lifespan
 from gateway.settings import Settings
+from gateway.tracing import TraceContextMiddleware
 from gateway.tus import router as tus_router
 
 
@@ -22,4 +25,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, interviews, recordings, results):
         app.include_router(module.router)
     app.include_router(tus_router.router)
+    # The last added runs first: trace context around everything (preflights get a request
+    # id too), CORS before the method override so a preflight is never rewritten.
+    app.add_middleware(MethodOverrideMiddleware)
+    install_cors(app, settings.cors_origins)
+    app.add_middleware(TraceContextMiddleware)
     return app

@@ -58,6 +58,8 @@ class StatusPublic(BaseModel):
 class InterviewPublic(InterviewBase, StatusPublic):
     created_at: datetime
     updated_at: datetime
+    #: Bumped by every edit of the metadata; the ``ETag`` header is this number in quotes.
+    version: int
     recording: RecordingPublic | None = None
 
     @classmethod

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 TWO_GIB = 2 * 1024**3
+TEN_GIB = 10 * 1024**3
+#: Where a web UI runs in development (Vite's and Next.js' default ports).
+DEV_CORS_ORIGINS = (
+    "http://localhost:5173",
+    "http://127.0.0.1:5173",
+    "http://localhost:3000",
+    "http://127.0.0.1:3000",
+)
 GOOGLE_CERTS_URL = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
 
 
@@ -43,6 +52,29 @@ class Settings(BaseSettings):
     azure_blob_container: str = "recordings"
     #: How often expired tus uploads are swept from the store (``IB_UPLOAD_SWEEP_SECONDS``).
     upload_sweep_seconds: float = Field(default=600.0, gt=0)
+    #: A free tier's room per user: recordings kept (``IB_QUOTA_RECORDINGS``) and their total
+    #: size (``IB_QUOTA_BYTES``). Unfinished uploads count until they expire.
+    quota_recordings: int = Field(default=20, ge=1)
+    quota_bytes: int = Field(default=TEN_GIB, ge=1)
+    #: Browser origins that may call the API and upload (``IB_CORS_ORIGINS``: comma-separated
+    #: or a JSON list; ``*`` allows any). Defaults to a web UI on the developer's machine.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEV_CORS_ORIGINS))
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_have_no_path(cls, origins: list[str]) -> list[str]:
+        # A browser sends "scheme://host[:port]"; a trailing slash would never match it.
+        return [origin.rstrip("/") for origin in origins]
 
     @model_validator(mode="after")
     def _default_blob_dir(self) -> Settings:

@@ -6,12 +6,12 @@ blob store drops its temp file when the stream raises.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import unquote
 
-from gateway.errors import EmptyRecording, RecordingTooLarge, UnsupportedMediaType
+from gateway.errors import EmptyRecording, GatewayError, RecordingTooLarge, UnsupportedMediaType
 from gateway.media_types import ALLOWED_FORMATS, SNIFF_BYTES, MediaFormat, sniff_media_format
 from sinks.blob_store import BlobStore, StoredBlob
 
@@ -24,7 +24,7 @@ class ReceivedRecording:
     media_format: MediaFormat
 
 
-def _too_large(max_bytes: int) -> RecordingTooLarge:
+def recording_too_large(max_bytes: int) -> RecordingTooLarge:
     limit = f"{max_bytes / 1024**3:.0f} GB" if max_bytes >= 1024**3 else f"{max_bytes} bytes"
     return RecordingTooLarge(
         f"recording over {max_bytes} bytes",
@@ -46,9 +46,12 @@ async def receive_recording(
     interview_id: str,
     max_bytes: int,
     declared_length: int | None = None,
+    over_limit: Callable[[int], GatewayError] = recording_too_large,
 ) -> ReceivedRecording:
+    """Stream the body to the store; past ``max_bytes`` it raises ``over_limit(max_bytes)``
+    (the size limit by default; the route passes the quota's refusal when that is nearer)."""
     if declared_length is not None and declared_length > max_bytes:
-        raise _too_large(max_bytes)
+        raise over_limit(max_bytes)
     iterator = aiter(chunks)
     head = bytearray()
     async for chunk in iterator:
@@ -67,12 +70,12 @@ async def receive_recording(
     async def checked_chunks() -> AsyncIterator[bytes]:
         size = len(head)
         if size > max_bytes:
-            raise _too_large(max_bytes)
+            raise over_limit(max_bytes)
         yield bytes(head)
         async for chunk in iterator:
             size += len(chunk)
             if size > max_bytes:
-                raise _too_large(max_bytes)
+                raise over_limit(max_bytes)
             yield chunk
 
     blob = await blob_store.write_stream(

@@ -8,7 +8,7 @@ caller's ``user_id``: another user's interview is indistinguishable from a missi
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from functools import partial
@@ -166,8 +166,9 @@ class ReadModel:
         await self._execute_many(upserts.UPSERT_ANALYSIS, [row])
 
     async def upsert_metadata(self, metadata: dict[str, Any]) -> None:
-        """An ``interview.metadata`` event, e.g. when a replay rebuilds the database."""
-        await self._execute_many(upserts.UPSERT_METADATA, [metadata])
+        """An ``interview.metadata`` event, e.g. when a replay rebuilds the database (events
+        written before ``version`` existed carry none: 0)."""
+        await self._execute_many(upserts.UPSERT_METADATA, [{"version": 0, **metadata}])
 
     async def upsert_uploaded(self, uploaded: dict[str, Any]) -> None:
         """An ``interview.uploaded`` event, e.g. when a replay rebuilds the database."""
@@ -195,8 +196,16 @@ class ReadModel:
         return row
 
     async def update_interview(
-        self, interview_id: str, user_id: str, changes: dict[str, Any], before_commit: BeforeCommit
+        self,
+        interview_id: str,
+        user_id: str,
+        changes: dict[str, Any],
+        before_commit: BeforeCommit,
+        expected_versions: Sequence[int] | None = None,
     ) -> Row | None:
+        """Apply ``changes`` and bump the version; None when the interview is missing or, given
+        ``expected_versions``, when its version is none of them (optimistic locking: the check
+        and the write are one statement, so of two editors of one version only one wins)."""
         assignments = [
             sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
             for column in EDITABLE_COLUMNS
@@ -205,12 +214,16 @@ class ReadModel:
         assignments.append(sql.SQL("updated_at = " + _NOW_MS + ", version = version + 1"))
         query = sql.SQL(
             "UPDATE interviews SET {assignments}"
-            " WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s RETURNING *"
+            " WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s"
+            " AND (%(any_version)s OR version = ANY(%(expected_versions)s::bigint[]))"
+            " RETURNING *"
         ).format(assignments=sql.SQL(", ").join(assignments))
         params = {
             **{c: changes[c] for c in EDITABLE_COLUMNS if c in changes},
             "interview_id": interview_id,
             "user_id": user_id,
+            "any_version": expected_versions is None,
+            "expected_versions": list(expected_versions or ()),
         }
         async with self._connection() as conn, conn.transaction():
             cursor = await conn.execute(query, params)
@@ -303,6 +316,27 @@ class ReadModel:
         return row
 
     # --- the gateway's reads ---------------------------------------------------------
+
+    async def recording_usage(self, user_id: str) -> tuple[int, int]:
+        """``(recordings, bytes)`` counted against the user's quota: kept recordings, plus
+        unfinished tus uploads that have not expired (at their declared length, or what they
+        hold while the length is deferred). An expired upload stops counting before it is swept."""
+        row = await self._fetch_one(
+            """WITH kept AS (
+                   SELECT count(*) AS recordings, coalesce(sum(size_bytes), 0) AS bytes
+                   FROM interviews WHERE user_id = %(user_id)s AND blob_uri IS NOT NULL),
+               pending AS (
+                   SELECT count(*) AS recordings,
+                          coalesce(sum(coalesce(upload_length, upload_offset)), 0) AS bytes
+                   FROM tus_uploads
+                   WHERE user_id = %(user_id)s AND completed_at IS NULL AND expires_at > now())
+               SELECT kept.recordings + pending.recordings AS recordings,
+                      kept.bytes + pending.bytes AS bytes
+               FROM kept, pending""",
+            {"user_id": user_id},
+        )
+        assert row is not None  # an aggregate always returns a row
+        return int(row["recordings"]), int(row["bytes"])
 
     async def get_interview(self, interview_id: str, user_id: str) -> Row | None:
         return await self._fetch_one(

@@ -1,14 +1,15 @@
-"""Interviews: create, list, read, edit, and follow their status."""
+"""Interviews: create, list, read, edit (with optimistic locking), and follow their status."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 
 from gateway.deps import CurrentUser, PublisherDep, ReadModelDep
-from gateway.errors import InterviewNotFound
+from gateway.errors import InterviewNotFound, PreconditionFailed, PreconditionRequired
+from gateway.etags import etag_for, versions_in_if_match
 from gateway.models import (
     InterviewCreate,
     InterviewPublic,
@@ -20,6 +21,21 @@ from sinks.read_model import ReadModel, Row
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 
+_ETAG_HEADER: dict[str, Any] = {
+    "ETag": {"description": "The interview's version: send it back in `If-Match` to edit it."}
+}
+
+_UPDATE_DOC = """Edit the interview's metadata: only the fields sent change; send null to clear one.
+
+**`If-Match` is required.** Send the `ETag` of your last read (`GET /interviews/{id}`, or
+the answer to the create or the previous edit). When someone edited the interview since,
+the edit is refused with **412 Precondition Failed** and nothing changes: read it again
+(the 412 carries the current `ETag`) and redo the edit. Without `If-Match` the answer is
+**428 Precondition Required**. `If-Match: *` edits whatever the current version is
+(last write wins), for clients that accept that. A successful edit answers with the new
+`ETag`.
+"""
+
 
 async def load_interview(read_model: ReadModel, interview_id: str, user_id: str) -> Row:
     """The caller's interview; another user's looks exactly like a missing one."""
@@ -29,15 +45,30 @@ async def load_interview(read_model: ReadModel, interview_id: str, user_id: str)
     return row
 
 
-@router.post("", status_code=201, response_model=InterviewPublic)
+def _with_etag(response: Response, row: Row) -> InterviewPublic:
+    response.headers["ETag"] = etag_for(int(row["version"]))
+    return InterviewPublic.from_row(row)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=InterviewPublic,
+    responses={201: {"headers": _ETAG_HEADER}},
+)
 async def create_interview(
-    body: InterviewCreate, user: CurrentUser, read_model: ReadModelDep, publisher: PublisherDep
+    body: InterviewCreate,
+    user: CurrentUser,
+    read_model: ReadModelDep,
+    publisher: PublisherDep,
+    response: Response,
 ) -> InterviewPublic:
+    """Create an interview with what you know about it; upload its recording afterwards."""
     interview_id = str(uuid.uuid4())
     await read_model.create_interview(
         interview_id, user.user_id, body.model_dump(), before_commit=publisher.publish_metadata
     )
-    return InterviewPublic.from_row(await load_interview(read_model, interview_id, user.user_id))
+    return _with_etag(response, await load_interview(read_model, interview_id, user.user_id))
 
 
 @router.get("", response_model=InterviewsPublic)
@@ -51,28 +82,51 @@ async def list_interviews(
     return InterviewsPublic(data=[InterviewPublic.from_row(row) for row in rows], count=count)
 
 
-@router.get("/{interview_id}", response_model=InterviewPublic)
-async def get_interview(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> InterviewPublic:
-    return InterviewPublic.from_row(await load_interview(read_model, interview_id, user.user_id))
+@router.get("/{interview_id}", response_model=InterviewPublic, responses={200: {"headers": _ETAG_HEADER}})
+async def get_interview(
+    interview_id: str, user: CurrentUser, read_model: ReadModelDep, response: Response
+) -> InterviewPublic:
+    return _with_etag(response, await load_interview(read_model, interview_id, user.user_id))
 
 
-@router.patch("/{interview_id}", response_model=InterviewPublic)
+@router.patch(
+    "/{interview_id}",
+    response_model=InterviewPublic,
+    description=_UPDATE_DOC,
+    responses={
+        200: {"headers": _ETAG_HEADER},
+        412: {"description": "The interview changed since the ETag in `If-Match` was read."},
+        428: {"description": "`If-Match` is missing."},
+    },
+)
 async def update_interview(
     interview_id: str,
     body: InterviewUpdate,
     user: CurrentUser,
     read_model: ReadModelDep,
     publisher: PublisherDep,
+    response: Response,
+    if_match: Annotated[
+        str | None, Header(description="The `ETag` of the interview as you last read it, or `*`.")
+    ] = None,
 ) -> InterviewPublic:
+    if if_match is None:
+        raise PreconditionRequired(f"PATCH of interview {interview_id} without If-Match")
+    expected_versions = versions_in_if_match(if_match)
     updated = await read_model.update_interview(
         interview_id,
         user.user_id,
         body.model_dump(exclude_unset=True),
         before_commit=publisher.publish_metadata,
+        expected_versions=expected_versions,
     )
     if updated is None:
-        raise InterviewNotFound(f"interview {interview_id} not found for user {user.user_id}")
-    return InterviewPublic.from_row(await load_interview(read_model, interview_id, user.user_id))
+        current = await load_interview(read_model, interview_id, user.user_id)  # 404 when missing
+        raise PreconditionFailed(
+            f"If-Match {if_match!r} on interview {interview_id} at version {current['version']}",
+            headers={"ETag": etag_for(int(current["version"]))},
+        )
+    return _with_etag(response, await load_interview(read_model, interview_id, user.user_id))
 
 
 @router.get("/{interview_id}/status", response_model=StatusPublic)

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 
 from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep
-from gateway.errors import InterviewNotFound, RecordingAlreadyUploaded
+from gateway.errors import GatewayError, InterviewNotFound, RecordingAlreadyUploaded
 from gateway.media_types import ALLOWED_FORMATS
 from gateway.models import InterviewPublic
 from gateway.probe import probe_blob
+from gateway.quota import QuotaLimits, QuotaUsage, check_room, storage_exceeded
 from gateway.routes.interviews import load_interview
-from gateway.uploads import clean_filename, receive_recording
+from gateway.uploads import clean_filename, receive_recording, recording_too_large
 
 router = APIRouter(prefix="/interviews", tags=["recordings"])
 
@@ -20,7 +21,9 @@ _UPLOAD_DOC = f"""Upload the interview's recording as the raw request body ({ALL
 
 The format is judged by the file's first bytes, not by its name or Content-Type. Send the
 file's name in `X-Filename` (URL-encode names that are not ASCII). The body is streamed to
-storage, never held in memory.
+storage, never held in memory. A recording past the account's quota (number of recordings
+and total size) is refused with 403; send `Content-Length` so that happens before any byte
+is sent.
 """
 
 
@@ -47,6 +50,17 @@ async def upload_recording(
     x_filename: Annotated[str | None, Header()] = None,
     content_length: Annotated[int | None, Header()] = None,
 ) -> InterviewPublic:
+    limits = QuotaLimits.from_settings(settings)
+    recordings, used_bytes = await read_model.recording_usage(user.user_id)
+    usage = QuotaUsage(recordings=recordings, bytes=used_bytes)
+    check_room(usage, limits, content_length)
+    max_bytes = min(settings.max_upload_bytes, limits.bytes - usage.bytes)
+
+    def over_limit(limit: int) -> GatewayError:
+        if limit < settings.max_upload_bytes:
+            return storage_exceeded(usage, limits)
+        return recording_too_large(limit)
+
     claim = await read_model.claim_upload(interview_id, user.user_id)
     if claim == "missing":
         raise InterviewNotFound(f"interview {interview_id} not found for user {user.user_id}")
@@ -58,8 +72,9 @@ async def upload_recording(
             request.stream(),
             blob_store=blob_store,
             interview_id=interview_id,
-            max_bytes=settings.max_upload_bytes,
+            max_bytes=max_bytes,
             declared_length=content_length,
+            over_limit=over_limit,
         )
         stored_uri = received.blob.uri
         probe = await probe_blob(blob_store, stored_uri)

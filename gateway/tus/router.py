@@ -13,7 +13,8 @@ from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
 from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep
-from gateway.errors import EmptyRecording, InterviewNotFound, RecordingAlreadyUploaded
+from gateway.errors import EmptyRecording, InterviewNotFound, QuotaExceeded, RecordingAlreadyUploaded
+from gateway.quota import QuotaLimits, QuotaUsage, check_room
 from gateway.tus import protocol
 from gateway.tus.errors import (
     InvalidTusRequest,
@@ -75,6 +76,11 @@ def _version(tus_resumable: OptionalHeader = None) -> None:
 
 
 TusVersion = Depends(_version)
+
+
+async def _usage(services: TusServices, user_id: str) -> QuotaUsage:
+    recordings, size = await services.read_model.recording_usage(user_id)
+    return QuotaUsage(recordings=recordings, bytes=size)
 
 
 async def _load(services: TusServices, upload_id: str, user_id: str) -> UploadRow:
@@ -164,6 +170,8 @@ async def create_upload(
         _check_body_type(content_type)
     checksum = protocol.parse_checksum(upload_checksum)
     body_length = protocol.parse_size("Content-Length", content_length)
+    limits = QuotaLimits.from_settings(services.settings)
+    check_room(await _usage(services, user.user_id), limits, length)
 
     claim = await services.read_model.claim_upload(interview_id, user.user_id)
     if claim == "missing":
@@ -187,6 +195,15 @@ async def create_upload(
     except BaseException:
         await services.store.delete(user.user_id, upload_id)
         await services.read_model.release_upload_claim(interview_id, user.user_id)
+        raise
+    try:
+        # Uploads created at the same moment all passed the check above; counted again with
+        # this one in, none of them can take the user past the quota.
+        check_room((await _usage(services, user.user_id)).without(length or 0), limits, length)
+    except QuotaExceeded:
+        async with services.uploads.try_lock(upload_id) as locked:
+            assert locked is not None  # nobody else knows this id yet
+            await terminate(services, locked, upload)
         raise
     if with_body:  # creation-with-upload
         async with services.uploads.try_lock(upload_id) as locked:
@@ -274,6 +291,9 @@ async def _declare_length(
             f"Upload-Length {length} below offset {upload.upload_offset}",
             user_message="Upload-Length cannot be smaller than what was already uploaded.",
         )
+    # Until now this upload counted with the bytes it holds; now it counts with its length.
+    usage = (await _usage(services, upload.user_id)).without(upload.upload_offset)
+    check_room(usage, QuotaLimits.from_settings(services.settings), length)
     await locked.set_length(length)
     return await locked.reload() or upload
 

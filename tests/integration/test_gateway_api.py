@@ -99,7 +99,7 @@ async def test_create_and_edit_publish_the_metadata(gateway: RunningGateway, use
     response = await gateway.client.patch(
         f"/interviews/{interview_id}",
         json={"notes": "went well", "company": None},
-        headers=gateway.auth(user),
+        headers={**gateway.auth(user), "If-Match": '"0"'},
     )
     assert response.status_code == 200, response.text
     assert (response.json()["notes"], response.json()["company"]) == ("went well", None)
@@ -119,6 +119,7 @@ async def test_create_and_edit_publish_the_metadata(gateway: RunningGateway, use
         (user, None, "went well"),
     ]
     assert events[1]["updated_at"] >= events[0]["updated_at"] == events[0]["created_at"]
+    assert [event["version"] for event in events] == [0, 1]
 
 
 async def test_invalid_metadata_is_refused(gateway: RunningGateway, user: str) -> None:
@@ -246,9 +247,9 @@ async def test_another_users_interview_looks_missing_on_every_route(
         answers = []
         for target in (interview_id, missing_id):
             kwargs = {"json": json} if json else {"content": wav_bytes()} if method == "PUT" else {}
-            response = await gateway.client.request(
-                method, path.format(id=target), headers=stranger, **kwargs
-            )
+            # An edit says which version it read; the owner's version 0 is a real one.
+            headers = {**stranger, "If-Match": '"0"'} if method == "PATCH" else stranger
+            response = await gateway.client.request(method, path.format(id=target), headers=headers, **kwargs)
             answers.append((response.status_code, response.json()))
         assert answers[0] == answers[1], f"{method} {path} tells another user's interview from a missing one"
         assert answers[0][0] == 404
