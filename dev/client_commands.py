@@ -182,6 +182,20 @@ def _print_turns(out: Console, content: dict[str, Any] | None) -> None:
         )
 
 
+def _print_prep(out: Console, content: dict[str, Any] | None) -> None:
+    comparison = (content or {}).get("prep_comparison")
+    if not comparison or comparison.get("status") != "compared":
+        return
+    score = comparison["improvement_score"]
+    shown = "no practised question was asked" if score is None else f"{score:+d}"
+    out.print(f"\n[bold]Prep versus actual[/]: improvement {shown}")
+    for match in comparison["matches"]:
+        delta = f" · change {match['delta_score']:+.0f}" if match["delta_score"] is not None else ""
+        out.print(f"  practised: {escape(match['practised_question'])}{delta}")
+    for question in comparison["unexpected_questions"]:
+        out.print(f"  unexpected at {_clock(question['start'])}: {escape(question['question'])}")
+
+
 def _clock(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
@@ -217,6 +231,7 @@ def _print_summary(result: dict[str, Any]) -> None:
     out.print(f"[bold]Pauses:[/] {speech['pause_count']} ({speech['long_pause_count']} of 2 s or more)")
     out.print(f"[bold]Clarity:[/] {speech['clarity_score']:.0f}/100")
     _print_turns(out, result["content"])
+    _print_prep(out, result["content"])
     if result["scores"]:
         out.print("[bold]Scores:[/] " + ", ".join(f"{k} {v:.0f}" for k, v in result["scores"].items()))
     for recommendation in result["recommendations"]:
@@ -231,6 +246,9 @@ def analyze(
     interview_type: Annotated[
         str | None, typer.Option("--type", help="behavioral, technical, phone_screen, panel or other.")
     ] = None,
+    prep_session: Annotated[
+        str | None, typer.Option(help="The prep session you prepared with: the analysis compares the two.")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print only one JSON object.")] = False,
     gateway_url: Annotated[str | None, typer.Option(help="Default: IB_GATEWAY_URL.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the analysis.")] = 1800.0,
@@ -242,7 +260,12 @@ def analyze(
     headers = {"Authorization": f"Bearer {token}"}
     try:
         with httpx.Client(base_url=base_url, headers=headers, timeout=30.0) as client:
-            metadata = {"company": company, "job_title": job_title, "interview_type": interview_type}
+            metadata = {
+                "company": company,
+                "job_title": job_title,
+                "interview_type": interview_type,
+                "prep_session_id": prep_session,
+            }
 
             def new_interview() -> str:
                 return str(_checked(client.post("/interviews", json=metadata))["interview_id"])

@@ -37,6 +37,12 @@ class InterviewNotFound(GatewayError):
     user_message = "There is no interview with this id in your account."
 
 
+class PrepSessionNotFound(GatewayError):
+    code = "prep_session_not_found"
+    status_code = 404
+    user_message = "There is no prep session or question with this id in your account."
+
+
 class AnalysisNotReady(GatewayError):
     code = "analysis_not_ready"
     status_code = 404

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.method_override import MethodOverrideMiddleware
-from gateway.routes import health, interviews, recordings, results
+from gateway.routes import health, interviews, prep, recordings, results
 from gateway.services import make_lifespan
 from gateway.settings import Settings
 from gateway.tracing import TraceContextMiddleware
@@ -24,6 +24,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handler(app)
     for module in (health, interviews, recordings, results):
         app.include_router(module.router)
+    app.include_router(prep.router)
+    app.include_router(prep.practice_router)
     app.include_router(tus_router.router)
     # The last added runs first: trace context around everything (preflights get a request
     # id too), CORS before the method override so a preflight is never rewritten.

@@ -18,6 +18,10 @@ class InterviewBase(BaseModel):
     interview_type: InterviewType | None = None
     notes: str | None = Field(default=None, max_length=10_000)
     job_description: str | None = Field(default=None, max_length=50_000)
+    prep_session_id: str | None = Field(
+        default=None,
+        description="The prep session you prepared with: the analysis then compares the two.",
+    )
 
 
 class InterviewCreate(InterviewBase):

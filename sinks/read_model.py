@@ -31,7 +31,7 @@ BeforeCommit = Callable[[Row], Awaitable[None]]
 UploadClaim = Literal["claimed", "missing", "taken"]
 
 #: Columns of ``interviews`` a user may edit.
-EDITABLE_COLUMNS = ("company", "job_title", "interview_type", "notes", "job_description")
+EDITABLE_COLUMNS = ("company", "job_title", "interview_type", "notes", "job_description", "prep_session_id")
 #: A claim older than this belongs to an upload that died with its gateway process.
 STALE_UPLOAD_CLAIM = "6 hours"
 _NOW_MS = "date_trunc('milliseconds', now())"  # what Avro's timestamp-millis can carry
@@ -168,7 +168,9 @@ class ReadModel:
     async def upsert_metadata(self, metadata: dict[str, Any]) -> None:
         """An ``interview.metadata`` event, e.g. when a replay rebuilds the database (events
         written before ``version`` existed carry none: 0)."""
-        await self._execute_many(upserts.UPSERT_METADATA, [{"version": 0, **metadata}])
+        await self._execute_many(
+            upserts.UPSERT_METADATA, [{"version": 0, "prep_session_id": None, **metadata}]
+        )
 
     async def upsert_uploaded(self, uploaded: dict[str, Any]) -> None:
         """An ``interview.uploaded`` event, e.g. when a replay rebuilds the database."""

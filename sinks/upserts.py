@@ -61,13 +61,14 @@ ON CONFLICT (interview_id) DO UPDATE SET
 UPSERT_METADATA = """
 INSERT INTO interviews
     (interview_id, user_id, company, job_title, interview_type, notes, job_description,
-     created_at, updated_at, version)
+     prep_session_id, created_at, updated_at, version)
 VALUES (%(interview_id)s, %(user_id)s, %(company)s, %(job_title)s, %(interview_type)s,
-        %(notes)s, %(job_description)s, %(created_at)s, %(updated_at)s, %(version)s)
+        %(notes)s, %(job_description)s, %(prep_session_id)s, %(created_at)s, %(updated_at)s, %(version)s)
 ON CONFLICT (interview_id) DO UPDATE SET
     company = EXCLUDED.company, job_title = EXCLUDED.job_title,
     interview_type = EXCLUDED.interview_type, notes = EXCLUDED.notes,
-    job_description = EXCLUDED.job_description, updated_at = EXCLUDED.updated_at,
+    job_description = EXCLUDED.job_description, prep_session_id = EXCLUDED.prep_session_id,
+    updated_at = EXCLUDED.updated_at,
     version = greatest(interviews.version, EXCLUDED.version)
 WHERE interviews.user_id = EXCLUDED.user_id AND interviews.updated_at <= EXCLUDED.updated_at
 """

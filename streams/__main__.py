@@ -18,6 +18,7 @@ AGENTS = (
     "measure_speech",
     "pair_questions",
     "analyze_answers",
+    "keep_prep_sessions",
     "track_state",
     "roll_up_analysis",
     "sink_read_model",

@@ -11,7 +11,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from streams.content.embeddings import SentenceEmbedder
 from streams.content_section import build_content, overall
+from streams.prep.comparison import prep_section
 from streams.speech_metrics import SpeechTotals, speech_section
 from streams.speech_score import score_speech, speech_recommendations
 
@@ -26,8 +28,12 @@ def build_analysis(
     completed_at_ms: int,
     answers: Sequence[Mapping[str, Any]] | None = None,
     turns_end: Mapping[str, Any] | None = None,
+    prep_session: Mapping[str, Any] | None = None,
+    embedder: SentenceEmbedder | None = None,
 ) -> dict[str, Any]:
-    """The analysis; the content section when ``turns_end`` (the END record) is given."""
+    """The analysis; the content section when ``turns_end`` (the END record) is given, with
+    the prep comparison when the END record names a prep session (``prep_session`` is its
+    record, None when it is gone) and an ``embedder`` is given."""
     duration = float(final_metrics.get("audio_duration") or final_metrics["end"])
     section = speech_section(totals, duration)
     speech_score, breakdown = score_speech(section)
@@ -51,6 +57,8 @@ def build_analysis(
         else:
             scores |= content_scores
             recommendations = content_notes + recommendations
+        if turns_end.get("prep_session_id") and embedder is not None:
+            content["prep_comparison"] = prep_section(embedder, prep_session, content["turns"])
     return {
         "interview_id": final_metrics["interview_id"],
         "user_id": final_metrics["user_id"],

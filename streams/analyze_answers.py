@@ -62,6 +62,7 @@ async def analyze(record: dict[str, Any], _event: faust.EventT) -> None:
             "kind": "END",
             "turn_index": record["turn_index"],
             "speakers_known": record["speakers_known"],
+            "prep_session_id": record.get("prep_session_id"),
         }
         await send(ANSWER_ANALYSIS, interview_id, end)
         return

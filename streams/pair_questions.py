@@ -3,8 +3,9 @@
 Each segment is folded into the interview's open turn (:mod:`streams.turn_tracking`); a
 turn is emitted as soon as the next question closes it, and the final segment closes the
 last one and is followed by an END record carrying the number of turns. The job
-description comes from the interview's metadata (a compacted topic written before the
-upload), kept in a table so each turn can be read against the job.
+description and the linked prep session come from the interview's metadata (a compacted
+topic written before the upload), kept in a table: each turn carries the job description,
+the END record the prep session.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ open_turns = app.Table(
     value_type=bytes,
     help="Per interview: the segments of the turn still open and how many turns were emitted (JSON).",
 )
-job_descriptions = app.Table(
-    "job_descriptions",
+interview_context = app.Table(
+    "interview_context",
     default=None,
     partitions=INTERVIEW_METADATA.partitions,
     key_type=str,
-    value_type=str,
-    help="The job description of each interview, from interview.metadata.",
+    value_type=bytes,
+    help="Per interview: the job description and the linked prep session, from interview.metadata (JSON).",
 )
 
 
@@ -53,7 +54,9 @@ async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
     interview_id = segment["interview_id"]
     stored = open_turns.get(interview_id)
     folded = fold_segment(orjson.loads(stored) if stored else None, segment)
-    job_description = job_descriptions.get(interview_id) or None
+    context_bytes = interview_context.get(interview_id)
+    context = orjson.loads(context_bytes) if context_bytes else {}
+    job_description = context.get("job_description")
     for fields in folded.turns:
         await send(INTERVIEW_TURNS, interview_id, _turn_record(segment, fields, job_description))
     if folded.turn_count is not None:
@@ -63,16 +66,21 @@ async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
             "kind": "END",
             "turn_index": folded.turn_count,
             "speakers_known": folded.speakers_known,
+            "prep_session_id": context.get("prep_session_id"),
         }
         await send(INTERVIEW_TURNS, interview_id, end)
     open_turns[interview_id] = orjson.dumps(folded.state)
 
 
-async def remember_job(metadata: dict[str, Any], _event: faust.EventT) -> None:
-    job_descriptions[metadata["interview_id"]] = metadata.get("job_description") or ""
+async def remember_context(metadata: dict[str, Any], _event: faust.EventT) -> None:
+    context = {
+        "job_description": metadata.get("job_description") or None,
+        "prep_session_id": metadata.get("prep_session_id"),
+    }
+    interview_context[metadata["interview_id"]] = orjson.dumps(context)
 
 
-_HANDLERS = {TRANSCRIPT_SEGMENTS.name: pair, INTERVIEW_METADATA.name: remember_job}
+_HANDLERS = {TRANSCRIPT_SEGMENTS.name: pair, INTERVIEW_METADATA.name: remember_context}
 
 
 async def _handle(value: dict[str, Any], event: faust.EventT) -> None:

@@ -4,6 +4,8 @@ Metrics are folded into a per-interview table as they stream in (idempotent per 
 a replay does not double-count); answers are kept per interview by turn index. The
 analysis is written once both sides are complete: the final segment's metrics have
 arrived, and the END record of ``answer.analysis`` has, with as many answers as it counts.
+When the interview is linked to a prep session, the analysis compares the two (the session
+comes from the global ``prep_sessions`` table).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import orjson
 
 from streams.analysis_document import build_analysis
 from streams.app import app, channels, codec_table, send, topic_spec_of
+from streams.content.embeddings import shared_embedder
 from streams.dead_letters import process_event
+from streams.keep_prep_sessions import practised
 from streams.speech_metrics import SpeechTotals, add_segment_metrics
 from streams.table_codecs import SPEECH_TOTALS
 from topics.catalog import ANALYSIS_COMPLETED, ANSWER_ANALYSIS, SEGMENT_METRICS
@@ -61,6 +65,8 @@ async def _complete_if_ready(interview_id: str, parts: dict[str, Any], key: byte
             completed_at_ms=int(time.time() * 1000),
             answers=answers,
             turns_end=parts["end"],
+            prep_session=practised(parts["end"].get("prep_session_id")),
+            embedder=shared_embedder(),
         )
         await send(ANALYSIS_COMPLETED, interview_id, analysis)
         parts = {**parts, "sent": True}

@@ -107,6 +107,15 @@ ANSWER_ANALYSIS = TopicSpec(
     consumers=("rollup",),
     description="STAR, relevance, confidence, enthusiasm and sentiment per answer, then an END record.",
 )
+PREP_SESSIONS = TopicSpec(
+    name="prep.sessions",
+    key="prep_session_id",
+    value_schema="interviewbuddy.events.PrepSession",
+    producer="gateway",
+    consumers=("prep",),
+    cleanup_policy="compact",
+    description="Each prep session with its questions and latest practice answers (latest value wins).",
+)
 INTERVIEW_STATE = TopicSpec(
     name="interview.state",
     key="interview_id",
@@ -144,6 +153,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     SEGMENT_METRICS,
     INTERVIEW_TURNS,
     ANSWER_ANALYSIS,
+    PREP_SESSIONS,
     INTERVIEW_STATE,
     ANALYSIS_COMPLETED,
     NOTIFICATIONS,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 
 from gateway.deps import CurrentUser, PublisherDep, ReadModelDep
-from gateway.errors import InterviewNotFound, PreconditionFailed, PreconditionRequired
+from gateway.errors import InterviewNotFound, PreconditionFailed, PreconditionRequired, PrepSessionNotFound
 from gateway.etags import etag_for, versions_in_if_match
 from gateway.models import (
     InterviewCreate,
@@ -17,6 +17,7 @@ from gateway.models import (
     InterviewUpdate,
     StatusPublic,
 )
+from sinks.prep_model import PrepModel
 from sinks.read_model import ReadModel, Row
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
@@ -45,6 +46,12 @@ async def load_interview(read_model: ReadModel, interview_id: str, user_id: str)
     return row
 
 
+async def check_prep_session(read_model: ReadModel, prep_session_id: str | None, user_id: str) -> None:
+    """A linked prep session must be one of the caller's own."""
+    if prep_session_id and await PrepModel(read_model).get_session(prep_session_id, user_id) is None:
+        raise PrepSessionNotFound(f"prep session {prep_session_id} not found for user {user_id}")
+
+
 def _with_etag(response: Response, row: Row) -> InterviewPublic:
     response.headers["ETag"] = etag_for(int(row["version"]))
     return InterviewPublic.from_row(row)
@@ -65,6 +72,7 @@ async def create_interview(
 ) -> InterviewPublic:
     """Create an interview with what you know about it; upload its recording afterwards."""
     interview_id = str(uuid.uuid4())
+    await check_prep_session(read_model, body.prep_session_id, user.user_id)
     await read_model.create_interview(
         interview_id, user.user_id, body.model_dump(), before_commit=publisher.publish_metadata
     )
@@ -113,6 +121,7 @@ async def update_interview(
     if if_match is None:
         raise PreconditionRequired(f"PATCH of interview {interview_id} without If-Match")
     expected_versions = versions_in_if_match(if_match)
+    await check_prep_session(read_model, body.prep_session_id, user.user_id)
     updated = await read_model.update_interview(
         interview_id,
         user.user_id,

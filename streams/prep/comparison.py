@@ -136,3 +136,31 @@ def compare(
         ],
         "improvement_score": improvement,
     }
+
+
+def prep_section(
+    embedder: SentenceEmbedder, session: Mapping[str, Any] | None, actual_turns: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The analysis's ``prep_comparison``, from a ``PrepSession`` record and the content turns."""
+    if session is None:
+        return {"status": "prep_session_not_found", "improvement_score": None}
+    practised = []
+    for question in session["questions"]:
+        scores = question.get("latest_scores")
+        analysis = (
+            {
+                "star": {"score": scores["star"]},
+                "relevance": {"score": scores["relevance"]},
+                "confidence": {"score": scores["confidence"]},
+            }
+            if scores
+            else None
+        )
+        practised.append(
+            {"question": question["text"], "answer": question.get("latest_answer"), "analysis": analysis}
+        )
+    return {
+        "status": "compared",
+        "prep_session_id": session["prep_session_id"],
+        **compare(embedder, practised, actual_turns),
+    }

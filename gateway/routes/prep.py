@@ -1,0 +1,181 @@
+"""Interview prep: sessions of questions for a job, practice by text with instant feedback,
+and targeted practice for the user's weakest skills."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from gateway.deps import CurrentUser, PublisherDep, ReadModelDep
+from gateway.errors import GatewayError, PrepSessionNotFound
+from gateway.prep_models import (
+    PracticeAnswerCreate,
+    PracticeAnswerPublic,
+    PrepSessionCreate,
+    PrepSessionPublic,
+    PrepSessionsPublic,
+    PrepSessionSummary,
+    TargetedPracticePublic,
+)
+from sinks.prep_model import PrepModel, session_event
+from streams.content.analyzer import OfflineAnalyzer
+from streams.content.embeddings import shared_embedder
+from streams.prep.practice_feedback import analyse_practice, practice_feedback
+from streams.prep.question_bank import rank_questions
+from streams.prep.targeted import skill_progress, targeted_questions
+from topics.catalog import PREP_SESSIONS
+
+router = APIRouter(prefix="/prep-sessions", tags=["prep"])
+practice_router = APIRouter(prefix="/practice", tags=["prep"])
+
+
+class NothingToTarget(GatewayError):
+    code = "nothing_to_target"
+    status_code = 409
+    user_message = (
+        "There are no analysed interviews yet to target: analyse one first, "
+        "or create a prep session for a job."
+    )
+
+
+def _analyzer() -> OfflineAnalyzer:
+    return OfflineAnalyzer(shared_embedder())
+
+
+async def _questions(body: PrepSessionCreate, prep: PrepModel, user_id: str) -> list[dict[str, Any]]:
+    if body.targeted:
+        picked = targeted_questions(await prep.analysed_interviews(user_id), count=body.question_count)
+        return [
+            {
+                "question_id": item["id"],
+                "text": item["question"],
+                "kind": item["kind"],
+                "ai_generated": False,
+                "skill": item["skill"],
+                "why": item["why"],
+            }
+            for item in picked["questions"]
+        ]
+    ranked = await asyncio.to_thread(
+        rank_questions,
+        body.job_title,
+        body.interview_type,
+        body.job_description,
+        shared_embedder(),
+        body.question_count,
+    )
+    return [
+        {
+            "question_id": item.question.id,
+            "text": item.question.text,
+            "kind": item.question.kind,
+            "ai_generated": False,
+            "skill": ", ".join(item.question.skills),
+            "why": f"matches the job on: {', '.join(item.matched_terms)}" if item.matched_terms else None,
+        }
+        for item in ranked
+    ]
+
+
+@router.post("", status_code=201, response_model=PrepSessionPublic)
+async def create_prep_session(
+    body: PrepSessionCreate, user: CurrentUser, read_model: ReadModelDep, publisher: PublisherDep
+) -> PrepSessionPublic:
+    """Questions for the job (from the curated bank, ranked by the job description; each says
+    whether it is AI-generated), or with `targeted` for your weakest skills so far."""
+    prep = PrepModel(read_model)
+    questions = await _questions(body, prep, user.user_id)
+    if not questions:
+        raise NothingToTarget(f"no analysed answers of {user.user_id} to target")
+    session = await prep.create_session(
+        user.user_id,
+        body.model_dump(),
+        questions,
+        lambda row: publisher.publish(PREP_SESSIONS, session_event(row)),
+        targeted=body.targeted,
+    )
+    return PrepSessionPublic.model_validate(session)
+
+
+@router.get("", response_model=PrepSessionsPublic)
+async def list_prep_sessions(
+    user: CurrentUser,
+    read_model: ReadModelDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PrepSessionsPublic:
+    rows, total = await PrepModel(read_model).list_sessions(user.user_id, limit, offset)
+    return PrepSessionsPublic(
+        items=[PrepSessionSummary.model_validate(row) for row in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{prep_session_id}", response_model=PrepSessionPublic)
+async def get_prep_session(
+    prep_session_id: str, user: CurrentUser, read_model: ReadModelDep
+) -> PrepSessionPublic:
+    session = await PrepModel(read_model).get_session(prep_session_id, user.user_id)
+    if session is None:
+        raise PrepSessionNotFound(f"prep session {prep_session_id} not found for {user.user_id}")
+    return PrepSessionPublic.model_validate(session)
+
+
+@router.post(
+    "/{prep_session_id}/questions/{question_id}/answers", status_code=201, response_model=PracticeAnswerPublic
+)
+async def answer_question(
+    prep_session_id: str,
+    question_id: str,
+    body: PracticeAnswerCreate,
+    user: CurrentUser,
+    read_model: ReadModelDep,
+    publisher: PublisherDep,
+) -> PracticeAnswerPublic:
+    """Practise: answer a question in text and get feedback at once (STAR parts present and
+    missing, relevance, hedges, length). Answer again as often as you like; every attempt is kept."""
+    prep = PrepModel(read_model)
+    session = await prep.get_session(prep_session_id, user.user_id)
+    question = next(
+        (q for q in (session or {}).get("questions", []) if q["question_id"] == question_id), None
+    )
+    if session is None or question is None:
+        raise PrepSessionNotFound(f"question {question_id} of {prep_session_id} not found for {user.user_id}")
+    analysis = await asyncio.to_thread(
+        analyse_practice, _analyzer(), question["text"], body.answer, session["job_description"]
+    )
+    feedback = practice_feedback(analysis, body.answer)
+    row = await prep.add_answer(
+        prep_session_id,
+        question_id,
+        user.user_id,
+        body.answer,
+        feedback,
+        lambda updated: publisher.publish(PREP_SESSIONS, session_event(updated)),
+    )
+    if row is None:
+        raise PrepSessionNotFound(f"question {question_id} of {prep_session_id} not found for {user.user_id}")
+    return PracticeAnswerPublic.model_validate(row)
+
+
+@router.get("/{prep_session_id}/questions/{question_id}/answers", response_model=list[PracticeAnswerPublic])
+async def list_answers(
+    prep_session_id: str, question_id: str, user: CurrentUser, read_model: ReadModelDep
+) -> list[PracticeAnswerPublic]:
+    prep = PrepModel(read_model)
+    if await prep.get_session(prep_session_id, user.user_id) is None:
+        raise PrepSessionNotFound(f"prep session {prep_session_id} not found for {user.user_id}")
+    rows = await prep.list_answers(prep_session_id, question_id, user.user_id)
+    return [PracticeAnswerPublic.model_validate(row) for row in rows]
+
+
+@practice_router.get("/targeted", response_model=TargetedPracticePublic)
+async def targeted_practice(user: CurrentUser, read_model: ReadModelDep) -> TargetedPracticePublic:
+    """Your weakest skills across your analysed interviews, questions to practise them, and
+    each skill's level per interview over time."""
+    interviews = await PrepModel(read_model).analysed_interviews(user.user_id)
+    return TargetedPracticePublic(**targeted_questions(interviews), progress=skill_progress(interviews))

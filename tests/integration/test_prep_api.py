@@ -1,0 +1,136 @@
+"""Interview prep through the gateway: questions for the job, practice with feedback at once,
+every attempt kept, sessions published to the compacted prep.sessions topic."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from gateway.settings import Settings
+from tests.integration.gateway_helpers import RunningGateway, running_gateway
+from tests.integration.kafka_helpers import collect_until
+from topics.catalog import PREP_SESSIONS
+
+pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
+
+JOB = "Data engineer. You will build Kafka streaming pipelines and tune SQL queries in our warehouse."
+ANSWER = (
+    "At my last job our nightly billing report took three hours. I was responsible for making it "
+    "finish before the finance team started. I profiled the query and added two indexes. As a result "
+    "it ran in twelve minutes."
+)
+
+
+@pytest.fixture
+async def gateway(
+    tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
+) -> AsyncIterator[RunningGateway]:
+    settings = Settings(
+        run_dir=tmp_path / "run",
+        kafka_bootstrap=kafka_bootstrap,
+        database_url=SecretStr(database_url),
+        topic_prefix=topic_prefix,
+    )
+    async with running_gateway(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def user() -> str:
+    return f"prep-{uuid.uuid4()}"
+
+
+async def new_session(gateway: RunningGateway, user: str, **fields: object) -> dict[str, object]:
+    response = await gateway.client.post("/prep-sessions", json=fields, headers=gateway.auth(user))
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def test_a_session_has_questions_for_the_job_each_marked_ai_generated_or_not(
+    gateway: RunningGateway, user: str
+) -> None:
+    session = await new_session(
+        gateway, user, company="Acme", job_title="Data engineer", interview_type="technical",
+        job_description=JOB, question_count=5,
+    )  # fmt: skip
+    questions = session["questions"]
+    assert isinstance(questions, list) and len(questions) == 5
+    assert questions[0]["question_id"] == "t-streaming"
+    assert all(q["kind"] == "technical" and q["ai_generated"] is False for q in questions)
+
+    listed = await gateway.client.get("/prep-sessions", headers=gateway.auth(user))
+    assert [item["prep_session_id"] for item in listed.json()["items"]] == [session["prep_session_id"]]
+
+
+async def test_practice_answers_get_feedback_at_once_and_every_attempt_is_kept(
+    gateway: RunningGateway, user: str
+) -> None:
+    session = await new_session(gateway, user, interview_type="behavioral", question_count=3)
+    session_id = session["prep_session_id"]
+    question = session["questions"][0]  # type: ignore[index]
+    url = f"/prep-sessions/{session_id}/questions/{question['question_id']}/answers"
+
+    first = await gateway.client.post(
+        url, json={"answer": "I think we sort of fixed it."}, headers=gateway.auth(user)
+    )
+    assert first.status_code == 201, first.text
+    feedback = first.json()["feedback"]
+    assert "result" in feedback["star_missing"] and feedback["hedges"] == ["I think", "sort of"]
+    assert any("short" in note for note in feedback["notes"])
+
+    second = await gateway.client.post(url, json={"answer": ANSWER}, headers=gateway.auth(user))
+    assert second.json()["attempt"] == 2 and second.json()["feedback"]["star_missing"] == []
+
+    attempts = await gateway.client.get(url, headers=gateway.auth(user))
+    assert [a["attempt"] for a in attempts.json()] == [1, 2]
+    again = await gateway.client.get(f"/prep-sessions/{session_id}", headers=gateway.auth(user))
+    practised = again.json()["questions"][0]
+    assert (practised["attempts"], practised["latest_answer"]) == (2, ANSWER)
+
+    records = await collect_until(
+        gateway.settings.kafka_bootstrap,
+        PREP_SESSIONS,
+        gateway.settings.topic_prefix,
+        lambda seen: len(seen) >= 3,
+        timeout=30,
+    )
+    latest = records[-1].decoded(PREP_SESSIONS)
+    assert records[-1].key == str(session_id).encode()
+    assert latest["questions"][0]["attempts"] == 2
+    assert latest["questions"][0]["latest_scores"]["star"] == 100
+
+
+async def test_an_empty_answer_is_refused_and_nothing_is_saved(gateway: RunningGateway, user: str) -> None:
+    session = await new_session(gateway, user, question_count=1)
+    question_id = session["questions"][0]["question_id"]  # type: ignore[index]
+    url = f"/prep-sessions/{session['prep_session_id']}/questions/{question_id}/answers"
+    response = await gateway.client.post(url, json={"answer": ""}, headers=gateway.auth(user))
+    assert response.status_code == 422
+    assert (await gateway.client.get(url, headers=gateway.auth(user))).json() == []
+
+
+async def test_another_users_session_looks_missing(gateway: RunningGateway, user: str) -> None:
+    session = await new_session(gateway, user, question_count=1)
+    question_id = session["questions"][0]["question_id"]  # type: ignore[index]
+    stranger = gateway.auth(f"stranger-{uuid.uuid4()}")
+    base = f"/prep-sessions/{session['prep_session_id']}"
+    assert (await gateway.client.get(base, headers=stranger)).status_code == 404
+    answers = f"{base}/questions/{question_id}/answers"
+    assert (await gateway.client.get(answers, headers=stranger)).status_code == 404
+    assert (await gateway.client.post(answers, json={"answer": "mine"}, headers=stranger)).status_code == 404
+
+
+async def test_targeted_practice_without_analysed_interviews_says_so(
+    gateway: RunningGateway, user: str
+) -> None:
+    targeted = await gateway.client.get("/practice/targeted", headers=gateway.auth(user))
+    assert targeted.status_code == 200 and targeted.json()["questions"] == []
+    refused = await gateway.client.post("/prep-sessions", json={"targeted": True}, headers=gateway.auth(user))
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "nothing_to_target"
+    assert "analyse one first" in refused.json()["error"]["message"]
