@@ -6,6 +6,7 @@ import logging
 
 import uvicorn
 
+from gateway.access_log import drop_query_strings
 from gateway.main import create_app
 from gateway.settings import Settings
 
@@ -13,7 +14,9 @@ from gateway.settings import Settings
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    uvicorn.run(create_app(settings), host=settings.gateway_host, port=settings.gateway_port)
+    config = uvicorn.Config(create_app(settings), host=settings.gateway_host, port=settings.gateway_port)
+    drop_query_strings()  # after uvicorn's Config has set its loggers up
+    uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":

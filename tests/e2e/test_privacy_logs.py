@@ -1,0 +1,79 @@
+"""No personal data in the logs: after an upload, an analysis and a transcript search, the
+worker's and the gateway's logs hold neither the user's email or name, nor what they told us
+about the interview, nor a word of what they said."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gateway.auth import DevIssuer
+from gateway.settings import Settings
+from tests.e2e.conftest import IB, REPO_ROOT, Stack, account
+
+pytestmark = [pytest.mark.stack, pytest.mark.slow]
+
+EMAIL = "ramona.thistlewood@example.org"
+NAME = "Ramona Thistlewood"
+COMPANY = "Quuxly Dynamics"
+JOB_TITLE = "Staff Zorblatt Engineer"
+NOTES = "Second round with the Quuxly platform team"
+# Words of the demo recording's answer that no log line has a reason to contain.
+SPOKEN = ("nurses", "spreadsheet", "colleague")
+
+
+def test_the_logs_hold_no_personal_data(stack: Stack, recordings: dict[str, Path]) -> None:
+    settings = Settings(run_dir=stack.gateway.run_dir)
+    token = DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience).issue(
+        account("privacy-user"), email=EMAIL, name=NAME
+    )
+    env = {**stack.cli_env("privacy-user"), "IB_TOKEN": token}
+    analysed = subprocess.run(
+        [
+            str(IB),
+            "analyze",
+            str(recordings["sample"]),
+            "--json",
+            "--company",
+            COMPANY,
+            "--job-title",
+            JOB_TITLE,
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert analysed.returncode == 0, analysed.stderr
+    assert "nurses" in analysed.stdout  # the words were heard, so their absence below means something
+    with stack.client("privacy-user") as client:
+        interview_id = client.get("/interviews").json()["data"][0]["interview_id"]
+        headers = {"Authorization": f"Bearer {token}"}
+        current = client.get(f"/interviews/{interview_id}", headers=headers)
+        edited = client.patch(
+            f"/interviews/{interview_id}",
+            json={"notes": NOTES},
+            headers={**headers, "If-Match": current.headers["ETag"]},
+        )
+        assert edited.status_code == 200, edited.text
+        found = client.get(
+            f"/interviews/{interview_id}/transcript", params={"q": "spreadsheet"}, headers=headers
+        )
+        assert found.status_code == 200 and found.json()["segments"]
+
+    logs = {path.name: path.read_text(errors="replace") for path in stack.gateway.run_dir.glob("*.log")}
+    assert {name.split("-")[0] for name in logs} >= {"streams", "gateway"}
+    secrets = [EMAIL, NAME, COMPANY, JOB_TITLE, NOTES, *SPOKEN]
+    leaks = [
+        f"{name}: {line.strip()[:200]}"
+        for name, text in logs.items()
+        for line in text.splitlines()
+        if any(secret.lower() in line.lower() for secret in secrets)
+    ]
+    assert leaks == []
+    assert os.environ.get("IB_TOKEN") is None  # the token went to the CLI only
