@@ -68,6 +68,9 @@ def run_stack(kafka_bootstrap: str, database_url: str, run_dir: Path) -> Stack:
     prefix = new_prefix()
     worker = worker_process(prefix, run_dir, kafka_bootstrap, database_url)
     gateway = gateway_process(prefix, run_dir, kafka_bootstrap, database_url)
+    # One test user uploads more recordings in a run than the free tier allows; the quota
+    # itself is tested in tests/integration/test_gateway_quota.py.
+    gateway.extra_env["IB_QUOTA_RECORDINGS"] = "1000"
     worker.start()
     gateway.start()
     return Stack(worker, gateway)
