@@ -36,6 +36,9 @@ def load_agents(names: tuple[str, ...] | None) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # At DEBUG these log whole requests, answers included: never below WARNING here.
+    for chatty in ("anthropic", "httpx", "httpx2", "httpcore", "httpcore2"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     load_agents(settings.agent_names)
     settings.table_dir.mkdir(parents=True, exist_ok=True)
     codec.warm_up()

@@ -14,7 +14,8 @@ from typing import Any
 import faust
 
 from streams.app import app, channel, send
-from streams.content.analyzer import AnswerAnalyzer, OfflineAnalyzer, answer_sentences
+from streams.content.analyzer import AnswerAnalyzer, answer_sentences
+from streams.content.claude_analyzer import ClaudeAnalyzer, answer_analyzer_from_settings
 from streams.content.models import AnswerTurn
 from streams.content.sentiment import sentence_timeline
 from streams.dead_letters import process_event
@@ -22,7 +23,18 @@ from topics.catalog import ANSWER_ANALYSIS, INTERVIEW_TURNS
 
 log = logging.getLogger(__name__)
 
-analyzer: AnswerAnalyzer = OfflineAnalyzer()
+#: Claude when IB_ANTHROPIC_API_KEY is set (falling back to the offline result when it
+#: fails), else the offline analyzer.
+analyzer: AnswerAnalyzer = answer_analyzer_from_settings()
+
+
+@app.service
+class AnswerAnalyzerClient(faust.Service):
+    """Closes the Claude client's connections with the worker."""
+
+    async def on_stop(self) -> None:
+        if isinstance(analyzer, ClaudeAnalyzer):
+            await analyzer.aclose()
 
 
 def answer_turn(record: dict[str, Any]) -> AnswerTurn:
