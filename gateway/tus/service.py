@@ -16,7 +16,7 @@ from pathlib import Path
 from gateway.errors import RecordingAlreadyUploaded, UnsupportedMediaType
 from gateway.events import EventPublisher
 from gateway.media_types import ALLOWED_FORMATS, M4A, MOV, MP4, SNIFF_BYTES, WAV, WEBM, sniff_media_format
-from gateway.probe import probe_media
+from gateway.probe import MediaProbe, probe_media
 from gateway.settings import Settings
 from gateway.tus.errors import UploadTooLarge
 from gateway.tus.protocol import UploadChecksum, metadata_text, too_large
@@ -101,12 +101,8 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
         raise RecordingAlreadyUploaded(f"interview {upload.interview_id} got a recording meanwhile")
     media_format = _FORMATS_BY_NAME[upload.media_format]
     store, user_id, upload_id = services.store, upload.user_id, upload.upload_id
-    # Both read the whole file: side by side, each in its own thread.
-    sha256, probe = await asyncio.gather(
-        store.sha256(user_id, upload_id), probe_media(store.data_path(user_id, upload_id))
-    )
     key = f"recordings/{upload.interview_id}{media_format.extension}"
-    blob_uri = await _hand_over(services, user_id, upload_id, key)
+    sha256, probe, blob_uri = await _digest_probe_and_hand_over(services, user_id, upload_id, key)
     filename = metadata_text(_raw_metadata(upload), "filename")
     try:
         await services.read_model.record_upload(
@@ -132,6 +128,33 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
         raise
     await locked.mark_completed()
     await store.delete(user_id, upload_id)  # only the empty directory is left
+
+
+async def _digest_probe_and_hand_over(
+    services: TusServices, user_id: str, upload_id: str, key: str
+) -> tuple[str, MediaProbe, str]:
+    """The file's SHA-256 and probe, and its URI where recordings live."""
+    store = services.store
+    digesting = store.sha256(user_id, upload_id)
+    probing = probe_media(store.data_path(user_id, upload_id))
+    if isinstance(services.blob_store, LocalBlobStore):
+        # Side by side, each in its own thread (the digest reads the file only when no running
+        # one covers it); then the file is moved.
+        sha256, probe = await asyncio.gather(digesting, probing)
+        return sha256, probe, await _hand_over(services, user_id, upload_id, key)
+    # Streaming to Azure reads the file once more, for as long as the upload takes: the
+    # digest and the probe run meanwhile instead of before it.
+    results = await asyncio.gather(
+        digesting, probing, _hand_over(services, user_id, upload_id, key), return_exceptions=True
+    )
+    sha256, probe, blob_uri = results
+    failure = next((result for result in results if isinstance(result, BaseException)), None)
+    if failure is not None:
+        if isinstance(blob_uri, str):
+            await services.blob_store.delete(blob_uri)  # stored, but it will not be recorded
+        raise failure
+    assert isinstance(sha256, str) and isinstance(probe, MediaProbe) and isinstance(blob_uri, str)
+    return sha256, probe, blob_uri
 
 
 async def _hand_over(services: TusServices, user_id: str, upload_id: str, key: str) -> str:

@@ -4,6 +4,11 @@ Layout under the blob root: ``uploads/{user_id}/{upload_id}/data`` (and ``part``
 checksummed chunk is verified). A completed upload is moved to ``recordings/`` so it has
 the same ``file://`` URI a plain upload gets and the workers open it the same way. Azure
 Blob (blocks staged by byte offset) comes later behind the same methods.
+
+While a PATCH body arrives, the previous megabyte is written (and hashed) in a thread, so
+the disk and the network work side by side. The SHA-256 of what was written so far is kept
+in memory between PATCHes, so completion need not read the whole file again; after a
+restart, a checksummed PATCH or any gap it is computed from the file as before.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import asyncio
 import hashlib
 import os
 import shutil
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -28,8 +34,45 @@ WRITE_BUFFER_BYTES = 1024 * 1024
 CHECKPOINT_BYTES = 16 * 1024 * 1024
 READ_BLOCK_BYTES = 1024 * 1024
 
+#: Uploads whose running SHA-256 is kept (a hash state is a few hundred bytes).
+RUNNING_DIGESTS = 1024
+
 #: Told the offset up to which bytes are on disk (fsynced).
 OnDurable = Callable[[int], Awaitable[None]]
+UploadKey = tuple[Path, str, str]  # store root, user, upload
+
+
+class _RunningDigests:
+    """The SHA-256 of each upload's first ``offset`` bytes, as its PATCHes wrote them."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._states: OrderedDict[UploadKey, tuple[int, hashlib._Hash]] = OrderedDict()
+
+    def take(self, key: UploadKey, offset: int) -> hashlib._Hash | None:
+        """The state to continue from ``offset`` (removed until :meth:`put` back), or None."""
+        offset_and_state = self._states.pop(key, None)
+        if offset == 0:
+            return hashlib.sha256()
+        if offset_and_state is None or offset_and_state[0] != offset:
+            return None  # written elsewhere or before a restart: completion reads the file
+        return offset_and_state[1]
+
+    def put(self, key: UploadKey, offset: int, state: hashlib._Hash) -> None:
+        self._states[key] = (offset, state)
+        self._states.move_to_end(key)
+        while len(self._states) > self._capacity:
+            self._states.popitem(last=False)
+
+    def peek(self, key: UploadKey) -> tuple[int, hashlib._Hash] | None:
+        return self._states.get(key)
+
+    def forget(self, key: UploadKey) -> None:
+        self._states.pop(key, None)
+
+
+#: One per process: the store object itself is made per request.
+_running_digests = _RunningDigests(RUNNING_DIGESTS)
 
 
 class LocalTusStore:
@@ -65,34 +108,44 @@ class LocalTusStore:
         client that lost its connection resumes after the last byte it got through.
         """
         path = self.data_path(user_id, upload_id)
+        key = (self.root, user_id, upload_id)
+        digest = _running_digests.take(key, offset)
         file = await asyncio.to_thread(path.open, "r+b")
         try:
             # Bytes past the recorded offset were never acknowledged: drop them.
             await asyncio.to_thread(_truncate_at, file, offset)
-            written, unsynced = offset, 0
-            buffer = bytearray()
+            written, synced = offset, offset
+            pending: list[bytes] = []
+            pending_bytes = 0
+            # At most one write in a thread while the next megabyte is received.
+            in_flight: asyncio.Future[int] | None = None
             try:
                 async for chunk in chunks:
-                    buffer += chunk
-                    if len(buffer) >= WRITE_BUFFER_BYTES:
-                        # Cleared before the write: a failed write is not retried below.
-                        data = bytes(buffer)
-                        buffer.clear()
-                        await asyncio.to_thread(file.write, data)
-                        written += len(data)
-                        unsynced += len(data)
-                        if unsynced >= CHECKPOINT_BYTES:
+                    pending.append(chunk)
+                    pending_bytes += len(chunk)
+                    if pending_bytes >= WRITE_BUFFER_BYTES:
+                        if in_flight is not None:
+                            # Cleared before the await: a failed write is not awaited again below.
+                            done, in_flight = in_flight, None
+                            written += await done
+                        blocks, pending, pending_bytes = pending, [], 0
+                        writing = asyncio.to_thread(_write_blocks, file, blocks, digest)
+                        in_flight = asyncio.ensure_future(writing)
+                        if written - synced >= CHECKPOINT_BYTES:
                             await asyncio.to_thread(_sync, file)
-                            unsynced = 0
+                            synced = written
                             await on_durable(written)
             finally:
                 # Also when the stream raised (client gone, too many bytes): keep what came.
-                if buffer:
-                    data = bytes(buffer)
-                    buffer.clear()
-                    await asyncio.to_thread(file.write, data)
-                    written += len(data)
+                if in_flight is not None:
+                    done, in_flight = in_flight, None
+                    written += await done
+                if pending:
+                    blocks, pending = pending, []
+                    written += await asyncio.to_thread(_write_blocks, file, blocks, digest)
                 await asyncio.to_thread(_sync, file)
+                if digest is not None:
+                    _running_digests.put(key, written, digest)
                 if written != offset:
                     await on_durable(written)
         finally:
@@ -111,6 +164,7 @@ class LocalTusStore:
         directory = self._dir(user_id, upload_id)
         part = directory / "part"
         digest = checksum.new_hash()
+        _running_digests.forget((self.root, user_id, upload_id))  # this path keeps no running SHA-256
         try:
             with await asyncio.to_thread(part.open, "wb") as file:
                 buffer = bytearray()
@@ -128,8 +182,12 @@ class LocalTusStore:
             await asyncio.to_thread(part.unlink, missing_ok=True)
 
     async def sha256(self, user_id: str, upload_id: str) -> str:
-        """The whole file's digest, read once from disk (a hash state cannot be kept between PATCHes)."""
-        return await asyncio.to_thread(_sha256_of, self.data_path(user_id, upload_id))
+        """The whole file's digest: the running one when it covers the file, else read from disk."""
+        path = self.data_path(user_id, upload_id)
+        running = _running_digests.peek((self.root, user_id, upload_id))
+        if running is not None and running[0] == (await asyncio.to_thread(path.stat)).st_size:
+            return running[1].copy().hexdigest()
+        return await asyncio.to_thread(_sha256_of, path)
 
     async def finalize(self, user_id: str, upload_id: str, key: str) -> str:
         """Move the completed file to ``key`` under the blob root; returns its ``file://`` URI."""
@@ -146,6 +204,7 @@ class LocalTusStore:
 
     async def delete(self, user_id: str, upload_id: str) -> None:
         """Remove the upload's bytes; a missing upload is not an error."""
+        _running_digests.forget((self.root, user_id, upload_id))
         await asyncio.to_thread(shutil.rmtree, self._dir(user_id, upload_id), True)
 
 
@@ -157,6 +216,14 @@ def _truncate_at(file: BinaryIO, offset: int) -> None:
 def _sync(file: BinaryIO) -> None:
     file.flush()
     os.fsync(file.fileno())
+
+
+def _write_blocks(file: BinaryIO, blocks: list[bytes], digest: hashlib._Hash | None) -> int:
+    for block in blocks:
+        file.write(block)
+        if digest is not None:
+            digest.update(block)
+    return sum(len(block) for block in blocks)
 
 
 def _write_and_hash(file: BinaryIO, data: bytes, digest: hashlib._Hash) -> None:
