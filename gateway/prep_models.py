@@ -43,6 +43,9 @@ class PrepSessionPublic(BaseModel):
     questions: list[PrepQuestionPublic]
     created_at: Any
     updated_at: Any
+    notice: str | None = Field(
+        default=None, description="Set when the AI question writer failed and the bank stood in."
+    )
 
 
 class PrepSessionSummary(BaseModel):

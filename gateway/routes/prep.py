@@ -4,6 +4,7 @@ and targeted practice for the user's weakest skills."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -21,13 +22,19 @@ from gateway.prep_models import (
 )
 from sinks.prep_model import PrepModel, session_event
 from streams.content.analyzer import OfflineAnalyzer
+from streams.content.claude_client import ClaudeSettings, ClaudeUnavailable, make_client
 from streams.content.embeddings import shared_embedder
+from streams.prep.claude_questions import generate_questions
 from streams.prep.practice_feedback import analyse_practice, practice_feedback
 from streams.prep.question_bank import rank_questions
 from streams.prep.targeted import skill_progress, targeted_questions
 from topics.catalog import PREP_SESSIONS
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/prep-sessions", tags=["prep"])
+CLAUDE_FELL_BACK = (
+    "The AI question writer is unavailable right now, so these questions come from our curated bank."
+)
 practice_router = APIRouter(prefix="/practice", tags=["prep"])
 
 
@@ -44,20 +51,31 @@ def _analyzer() -> OfflineAnalyzer:
     return OfflineAnalyzer(shared_embedder())
 
 
-async def _questions(body: PrepSessionCreate, prep: PrepModel, user_id: str) -> list[dict[str, Any]]:
-    if body.targeted:
-        picked = targeted_questions(await prep.analysed_interviews(user_id), count=body.question_count)
-        return [
-            {
-                "question_id": item["id"],
-                "text": item["question"],
-                "kind": item["kind"],
-                "ai_generated": False,
-                "skill": item["skill"],
-                "why": item["why"],
-            }
-            for item in picked["questions"]
-        ]
+async def _claude_questions(body: PrepSessionCreate, settings: ClaudeSettings) -> list[dict[str, Any]]:
+    async with make_client(settings) as client:
+        written = await generate_questions(
+            client,
+            settings,
+            body.job_title,
+            body.interview_type,
+            body.job_description,
+            body.question_count,
+            label="a new prep session",
+        )
+    return [
+        {
+            "question_id": f"ai-{index + 1}",
+            "text": question.text,
+            "kind": question.kind,
+            "ai_generated": True,
+            "skill": ", ".join(question.skills) or None,
+            "why": None,
+        }
+        for index, question in enumerate(written)
+    ]
+
+
+async def _bank_questions(body: PrepSessionCreate) -> list[dict[str, Any]]:
     ranked = await asyncio.to_thread(
         rank_questions,
         body.job_title,
@@ -79,14 +97,46 @@ async def _questions(body: PrepSessionCreate, prep: PrepModel, user_id: str) -> 
     ]
 
 
+async def _targeted_questions(body: PrepSessionCreate, prep: PrepModel, user_id: str) -> list[dict[str, Any]]:
+    picked = targeted_questions(await prep.analysed_interviews(user_id), count=body.question_count)
+    return [
+        {
+            "question_id": item["id"],
+            "text": item["question"],
+            "kind": item["kind"],
+            "ai_generated": False,
+            "skill": item["skill"],
+            "why": item["why"],
+        }
+        for item in picked["questions"]
+    ]
+
+
+async def _questions(
+    body: PrepSessionCreate, prep: PrepModel, user_id: str
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The session's questions, and a notice when the AI writer was wanted but failed."""
+    if body.targeted:
+        return await _targeted_questions(body, prep, user_id), None
+    settings = ClaudeSettings()
+    if settings.claude_configured:
+        try:
+            return await _claude_questions(body, settings), None
+        except ClaudeUnavailable as exc:
+            log.warning("Claude question writing fell back to the bank: %s", exc)
+            return await _bank_questions(body), CLAUDE_FELL_BACK
+    return await _bank_questions(body), None
+
+
 @router.post("", status_code=201, response_model=PrepSessionPublic)
 async def create_prep_session(
     body: PrepSessionCreate, user: CurrentUser, read_model: ReadModelDep, publisher: PublisherDep
 ) -> PrepSessionPublic:
-    """Questions for the job (from the curated bank, ranked by the job description; each says
-    whether it is AI-generated), or with `targeted` for your weakest skills so far."""
+    """Questions for the job: written by Claude when the service has a key, otherwise (or
+    when Claude fails, said in `notice`) from the curated bank ranked by the job description;
+    each says whether it is AI-generated. With `targeted`, for your weakest skills so far."""
     prep = PrepModel(read_model)
-    questions = await _questions(body, prep, user.user_id)
+    questions, notice = await _questions(body, prep, user.user_id)
     if not questions:
         raise NothingToTarget(f"no analysed answers of {user.user_id} to target")
     session = await prep.create_session(
@@ -96,7 +146,7 @@ async def create_prep_session(
         lambda row: publisher.publish(PREP_SESSIONS, session_event(row)),
         targeted=body.targeted,
     )
-    return PrepSessionPublic.model_validate(session)
+    return PrepSessionPublic.model_validate({**session, "notice": notice})
 
 
 @router.get("", response_model=PrepSessionsPublic)

@@ -4,12 +4,13 @@ every attempt kept, sessions published to the compacted prep.sessions topic."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
+from dev.fake_anthropic import FakeAnthropic, running_fake_anthropic
 from gateway.settings import Settings
 from tests.integration.gateway_helpers import RunningGateway, running_gateway
 from tests.integration.kafka_helpers import collect_until
@@ -134,3 +135,50 @@ async def test_targeted_practice_without_analysed_interviews_says_so(
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "nothing_to_target"
     assert "analyse one first" in refused.json()["error"]["message"]
+
+
+@pytest.fixture
+def claude(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
+    """The gateway's Claude settings pointed at a local server that speaks the Messages API."""
+    with running_fake_anthropic(FakeAnthropic(api_key="sk-ant-prep-test")) as (fake, base_url):
+        monkeypatch.setenv("IB_ANTHROPIC_API_KEY", "sk-ant-prep-test")
+        monkeypatch.setenv("IB_ANTHROPIC_BASE_URL", base_url)
+        monkeypatch.setenv("IB_ANTHROPIC_MAX_ATTEMPTS", "2")
+        monkeypatch.setenv("IB_ANTHROPIC_BACKOFF_SECONDS", "0.05")
+        yield fake
+
+
+async def test_with_a_key_claude_writes_the_questions_and_they_are_marked_ai_generated(
+    gateway: RunningGateway, user: str, claude: FakeAnthropic
+) -> None:
+    written = [
+        {"text": "How would you make a Kafka consumer survive a broker restart?", "kind": "technical",
+         "skills": ["kafka", "resilience"]},
+        {"text": "Tell me about a SQL query you made much faster.", "kind": "technical", "skills": ["sql"]},
+    ]  # fmt: skip
+    claude.plan_tool_use({"questions": written})
+    session = await new_session(
+        gateway,
+        user,
+        job_title="Data engineer",
+        interview_type="technical",
+        job_description=JOB,
+        question_count=2,
+    )
+    assert [q["text"] for q in session["questions"]] == [item["text"] for item in written]  # type: ignore[union-attr]
+    assert all(q["ai_generated"] for q in session["questions"])  # type: ignore[union-attr]
+    assert session["notice"] is None
+    [request] = claude.requests
+    assert request.body["tool_choice"] == {"type": "tool", "name": "record_interview_questions"}
+    assert JOB in request.body["messages"][0]["content"]
+
+
+async def test_when_claude_is_overloaded_the_bank_stands_in_and_says_so(
+    gateway: RunningGateway, user: str, claude: FakeAnthropic
+) -> None:
+    claude.plan_overloaded(times=2)
+    session = await new_session(gateway, user, interview_type="behavioral", question_count=3)
+    assert len(session["questions"]) == 3  # type: ignore[arg-type]
+    assert not any(q["ai_generated"] for q in session["questions"])  # type: ignore[union-attr]
+    assert "curated bank" in str(session["notice"])
+    assert len(claude.requests) == 2
