@@ -127,6 +127,8 @@ def _wait_for_analysis(client: httpx.Client, interview_id: str, timeout: float) 
         while True:
             status = _checked(client.get(f"/interviews/{interview_id}/status"))
             label = f"{status['status'].lower()} {status['percent']:.0f}%{_eta(status.get('eta_seconds'))}"
+            if status.get("notice"):
+                label += f" ({status['notice']})"
             progress.update(task, completed=status["percent"], description=label)
             if status["status"] == "FAILED":
                 return status, None

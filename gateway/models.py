@@ -57,6 +57,9 @@ class StatusPublic(BaseModel):
     segments: int = 0
     error_code: str | None = None
     error_reason: str | None = None
+    notice: str | None = Field(
+        default=None, description="A passing condition to know of, e.g. 'analysis delayed by high demand'."
+    )
 
 
 class InterviewPublic(InterviewBase, StatusPublic):

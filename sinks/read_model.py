@@ -39,7 +39,7 @@ _NOW_MS = "date_trunc('milliseconds', now())"  # what Avro's timestamp-millis ca
 _INTERVIEW_WITH_STATE = """
 SELECT i.*, coalesce(s.status, 'CREATED') AS status, coalesce(s.percent, 0) AS percent,
        s.eta_seconds, s.audio_duration, coalesce(s.segments, 0) AS segments,
-       s.error_code, s.error_reason, s.updated_at AS status_updated_at
+       s.error_code, s.error_reason, s.notice, s.updated_at AS status_updated_at
 FROM interviews i
 LEFT JOIN interview_states s
        ON s.interview_id = coalesce(i.duplicate_of, i.interview_id) AND s.user_id = i.user_id
@@ -158,6 +158,7 @@ class ReadModel:
             "segments": 0,
             "error_code": None,
             "error_reason": None,
+            "notice": None,
         }
         await self._execute_many(upserts.UPSERT_STATE, ({**defaults, **s} for s in states))
 

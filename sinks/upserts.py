@@ -37,15 +37,15 @@ ON CONFLICT (interview_id, seq) DO UPDATE SET
 UPSERT_STATE = """
 INSERT INTO interview_states
     (interview_id, user_id, status, percent, eta_seconds, audio_duration, segments,
-     error_code, error_reason, version, updated_at)
+     error_code, error_reason, notice, version, updated_at)
 VALUES (%(interview_id)s, %(user_id)s, %(status)s, %(percent)s, %(eta_seconds)s,
-        %(audio_duration)s, %(segments)s, %(error_code)s, %(error_reason)s, %(version)s,
-        %(updated_at)s)
+        %(audio_duration)s, %(segments)s, %(error_code)s, %(error_reason)s, %(notice)s,
+        %(version)s, %(updated_at)s)
 ON CONFLICT (interview_id) DO UPDATE SET
     user_id = EXCLUDED.user_id, status = EXCLUDED.status, percent = EXCLUDED.percent,
     eta_seconds = EXCLUDED.eta_seconds, audio_duration = EXCLUDED.audio_duration,
     segments = EXCLUDED.segments, error_code = EXCLUDED.error_code,
-    error_reason = EXCLUDED.error_reason, version = EXCLUDED.version,
+    error_reason = EXCLUDED.error_reason, notice = EXCLUDED.notice, version = EXCLUDED.version,
     updated_at = EXCLUDED.updated_at
 WHERE interview_states.version <= EXCLUDED.version
 """

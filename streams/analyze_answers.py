@@ -81,7 +81,16 @@ async def analyze(record: dict[str, Any], _event: faust.EventT) -> None:
     turn = answer_turn(record)
 
     async def delayed(notice: str) -> None:
+        # The interview's state shows the notice until the next answer record clears it.
         log.info("analysis of %s turn %d delayed: %s", interview_id, turn.turn_index, notice)
+        waiting = {
+            "interview_id": interview_id,
+            "user_id": turn.user_id,
+            "kind": "DELAYED",
+            "turn_index": turn.turn_index,
+            "notice": notice,
+        }
+        await send(ANSWER_ANALYSIS, interview_id, waiting)
 
     analysis = await analyzer.analyze(turn, record.get("job_description"), on_delay=delayed)
     if analysis.degraded_reason:

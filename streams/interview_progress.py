@@ -41,6 +41,7 @@ def initial_state(interview_id: str, user_id: str, now_ms: int) -> State:
         "segments": 0,
         "error_code": None,
         "error_reason": None,
+        "notice": None,
         "version": 0,
         "updated_at": now_ms,
     }
@@ -128,7 +129,20 @@ def on_segment(state: State | None, segment: dict[str, Any], now_ms: int) -> Sta
 
 def on_analysis_completed(state: State | None, analysis: dict[str, Any], now_ms: int) -> State:
     state = state or initial_state(analysis["interview_id"], analysis["user_id"], now_ms)
-    return _advance(state, now_ms, status=COMPLETED, percent=100.0, eta_seconds=0.0)
+    return _advance(state, now_ms, status=COMPLETED, percent=100.0, eta_seconds=0.0, notice=None)
+
+
+def on_answer_event(state: State | None, event: dict[str, Any], now_ms: int) -> State | None:
+    """The content analyzer is waiting (DELAYED, with a notice for the user) or moving again.
+
+    Only a notice changes: the status stays where the transcript's events put it.
+    """
+    if state is None:
+        return None
+    notice = event.get("notice") if event["kind"] == "DELAYED" else None
+    if state.get("notice") == notice:
+        return state
+    return _advance(state, now_ms, notice=notice)
 
 
 def on_dead_letter(state: State | None, interview_id: str, error_type: str, now_ms: int) -> State | None:

@@ -82,6 +82,8 @@ async def add_metrics(metrics: dict[str, Any], event: faust.EventT) -> None:
 
 
 async def add_answer(answer: dict[str, Any], event: faust.EventT) -> None:
+    if answer["kind"] == "DELAYED":
+        return  # for the interview's state only
     interview_id = answer["interview_id"]
     parts = _parts(interview_id)
     if answer["kind"] == "END":

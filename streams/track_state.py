@@ -16,6 +16,7 @@ from streams.app import app, channels, codec, send, topic_spec_of
 from streams.dead_letters import process_event
 from topics.catalog import (
     ANALYSIS_COMPLETED,
+    ANSWER_ANALYSIS,
     DEAD_LETTER_TOPICS,
     INTERVIEW_STATE,
     INTERVIEW_UPLOADED,
@@ -37,6 +38,7 @@ _FOLDS = {
     TRANSCRIPTION_PROGRESS.name: progress.on_transcription_progress,
     TRANSCRIPT_SEGMENTS.name: progress.on_segment,
     ANALYSIS_COMPLETED.name: progress.on_analysis_completed,
+    ANSWER_ANALYSIS.name: progress.on_answer_event,
 }
 _DEAD_LETTER_NAMES = {spec.name for spec in DEAD_LETTER_TOPICS}
 
@@ -77,6 +79,7 @@ async def apply_dead_letter(value: dict[str, Any], event: faust.EventT) -> None:
         INTERVIEW_UPLOADED,
         TRANSCRIPTION_PROGRESS,
         TRANSCRIPT_SEGMENTS,
+        ANSWER_ANALYSIS,
         ANALYSIS_COMPLETED,
         *DEAD_LETTER_TOPICS,
     ),

@@ -104,7 +104,7 @@ ANSWER_ANALYSIS = TopicSpec(
     key="interview_id",
     value_schema="interviewbuddy.events.AnswerAnalysisEvent",
     producer="content",
-    consumers=("rollup",),
+    consumers=("rollup", "state"),
     description="STAR, relevance, confidence, enthusiasm and sentiment per answer, then an END record.",
 )
 PREP_SESSIONS = TopicSpec(

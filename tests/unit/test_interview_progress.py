@@ -109,3 +109,18 @@ def test_every_change_raises_the_version_so_sinks_never_go_backwards() -> None:
         state = progress.on_transcription_progress(state, transcription("PROGRESS", processed), NOW)
         versions.append(state["version"])
     assert versions == sorted(set(versions))
+
+
+def test_a_delayed_analysis_shows_its_notice_until_the_analyzer_moves_again() -> None:
+    state = progress.on_segment(
+        progress.on_uploaded(None, uploaded(), NOW), segment(0, 100.0, final=True), NOW
+    )
+    busy = {"kind": "DELAYED", "notice": "analysis delayed by high demand"}
+    delayed = progress.on_answer_event(state, busy, NOW + 1)
+    assert delayed is not None
+    assert (delayed["status"], delayed["notice"]) == ("ANALYZING", "analysis delayed by high demand")
+    assert progress.on_answer_event(delayed, busy, NOW + 2) is delayed
+    moving = progress.on_answer_event(delayed, {"kind": "ANSWER"}, NOW + 3)
+    assert moving is not None and moving["notice"] is None and moving["version"] > delayed["version"]
+    done = progress.on_analysis_completed(delayed, {"interview_id": "i1", "user_id": "u1"}, NOW + 4)
+    assert (done["status"], done["notice"]) == ("COMPLETED", None)
