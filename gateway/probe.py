@@ -50,9 +50,9 @@ WAV_HEADER_BYTES = 44
 def _pcm_duration(
     path: Path, container: av.container.InputContainer, stream: av.stream.Stream
 ) -> float | None:
-    """Uncompressed WAV: the duration is the bytes on disk over the byte rate, no demuxing
-    (reading every packet of a 1 GB WAV took about 4 s). The file's size, not the header's
-    data length, so a cut-off file reports what it holds."""
+    """Uncompressed WAV: the duration is the bytes over the byte rate, no demuxing (reading
+    every packet of a 1 GB WAV took about 4 s): the header's data length, or what the file
+    holds when it was cut off."""
     if container.format.name != "wav" or not stream.codec_context.name.startswith("pcm_"):
         return None
     # The coded bit rate: 24-bit PCM decodes to 32-bit samples, so not rate × channels × sample size.
@@ -60,7 +60,11 @@ def _pcm_duration(
     if not bit_rate:
         return None
     bytes_per_second = bit_rate / 8
-    return round(max(path.stat().st_size - WAV_HEADER_BYTES, 0) / bytes_per_second, 3)
+    on_disk = max(path.stat().st_size - WAV_HEADER_BYTES, 0) / bytes_per_second
+    # The header's data length when it is shorter: chunks after the samples (LIST, id3) or
+    # padding are not audio.
+    declared = container.duration / av.time_base if container.duration is not None else on_disk
+    return round(min(on_disk, declared), 3)
 
 
 def _duration(container: av.container.InputContainer, stream: av.stream.Stream) -> float | None:

@@ -28,3 +28,9 @@ def test_a_cut_off_wav_reports_what_it_holds_not_what_its_header_claims(tmp_path
     cut = tmp_path / "cut.wav"
     cut.write_bytes(whole[: 44 + 16_000 * 2 * 5])  # the header and five seconds
     assert probe_media_sync(cut).duration_seconds == pytest.approx(5.0, abs=0.01)
+
+
+def test_bytes_after_the_samples_are_not_audio(tmp_path: Path) -> None:
+    padded = tmp_path / "padded.wav"
+    padded.write_bytes(sox_wav(tmp_path / "short.wav", 16_000, 1, 16, 0.5).read_bytes() + b"\0" * 1_000_000)
+    assert probe_media_sync(padded).duration_seconds == pytest.approx(0.5, abs=0.01)
