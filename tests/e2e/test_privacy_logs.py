@@ -4,7 +4,9 @@ about the interview, nor a word of what they said."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -21,8 +23,11 @@ NAME = "Ramona Thistlewood"
 COMPANY = "Quuxly Dynamics"
 JOB_TITLE = "Staff Zorblatt Engineer"
 NOTES = "Second round with the Quuxly platform team"
-# Words of the demo recording's answer that no log line has a reason to contain.
-SPOKEN = ("nurses", "spreadsheet", "colleague")
+
+
+def spoken_words(transcript: str) -> list[str]:
+    """Long words of what was said (as it was heard): no log line has a reason to hold them."""
+    return sorted({word for word in re.findall(r"[a-z]+", transcript.lower()) if len(word) >= 8})
 
 
 def test_the_logs_hold_no_personal_data(stack: Stack, recordings: dict[str, Path]) -> None:
@@ -50,7 +55,8 @@ def test_the_logs_hold_no_personal_data(stack: Stack, recordings: dict[str, Path
         check=False,
     )
     assert analysed.returncode == 0, analysed.stderr
-    assert "nurses" in analysed.stdout  # the words were heard, so their absence below means something
+    spoken = spoken_words(json.loads(analysed.stdout)["transcript"]["text"])
+    assert len(spoken) >= 5, spoken
     with stack.client("privacy-user") as client:
         interview_id = client.get("/interviews").json()["data"][0]["interview_id"]
         headers = {"Authorization": f"Bearer {token}"}
@@ -68,7 +74,7 @@ def test_the_logs_hold_no_personal_data(stack: Stack, recordings: dict[str, Path
 
     logs = {path.name: path.read_text(errors="replace") for path in stack.gateway.run_dir.glob("*.log")}
     assert {name.split("-")[0] for name in logs} >= {"streams", "gateway"}
-    secrets = [EMAIL, NAME, COMPANY, JOB_TITLE, NOTES, *SPOKEN]
+    secrets = [EMAIL, NAME, COMPANY, JOB_TITLE, NOTES, *spoken]
     leaks = [
         f"{name}: {line.strip()[:200]}"
         for name, text in logs.items()
