@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway.auth import AuthenticatedUser
+from gateway.deletion import Eraser
 from gateway.errors import AuthenticationFailed
 from gateway.events import EventPublisher
 from gateway.services import Services
@@ -42,6 +43,10 @@ def get_blob_store(services: ServicesDep) -> BlobStore:
     return services.blob_store
 
 
+def get_eraser(services: ServicesDep) -> Eraser:
+    return services.eraser
+
+
 async def get_current_user(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -59,4 +64,5 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ReadModelDep = Annotated[ReadModel, Depends(get_read_model)]
 PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]
 BlobStoreDep = Annotated[BlobStore, Depends(get_blob_store)]
+EraserDep = Annotated[Eraser, Depends(get_eraser)]
 CurrentUser = Annotated[AuthenticatedUser, Depends(get_current_user)]

@@ -46,11 +46,18 @@ class EventPublisher:
         """Publish ``value`` with the running request's trace context in the record's headers
         (``traceparent``, ``tracestate``, ``x-request-id``; see :mod:`gateway.tracing`)."""
         payload = self._codec.encode(spec.value_schema, value)
-        key = str(value[spec.key]).encode()
+        await self._send(spec, str(value[spec.key]), payload)
+
+    async def publish_tombstone(self, spec: TopicSpec, key: str) -> None:
+        """A null value for ``key``: on a compacted topic, compaction then drops every value
+        the key had, and consumers take it as "deleted"."""
+        await self._send(spec, key, None)
+
+    async def _send(self, spec: TopicSpec, key: str, payload: bytes | None) -> None:
         try:
             await asyncio.wait_for(
                 self._producer.send_and_wait(
-                    spec.full_name(self._prefix), value=payload, key=key, headers=event_headers()
+                    spec.full_name(self._prefix), value=payload, key=key.encode(), headers=event_headers()
                 ),
                 SEND_TIMEOUT_SECONDS,
             )

@@ -46,6 +46,9 @@ class RecordingPublic(BaseModel):
     #: The user's earlier interview with the same file (SHA-256): this one is not processed
     #: again, its status, transcript, metrics and analysis are that interview's.
     duplicate_of: str | None = None
+    #: When the recording was deleted at the end of its retention period (``GET /me/settings``);
+    #: the transcript and analysis stay.
+    deleted_at: datetime | None = None
 
 
 class StatusPublic(BaseModel):
@@ -73,7 +76,7 @@ class InterviewPublic(InterviewBase, StatusPublic):
     def from_row(cls, row: dict[str, Any]) -> InterviewPublic:
         recording = None
         if row.get("blob_uri"):
-            recording = RecordingPublic.model_validate(row)
+            recording = RecordingPublic.model_validate({**row, "deleted_at": row.get("recording_deleted_at")})
         return cls.model_validate({**row, "recording": recording})
 
 

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
 from gateway.auth import Authenticator, DevIssuer
+from gateway.deletion import Eraser
 from gateway.events import EventPublisher, make_producer
 from gateway.firebase_auth import FirebaseAuthenticator
+from gateway.retention import sweep_periodically as sweep_recordings_periodically
 from gateway.settings import Settings
 from gateway.tus.store import LocalTusStore
 from gateway.tus.sweeper import sweep_periodically
 from sinks.blob_store import BlobStore
 from sinks.blob_stores import open_blob_store as open_store
+from sinks.erasure_model import ErasureModel
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadsModel
 from topics.admin import ensure_topics
@@ -31,6 +35,7 @@ class Services:
     publisher: EventPublisher
     blob_store: BlobStore
     authenticator: Authenticator
+    eraser: Eraser
 
 
 def make_authenticator(settings: Settings, http: httpx.AsyncClient) -> Authenticator:
@@ -52,15 +57,43 @@ async def open_blob_store(settings: Settings, stack: AsyncExitStack) -> BlobStor
     )
 
 
+def make_eraser(
+    settings: Settings, read_model: ReadModel, publisher: EventPublisher, blob_store: BlobStore
+) -> Eraser:
+    return Eraser(
+        erasure=ErasureModel(read_model),
+        publisher=publisher,
+        blob_store=blob_store,
+        uploads=UploadsModel(read_model, settings.database_url.get_secret_value()),
+        tus_store=LocalTusStore(settings.blob_root),
+    )
+
+
 def start_sweeper(settings: Settings, read_model: ReadModel, stack: AsyncExitStack) -> None:
     """Expired tus uploads swept in the background; cancelled (and awaited) at shutdown."""
     uploads = UploadsModel(read_model, settings.database_url.get_secret_value())
-    task = asyncio.create_task(
+    run_in_background(
         sweep_periodically(
             uploads, LocalTusStore(settings.blob_root), read_model, settings.upload_sweep_seconds
         ),
-        name="tus-upload-sweeper",
+        "tus-upload-sweeper",
+        stack,
     )
+
+
+def start_retention_sweeper(settings: Settings, eraser: Eraser, stack: AsyncExitStack) -> None:
+    """Recordings past their retention deleted in the background; cancelled at shutdown."""
+    run_in_background(
+        sweep_recordings_periodically(
+            eraser.erasure, eraser.blob_store, settings.retention_days, settings.retention_sweep_seconds
+        ),
+        "recording-retention-sweeper",
+        stack,
+    )
+
+
+def run_in_background(work: Coroutine[Any, Any, None], name: str, stack: AsyncExitStack) -> None:
+    task = asyncio.create_task(work, name=name)
 
     async def stop() -> None:
         task.cancel()
@@ -86,14 +119,18 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             stack.push_async_callback(producer.stop)
             http = await stack.enter_async_context(httpx.AsyncClient(timeout=10))
             blob_store = await open_blob_store(settings, stack)
+            publisher = EventPublisher(producer, settings.topic_prefix, codec)
+            eraser = make_eraser(settings, read_model, publisher, blob_store)
             app.state.services = Services(
                 settings=settings,
                 read_model=read_model,
-                publisher=EventPublisher(producer, settings.topic_prefix, codec),
+                publisher=publisher,
                 blob_store=blob_store,
                 authenticator=make_authenticator(settings, http),
+                eraser=eraser,
             )
             start_sweeper(settings, read_model, stack)
+            start_retention_sweeper(settings, eraser, stack)
             yield
 
     return lifespan

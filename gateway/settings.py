@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     #: size (``IB_QUOTA_BYTES``). Unfinished uploads count until they expire.
     quota_recordings: int = Field(default=20, ge=1)
     quota_bytes: int = Field(default=TEN_GIB, ge=1)
+    #: Recordings are deleted this many days after their upload (``IB_RETENTION_DAYS``) unless
+    #: the user chose otherwise (``PUT /me/settings``); the analysis and transcript stay.
+    retention_days: int = Field(default=90, ge=1)
+    #: How often the retention sweeper looks for recordings past their retention
+    #: (``IB_RETENTION_SWEEP_SECONDS``).
+    retention_sweep_seconds: float = Field(default=3600.0, gt=0)
     #: Browser origins that may call the API and upload (``IB_CORS_ORIGINS``: comma-separated
     #: or a JSON list; ``*`` allows any). Defaults to a web UI on the developer's machine.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEV_CORS_ORIGINS))

@@ -180,6 +180,13 @@ class AzureBlobStore:
         except AzureError as exc:
             raise BlobStoreError(f"deleting {uri} failed: {exc}") from exc
 
+    async def exists(self, uri: str) -> bool:
+        blob = self._blob_for_uri(uri)
+        try:
+            return bool(await blob.exists())
+        except AzureError as exc:
+            raise BlobStoreError(f"checking {uri} failed: {exc}") from exc
+
     # -- internal readers -----------------------------------------------------------------
 
     def read_url(self, uri: str, lifetime: timedelta = SAS_LIFETIME) -> str:

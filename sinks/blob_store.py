@@ -43,6 +43,10 @@ class BlobStore(Protocol):
         """Remove the blob; removing a missing blob is not an error."""
         ...
 
+    async def exists(self, uri: str) -> bool:
+        """Whether the blob is still stored (a deleted recording's is not)."""
+        ...
+
 
 class LocalBlobStore:
     """Blobs as files under ``root``, addressed by ``file://`` URIs."""
@@ -104,6 +108,9 @@ class LocalBlobStore:
 
     async def delete(self, uri: str) -> None:
         self.local_path(uri).unlink(missing_ok=True)
+
+    async def exists(self, uri: str) -> bool:
+        return await asyncio.to_thread(self.local_path(uri).is_file)
 
 
 def _write_and_hash(file: BinaryIO, data: bytes, digest: hashlib._Hash) -> None:

@@ -43,7 +43,7 @@ SELECT i.*, coalesce(s.status, 'CREATED') AS status, coalesce(s.percent, 0) AS p
 FROM interviews i
 LEFT JOIN interview_states s
        ON s.interview_id = coalesce(i.duplicate_of, i.interview_id) AND s.user_id = i.user_id
-WHERE i.user_id = %(user_id)s
+WHERE i.user_id = %(user_id)s AND i.deleted_at IS NULL
 """
 
 
@@ -217,7 +217,7 @@ class ReadModel:
         assignments.append(sql.SQL("updated_at = " + _NOW_MS + ", version = version + 1"))
         query = sql.SQL(
             "UPDATE interviews SET {assignments}"
-            " WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s"
+            " WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s AND deleted_at IS NULL"
             " AND (%(any_version)s OR version = ANY(%(expected_versions)s::bigint[]))"
             " RETURNING *"
         ).format(assignments=sql.SQL(", ").join(assignments))
@@ -240,7 +240,7 @@ class ReadModel:
         claimed = await self._fetch_one(
             f"""UPDATE interviews SET upload_claimed_at = now()
                 WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s
-                  AND blob_uri IS NULL
+                  AND blob_uri IS NULL AND deleted_at IS NULL
                   AND (upload_claimed_at IS NULL
                        OR upload_claimed_at < now() - interval '{STALE_UPLOAD_CLAIM}')
                 RETURNING interview_id""",
@@ -249,7 +249,8 @@ class ReadModel:
         if claimed is not None:
             return "claimed"
         exists = await self._fetch_one(
-            "SELECT 1 FROM interviews WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s",
+            "SELECT 1 FROM interviews WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s"
+            " AND deleted_at IS NULL",
             {"interview_id": interview_id, "user_id": user_id},
         )
         return "taken" if exists else "missing"
@@ -290,6 +291,7 @@ class ReadModel:
                 b"""SELECT interview_id FROM interviews
                    WHERE user_id = %(user_id)s AND sha256 = %(sha256)s AND interview_id <> %(interview_id)s
                      AND blob_uri IS NOT NULL AND duplicate_of IS NULL
+                     AND deleted_at IS NULL AND recording_deleted_at IS NULL
                    ORDER BY uploaded_at, interview_id LIMIT 1""",
                 params,
             )
@@ -301,12 +303,15 @@ class ReadModel:
                         duration_seconds = %(duration_seconds)s, has_audio = %(has_audio)s,
                         duplicate_of = %(duplicate_of)s, uploaded_at = {_NOW_MS}
                     WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s
+                      AND deleted_at IS NULL
                     RETURNING *""".encode(),
                 params,
             )
             row = await cursor.fetchone()
             if row is None:
-                raise ReadModelUnavailable(f"interview {interview_id} vanished during its upload")
+                raise ReadModelUnavailable(
+                    f"interview {interview_id} vanished (or was deleted) during its upload"
+                )
             if row["duplicate_of"] is not None:
                 return row
             await conn.execute(
@@ -327,7 +332,8 @@ class ReadModel:
         row = await self._fetch_one(
             """WITH kept AS (
                    SELECT count(*) AS recordings, coalesce(sum(size_bytes), 0) AS bytes
-                   FROM interviews WHERE user_id = %(user_id)s AND blob_uri IS NOT NULL),
+                   FROM interviews WHERE user_id = %(user_id)s AND blob_uri IS NOT NULL
+                     AND deleted_at IS NULL AND recording_deleted_at IS NULL),
                pending AS (
                    SELECT count(*) AS recordings,
                           coalesce(sum(coalesce(upload_length, upload_offset)), 0) AS bytes
@@ -354,7 +360,8 @@ class ReadModel:
             {"user_id": user_id, "limit": limit, "offset": offset},
         )
         count = await self._fetch_one(
-            "SELECT count(*) AS count FROM interviews WHERE user_id = %(user_id)s", {"user_id": user_id}
+            "SELECT count(*) AS count FROM interviews WHERE user_id = %(user_id)s AND deleted_at IS NULL",
+            {"user_id": user_id},
         )
         return rows, int(count["count"]) if count else 0
 

@@ -1,6 +1,8 @@
 """The sinks' upserts: one statement per event kind, keyed by the event's natural key.
 
 Each is idempotent, so a replayed or redelivered event rewrites its row instead of adding one.
+None brings back a deleted interview: the interview's own row is only updated while
+``deleted_at`` is null, and the rows that hang off it are skipped by a trigger (migration 0008).
 """
 
 UPSERT_SEGMENT = """
@@ -71,6 +73,7 @@ ON CONFLICT (interview_id) DO UPDATE SET
     updated_at = EXCLUDED.updated_at,
     version = greatest(interviews.version, EXCLUDED.version)
 WHERE interviews.user_id = EXCLUDED.user_id AND interviews.updated_at <= EXCLUDED.updated_at
+  AND interviews.deleted_at IS NULL
 """
 
 UPSERT_UPLOADED = """
@@ -83,5 +86,5 @@ ON CONFLICT (interview_id) DO UPDATE SET
     filename = EXCLUDED.filename, content_type = EXCLUDED.content_type,
     size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, blob_uri = EXCLUDED.blob_uri,
     uploaded_at = EXCLUDED.uploaded_at
-WHERE interviews.user_id = EXCLUDED.user_id
+WHERE interviews.user_id = EXCLUDED.user_id AND interviews.deleted_at IS NULL
 """

@@ -3,7 +3,8 @@
 A message that cannot be decoded is poison at once (retrying will not change its bytes).
 Any other failure is retried with exponential backoff; after the last attempt the message
 goes to ``<topic>.dlq`` as a DeadLetter record, with the error in its Kafka headers too,
-and the stream moves on.
+and the stream moves on. A tombstone (a null value on a compacted topic: the record of that
+key was deleted) is neither: it is skipped, and agents that must act on one look before.
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ async def decode(event: faust.EventT, schema_name: str) -> dict[str, Any]:
 async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> bool:
     """Decode ``event`` and run ``handle`` on it, with retries; dead-letter it on failure.
 
-    Returns True when the handler succeeded.
+    Returns True when the handler succeeded; False for a tombstone, which is not handled.
     """
     spec = by_name(topic_spec_of(event))
+    if event.message.value is None:
+        return False
     try:
         value = await decode(event, spec.value_schema)
     except SerializationError as exc:

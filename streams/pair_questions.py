@@ -5,7 +5,9 @@ turn is emitted as soon as the next question closes it, and the final segment cl
 last one and is followed by an END record carrying the number of turns. The job
 description and the linked prep session come from the interview's metadata (a compacted
 topic written before the upload), kept in a table: each turn carries the job description,
-the END record the prep session.
+the END record the prep session. A tombstone on ``interview.metadata`` (the user deleted the
+interview) drops its open turn and marks its context :data:`~streams.tombstones.DELETED`:
+segments of it still in flight are not paired.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import orjson
 
 from streams.app import app, channels, send, topic_spec_of
 from streams.dead_letters import process_event
+from streams.tombstones import DELETED, is_tombstone, tombstone_key
 from streams.turn_tracking import fold_segment
 from topics.catalog import INTERVIEW_METADATA, INTERVIEW_TURNS, TRANSCRIPT_SEGMENTS
 
@@ -52,9 +55,11 @@ def _turn_record(
 
 async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
     interview_id = segment["interview_id"]
+    context_bytes = interview_context.get(interview_id)
+    if context_bytes == DELETED:
+        return
     stored = open_turns.get(interview_id)
     folded = fold_segment(orjson.loads(stored) if stored else None, segment)
-    context_bytes = interview_context.get(interview_id)
     context = orjson.loads(context_bytes) if context_bytes else {}
     job_description = context.get("job_description")
     for fields in folded.turns:
@@ -72,7 +77,15 @@ async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
     open_turns[interview_id] = orjson.dumps(folded.state)
 
 
+def forget(interview_id: str) -> None:
+    """The interview was deleted: its open turn goes, and later segments of it are dropped."""
+    interview_context[interview_id] = DELETED
+    open_turns.pop(interview_id, None)
+
+
 async def remember_context(metadata: dict[str, Any], _event: faust.EventT) -> None:
+    if interview_context.get(metadata["interview_id"]) == DELETED:
+        return
     context = {
         "job_description": metadata.get("job_description") or None,
         "prep_session_id": metadata.get("prep_session_id"),
@@ -90,4 +103,9 @@ async def _handle(value: dict[str, Any], event: faust.EventT) -> None:
 @app.agent(channels(TRANSCRIPT_SEGMENTS, INTERVIEW_METADATA), name="pair_questions")
 async def pair_questions(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
+        if is_tombstone(event):
+            interview_id = tombstone_key(event)
+            if topic_spec_of(event) == INTERVIEW_METADATA.name and interview_id:
+                forget(interview_id)
+            continue
         await process_event(event, _handle, consumer="turns")

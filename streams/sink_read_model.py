@@ -3,6 +3,9 @@
 Events are taken in small batches and upserted by natural key, so a replay or a restart
 rewrites the same rows instead of adding new ones. Offsets are committed only after a
 batch is written (the batch is acknowledged when the next one is requested).
+
+Tombstones (a deleted interview) are skipped: the gateway deleted its rows when it wrote them,
+and the read model itself refuses rows of a deleted interview that are still in flight.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
     batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
         name = topic_spec_of(event)
+        if event.message.value is None:
+            continue
         try:
             batch[name].append(await decode(event, by_name(name).value_schema))
         except SerializationError as exc:

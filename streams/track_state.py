@@ -2,6 +2,11 @@
 
 The table's changelog rebuilds it after a crash; the topic feeds the read model.
 Dead-lettered messages fail their interview with a reason the user understands.
+
+A tombstone on ``analysis.completed`` (the gateway's, when the user deletes the interview)
+replaces the interview's state with :data:`~streams.tombstones.DELETED` and writes a tombstone
+to ``interview.state`` after every state this agent wrote of it; events of the interview still
+in flight are dropped from then on, so nothing brings its state back.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import faust
 from streams import interview_progress as progress
 from streams.app import app, channels, codec, send, topic_spec_of
 from streams.dead_letters import process_event
+from streams.tombstones import DELETED, is_tombstone, send_tombstone, tombstone_key
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,
@@ -49,7 +55,19 @@ def _now_ms() -> int:
 
 def _load(interview_id: str) -> dict[str, Any] | None:
     stored = interview_state.get(interview_id)
-    return None if stored is None else codec.decode(stored, INTERVIEW_STATE.value_schema)
+    return None if stored is None or stored == DELETED else codec.decode(stored, INTERVIEW_STATE.value_schema)
+
+
+def is_deleted(interview_id: str) -> bool:
+    return interview_state.get(interview_id) == DELETED
+
+
+async def forget(interview_id: str) -> None:
+    """The interview was deleted: its state goes, and stays gone."""
+    if is_deleted(interview_id):
+        return
+    interview_state[interview_id] = DELETED
+    await send_tombstone(INTERVIEW_STATE, interview_id)
 
 
 async def _store(before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
@@ -60,6 +78,8 @@ async def _store(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
 
 
 async def apply_event(value: dict[str, Any], event: faust.EventT) -> None:
+    if is_deleted(value["interview_id"]):
+        return
     fold = _FOLDS[topic_spec_of(event)]
     before = _load(value["interview_id"])
     await _store(before, fold(before, value, _now_ms()))
@@ -70,6 +90,8 @@ async def apply_dead_letter(value: dict[str, Any], event: faust.EventT) -> None:
     if not key:
         return
     interview_id = key.decode(errors="replace")
+    if is_deleted(interview_id):
+        return
     before = _load(interview_id)
     await _store(before, progress.on_dead_letter(before, interview_id, value["error_type"], _now_ms()))
 
@@ -88,5 +110,10 @@ async def apply_dead_letter(value: dict[str, Any], event: faust.EventT) -> None:
 async def track_state(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
         name = topic_spec_of(event)
+        if is_tombstone(event):
+            interview_id = tombstone_key(event)
+            if name == ANALYSIS_COMPLETED.name and interview_id:
+                await forget(interview_id)
+            continue
         handler = apply_dead_letter if name in _DEAD_LETTER_NAMES else apply_event
         await process_event(event, handler, consumer="state")

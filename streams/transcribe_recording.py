@@ -5,6 +5,11 @@ loop keeps consuming and the other agents keep flowing. Segments are emitted as 
 piece of the recording is recognized; the last one carries ``final=true``. A recording
 that cannot be transcribed (not media, no audio, no speech) fails the interview with a
 reason the user understands; it is not a poison message.
+
+A deleted interview's recording is deleted first, so the blob being gone is how the
+transcriber learns of it: before each piece it checks that the recording is still stored, and
+when it is not (or was never there when the event comes) it stops quietly, with no event, no
+failure and no dead letter.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import faust
 
 from sinks.blob_store import BlobStore
 from sinks.blob_stores import open_blob_store
+from sinks.errors import BlobNotFound
 from streams.app import app, channel, send, settings
 from streams.dead_letters import process_event
 from streams.segment_events import segment_event
@@ -31,6 +37,7 @@ from streams.transcription import (
     TranscriptionService,
     TranscriptionSettings,
 )
+from streams.transcription.service import KeepGoing, TranscriptionStopped
 from topics.catalog import INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS, TRANSCRIPTION_PROGRESS
 
 log = logging.getLogger(__name__)
@@ -85,11 +92,26 @@ def progress_event(uploaded: dict[str, Any], stage: str, progress: Progress, **e
 async def transcribe(uploaded: dict[str, Any], _event: faust.EventT) -> None:
     await service_started.wait()
     started = time.monotonic()
-    async with stores["recordings"].open_local(uploaded["blob_uri"]) as path:
-        await _transcribe_file(uploaded, path, started)
+    store, uri = stores["recordings"], uploaded["blob_uri"]
+
+    async def still_stored() -> bool:
+        return await store.exists(uri)
+
+    try:
+        async with store.open_local(uri) as path:
+            await _transcribe_file(uploaded, path, started, still_stored)
+    except (BlobNotFound, TranscriptionStopped):
+        log.info("recording of %s was deleted: not transcribing it", uploaded["interview_id"])
+    except Exception:
+        # A file deleted under the decoder fails in many ways; none of them is a poison message.
+        if await still_stored():
+            raise
+        log.info("recording of %s was deleted while it was transcribed", uploaded["interview_id"])
 
 
-async def _transcribe_file(uploaded: dict[str, Any], path: Path, started: float) -> None:
+async def _transcribe_file(
+    uploaded: dict[str, Any], path: Path, started: float, still_stored: KeepGoing
+) -> None:
     interview_id = uploaded["interview_id"]
     duration = 0.0
     try:
@@ -102,7 +124,7 @@ async def _transcribe_file(uploaded: dict[str, Any], path: Path, started: float)
         pending: RecognizedSegment | None = None
         seq = 0
         latest = Progress(duration, 0.0, 0.0)
-        async for item in service.transcribe(path):
+        async for item in service.transcribe(path, keep_going=still_stored):
             if isinstance(item, Progress):
                 latest = item
                 await send(TRANSCRIPTION_PROGRESS, interview_id, progress_event(uploaded, "PROGRESS", item))
@@ -134,6 +156,8 @@ async def _transcribe_file(uploaded: dict[str, Any], path: Path, started: float)
             done.elapsed_seconds,
         )
     except MediaError as exc:
+        if not await still_stored():
+            raise TranscriptionStopped(f"recording of {interview_id} deleted") from exc
         log.info("recording of %s cannot be transcribed: %s", interview_id, exc.code)
         failed = Progress(duration, 0.0, time.monotonic() - started)
         await send(

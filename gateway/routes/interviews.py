@@ -1,4 +1,4 @@
-"""Interviews: create, list, read, edit (with optimistic locking), and follow their status."""
+"""Interviews: create, list, read, edit (with optimistic locking), follow their status, delete."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
-from gateway.deps import CurrentUser, PublisherDep, ReadModelDep
+from gateway.deps import CurrentUser, EraserDep, PublisherDep, ReadModelDep
 from gateway.errors import InterviewNotFound, PreconditionFailed, PreconditionRequired, PrepSessionNotFound
 from gateway.etags import etag_for, versions_in_if_match
 from gateway.models import (
@@ -141,3 +141,18 @@ async def update_interview(
 @router.get("/{interview_id}/status", response_model=StatusPublic)
 async def get_status(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> StatusPublic:
     return StatusPublic.model_validate(await load_interview(read_model, interview_id, user.user_id))
+
+
+_DELETE_DOC = """Delete the interview for good: its recording, transcript, metrics and analysis.
+
+While the recording is still being transcribed or analysed, that stops. Interviews that are
+duplicates of this one (the same file uploaded again) are deleted with it. Answers **204**;
+a missing interview (or one deleted already) is **404**.
+"""
+
+
+@router.delete("/{interview_id}", status_code=204, description=_DELETE_DOC)
+async def delete_interview(interview_id: str, user: CurrentUser, eraser: EraserDep) -> Response:
+    if not await eraser.delete_interview(interview_id, user.user_id):
+        raise InterviewNotFound(f"interview {interview_id} not found for user {user.user_id}")
+    return Response(status_code=204)

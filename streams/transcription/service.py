@@ -6,7 +6,7 @@ import asyncio
 import logging
 import multiprocessing
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -16,8 +16,17 @@ from streams.transcription.decoding import probe_duration
 from streams.transcription.errors import NoSpeechError, RecognizerCrashedError
 from streams.transcription.segments import Progress, RecognizedSegment
 from streams.transcription.settings import TranscriptionSettings
+from topics.errors import InterviewBuddyError
 
 log = logging.getLogger(__name__)
+#: Asked between pieces: False once the recording is no longer wanted (it was deleted).
+KeepGoing = Callable[[], Awaitable[bool]]
+
+
+class TranscriptionStopped(InterviewBuddyError):
+    """The recording was deleted while it was transcribed: nothing failed, the work just ends."""
+
+    code = "transcription_stopped"
 
 
 class TranscriptionService:
@@ -92,14 +101,20 @@ class TranscriptionService:
         # Demuxing is light and mostly outside the GIL: a thread, not the busy pool.
         return await asyncio.to_thread(probe_duration, path)
 
-    async def transcribe(self, path: Path) -> AsyncIterator[RecognizedSegment | Progress]:
+    async def transcribe(
+        self, path: Path, keep_going: KeepGoing | None = None
+    ) -> AsyncIterator[RecognizedSegment | Progress]:
+        """Segments and progress, piece by piece. ``keep_going`` is asked before each piece and
+        before its words are given out: when it answers False, :class:`TranscriptionStopped`."""
         self._running_pool()
         began = time.monotonic()
         duration = await self.probe(path)
         start = 0.0
         heard_speech = False
         while True:
+            await _check(keep_going, path, start)
             piece = await self._recognize(path, start)
+            await _check(keep_going, path, start)
             for segment in piece.segments:
                 heard_speech = True
                 yield segment
@@ -111,3 +126,8 @@ class TranscriptionService:
             start = piece.end
         if not heard_speech:
             raise NoSpeechError(f"{path}: no speech in {duration:.1f} s")
+
+
+async def _check(keep_going: KeepGoing | None, path: Path, start: float) -> None:
+    if keep_going is not None and not await keep_going():
+        raise TranscriptionStopped(f"{path.name}: no longer wanted at {start:.1f} s")
