@@ -92,14 +92,22 @@ def start_retention_sweeper(settings: Settings, eraser: Eraser, stack: AsyncExit
     )
 
 
+#: How long a background task is given to end after a cancellation before it gets another.
+STOP_RETRY_SECONDS = 0.5
+
+
 def run_in_background(work: Coroutine[Any, Any, None], name: str, stack: AsyncExitStack) -> None:
     task = asyncio.create_task(work, name=name)
 
     async def stop() -> None:
-        task.cancel()
         # Awaited so the read model's pool is not closed under a sweep still running; wait()
         # neither raises the task's CancelledError nor swallows a cancellation of our own.
-        await asyncio.wait([task])
+        # Cancelled again until it ends: Python 3.11's asyncio.wait_for (psycopg_pool waits with it)
+        # can swallow a cancellation that races with its result, and the sweep then goes on to
+        # sleep for its whole interval (seen as a gateway shutdown hanging for an hour).
+        while not task.done():
+            task.cancel()
+            await asyncio.wait([task], timeout=STOP_RETRY_SECONDS)
 
     stack.push_async_callback(stop)
 
