@@ -11,7 +11,9 @@ Azure Blob and tusd with its Azure store, both on the Azurite at 127.0.0.1:10000
 PostgreSQL and Kafka; tusd as ``tusd -host 127.0.0.1 -port N -upload-dir DIR``. The same
 streaming client (:class:`bench.tus_common.TusClient`) drives all of them. Each time is from
 the creation request to the last PATCH's 204 (for the gateway that includes the completion:
-SHA-256, probe, hand-over to the store). Prints MB/s (MiB/s) per server and the ratio
+SHA-256, probe and the move into ``recordings/`` with the local store; with Azure the PATCHes
+stage blocks straight into the blob, and completion commits the block list and probes the
+blob through a short-lived SAS URL). Prints MB/s (MiB/s) per server and the ratio
 gateway ÷ tusd per store (target ≥ 0.8); the stored files' SHA-256 is checked after each
 upload, outside the timed part.
 """

@@ -71,8 +71,12 @@ class EventPublisher:
     async def publish_metadata(self, row: dict[str, Any]) -> None:
         await self.publish_row(INTERVIEW_METADATA, row)
 
-    async def publish_uploaded(self, row: dict[str, Any]) -> None:
-        await self.publish_row(INTERVIEW_UPLOADED, row)
+    async def publish_uploaded(self, row: dict[str, Any], read_url: str | None = None) -> None:
+        """``interview.uploaded`` from the interview's row (its probe's ``duration_seconds`` and
+        ``has_audio`` included), with the internal readers' SAS ``read_url`` when there is one."""
+        await self.publish(
+            INTERVIEW_UPLOADED, {**event_from_row(INTERVIEW_UPLOADED, row), "read_url": read_url}
+        )
 
     async def ping(self) -> None:
         """Ask the broker for metadata; raises when no broker answers."""

@@ -2,17 +2,28 @@
 
 Only the container is demuxed (no decoding), in a thread. A file PyAV cannot open is
 still accepted: the worker gives the precise reason later, so here it just gets nulls.
+
+A recording in Azure Blob is probed where it lies, through a read-only SAS URL that lives a
+few minutes: FFmpeg reads it with HTTP range requests, so the gateway never downloads it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import av
 
+from sinks.azure_blob_store import AzureBlobStore
 from sinks.blob_store import BlobStore, LocalBlobStore
+from sinks.errors import BlobStoreError
+
+#: How long the probe's own SAS URL is valid: it is used at once, and only by this process.
+PROBE_URL_LIFETIME = timedelta(minutes=15)
+#: FFmpeg gives up on a stalled HTTP read after this long (microseconds).
+HTTP_TIMEOUT_MICROSECONDS = str(30 * 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -30,7 +41,23 @@ async def probe_media(path: Path) -> MediaProbe:
 
 def probe_media_sync(path: Path) -> MediaProbe:
     try:
-        container = av.open(str(path), mode="r")
+        size = path.stat().st_size
+    except OSError:
+        return UNKNOWN
+    return probe_source_sync(str(path), size)
+
+
+async def probe_url(url: str, size: int) -> MediaProbe:
+    """Probe a recording over HTTP(S) (``size`` bytes long); the URL never reaches a log:
+    PyAV keeps FFmpeg's logging off, and a failure here is answered with nulls."""
+    return await asyncio.to_thread(
+        probe_source_sync, url, size, {"rw_timeout": HTTP_TIMEOUT_MICROSECONDS, "seekable": "1"}
+    )
+
+
+def probe_source_sync(source: str, size: int, options: dict[str, str] | None = None) -> MediaProbe:
+    try:
+        container = av.open(source, mode="r", options=options or {})
     except (av.error.FFmpegError, OSError):
         return UNKNOWN
     with container:
@@ -38,7 +65,7 @@ def probe_media_sync(path: Path) -> MediaProbe:
         stream = container.streams.audio[0] if has_audio else next(iter(container.streams.video), None)
         if stream is None:
             return MediaProbe(duration_seconds=None, has_audio=False)
-        pcm = _pcm_duration(path, container, stream)
+        pcm = _pcm_duration(size, container, stream)
         duration = pcm if pcm is not None else _duration(container, stream)
         return MediaProbe(duration_seconds=duration, has_audio=has_audio)
 
@@ -48,7 +75,7 @@ WAV_HEADER_BYTES = 44
 
 
 def _pcm_duration(
-    path: Path, container: av.container.InputContainer, stream: av.stream.Stream
+    size: int, container: av.container.InputContainer, stream: av.stream.Stream
 ) -> float | None:
     """Uncompressed WAV: the duration is the bytes over the byte rate, no demuxing (reading
     every packet of a 1 GB WAV took about 4 s): the header's data length, or what the file
@@ -60,7 +87,7 @@ def _pcm_duration(
     if not bit_rate:
         return None
     bytes_per_second = bit_rate / 8
-    on_disk = max(path.stat().st_size - WAV_HEADER_BYTES, 0) / bytes_per_second
+    on_disk = max(size - WAV_HEADER_BYTES, 0) / bytes_per_second
     # The header's data length when it is shorter: chunks after the samples (LIST, id3) or
     # padding are not audio.
     declared = container.duration / av.time_base if container.duration is not None else on_disk
@@ -84,12 +111,15 @@ def _duration(container: av.container.InputContainer, stream: av.stream.Stream) 
     return None if end is None else round(max(end, 0.0), 3)
 
 
-async def probe_blob(blob_store: BlobStore, uri: str) -> MediaProbe:
-    """Probe a stored recording where it lies; nulls when that is not on this machine.
-
-    An Azure blob would have to be downloaded whole to disk, which the gateway never does
-    for a recording; its duration comes from the worker instead.
-    """
+async def probe_blob(blob_store: BlobStore, uri: str, size: int) -> MediaProbe:
+    """Probe a stored recording (``size`` bytes) where it lies: a local file, or an Azure blob
+    through a short-lived read-only SAS URL; nulls when neither is possible."""
     if isinstance(blob_store, LocalBlobStore):
         return await probe_media(blob_store.local_path(uri))
+    if isinstance(blob_store, AzureBlobStore):
+        try:
+            url = blob_store.read_url(uri, lifetime=PROBE_URL_LIFETIME)
+        except BlobStoreError:
+            return UNKNOWN  # no account key to sign with: the worker reports the duration
+        return await probe_url(url, size)
     return UNKNOWN

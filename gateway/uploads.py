@@ -6,6 +6,7 @@ blob store drops its temp file when the stream raises.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -13,7 +14,11 @@ from urllib.parse import unquote
 
 from gateway.errors import EmptyRecording, GatewayError, RecordingTooLarge, UnsupportedMediaType
 from gateway.media_types import ALLOWED_FORMATS, SNIFF_BYTES, MediaFormat, sniff_media_format
+from sinks.azure_blob_store import AzureBlobStore
 from sinks.blob_store import BlobStore, StoredBlob
+from sinks.errors import BlobStoreError
+
+log = logging.getLogger(__name__)
 
 MAX_FILENAME_CHARS = 255
 
@@ -82,3 +87,16 @@ async def receive_recording(
         f"recordings/{interview_id}{media_format.extension}", checked_chunks()
     )
     return ReceivedRecording(blob=blob, media_format=media_format)
+
+
+def internal_read_url(blob_store: BlobStore, uri: str) -> str | None:
+    """A read-only SAS URL valid for 24 hours, for ``interview.uploaded`` (internal readers
+    only: no route ever returns it); None for a local file or when the store cannot sign."""
+    if not isinstance(blob_store, AzureBlobStore):
+        return None
+    try:
+        return blob_store.read_url(uri)
+    except BlobStoreError as exc:
+        # The workers then read with their own credentials.
+        log.warning("no read URL for a recording: %s", exc)
+        return None

@@ -25,7 +25,13 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import quote, unquote
 
-from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
+from azure.core.exceptions import (
+    AzureError,
+    ClientAuthenticationError,
+    HttpResponseError,
+    ResourceExistsError,
+    ResourceNotFoundError,
+)
 from azure.storage.blob import BlobBlock, BlobSasPermissions, generate_blob_sas
 from azure.storage.blob.aio import BlobClient, BlobServiceClient
 
@@ -44,10 +50,23 @@ SAS_LIFETIME = timedelta(hours=24)
 SAS_CLOCK_SKEW = timedelta(minutes=5)
 
 
+_BLOCK_ID_PREFIX = "offset-"
+
+
+class ReadUrlExpired(BlobStoreError):
+    """A SAS URL that Azure refuses (expired, or signed with a key that was rotated)."""
+
+
 def block_id(offset: int) -> str:
     """The id of the block that starts at ``offset``; every id of a blob has the same length."""
     # The SDK base64-encodes ids; Azure wants them equal in length within a blob.
-    return f"offset-{offset:015d}"
+    return f"{_BLOCK_ID_PREFIX}{offset:015d}"
+
+
+def block_offset(identifier: str) -> int | None:
+    """The offset a :func:`block_id` names; None for an id this module did not make."""
+    digits = identifier.removeprefix(_BLOCK_ID_PREFIX)
+    return int(digits) if digits != identifier and digits.isdigit() else None
 
 
 class AzureBlobStore:
@@ -119,6 +138,11 @@ class AzureBlobStore:
     def uri_for_key(self, key: str) -> str:
         return self._blob_for_key(key).url
 
+    @property
+    def temp_dir(self) -> Path | None:
+        """Where downloads for decoders go (the system's temp dir when None)."""
+        return self._temp_dir
+
     # -- BlobStore ------------------------------------------------------------------------
 
     async def write_stream(self, key: str, chunks: AsyncIterator[bytes]) -> StoredBlob:
@@ -151,24 +175,77 @@ class AzureBlobStore:
         # warns); the SDK rewinds the stream when its retry policy sends the block again.
         await blob.stage_block(block_id(offset), io.BytesIO(data), length=len(data))
 
+    # -- blocks, for writers that stage a blob over many requests (tus) ----------------------
+
+    async def stage_block(self, key: str, offset: int, data: bytes) -> None:
+        """Stage ``data`` as the block that starts at ``offset`` (replacing one staged there)."""
+        blob = self._blob_for_key(key)
+        try:
+            await self._stage(blob, offset, data)
+        except AzureError as exc:
+            raise BlobStoreError(f"staging a block of {blob.url} failed: {exc}") from exc
+
+    async def block_sizes(self, key: str) -> dict[int, int]:
+        """Offset → size of every block the blob has, committed or staged (a staged one wins)."""
+        blob = self._blob_for_key(key)
+        try:
+            committed, uncommitted = await blob.get_block_list("all")
+        except ResourceNotFoundError:
+            return {}  # nothing staged yet
+        except AzureError as exc:
+            raise BlobStoreError(f"listing the blocks of {blob.url} failed: {exc}") from exc
+        sizes: dict[int, int] = {}
+        for block in [*committed, *uncommitted]:
+            offset = block_offset(block.id)
+            if offset is not None:
+                sizes[offset] = block.size
+        return sizes
+
+    async def commit_blocks(self, key: str, offsets: list[int], metadata: dict[str, str]) -> str:
+        """Make the blob the blocks starting at ``offsets``, in order; staged blocks not named
+        are discarded by Azure. Returns the blob's URI."""
+        blob = self._blob_for_key(key)
+        try:
+            await blob.commit_block_list(
+                [BlobBlock(block_id(offset)) for offset in offsets], metadata=metadata
+            )
+        except AzureError as exc:
+            raise BlobStoreError(f"committing {blob.url} failed: {exc}") from exc
+        return blob.url
+
+    async def discard(self, key: str) -> None:
+        """Delete the blob and any block staged for it; nothing there is not an error.
+
+        Azure keeps uncommitted blocks of a blob that was never committed out of reach of
+        a delete: committing an empty list first drops them, then the (empty) blob goes.
+        """
+        blob = self._blob_for_key(key)
+        try:
+            await blob.commit_block_list([])
+            await blob.delete_blob(delete_snapshots="include")
+        except ResourceNotFoundError:
+            pass
+        except AzureError as exc:
+            raise BlobStoreError(f"deleting {blob.url} failed: {exc}") from exc
+
+    async def read_chunks(self, uri: str) -> AsyncIterator[bytes]:
+        """The blob's bytes in pieces of :data:`DOWNLOAD_CHUNK_BYTES`, never more in memory."""
+        blob = self._blob_for_uri(uri)
+        try:
+            downloader = await blob.download_blob()
+            async for piece in downloader.chunks():
+                yield piece
+        except ResourceNotFoundError as exc:
+            raise BlobNotFound(f"no blob at {uri}") from exc
+        except AzureError as exc:
+            raise BlobStoreError(f"reading {uri} failed: {exc}") from exc
+
     def open_local(self, uri: str) -> AbstractAsyncContextManager[Path]:
         return self._open_local(uri)
 
     @asynccontextmanager
     async def _open_local(self, uri: str) -> AsyncIterator[Path]:
-        blob = self._blob_for_uri(uri)
-        with tempfile.TemporaryDirectory(prefix="ib-blob-", dir=self._temp_dir) as directory:
-            # The blob's own file name: decoders may look at the extension.
-            path = Path(directory) / PurePosixPath(blob.blob_name).name
-            try:
-                downloader = await blob.download_blob()
-                with path.open("wb") as file:
-                    async for piece in downloader.chunks():
-                        await asyncio.to_thread(_write, file, piece)
-            except ResourceNotFoundError as exc:
-                raise BlobNotFound(f"no blob at {uri}") from exc
-            except AzureError as exc:
-                raise BlobStoreError(f"reading {uri} failed: {exc}") from exc
+        async with _downloaded(self._blob_for_uri(uri), uri, self._temp_dir) as path:
             yield path
 
     async def delete(self, uri: str) -> None:
@@ -207,6 +284,69 @@ class AzureBlobStore:
             expiry=now + lifetime,
         )
         return f"{self._container.url}/{quote(blob.blob_name)}?{token}"
+
+
+# -- readers holding only a SAS URL (the workers), no account key ----------------------------
+
+
+def redacted(url: str) -> str:
+    """``url`` without its query: what may go to a log or an error message."""
+    return url.split("?", 1)[0]
+
+
+def open_read_url(url: str, temp_dir: Path | None = None) -> AbstractAsyncContextManager[Path]:
+    """The blob behind a SAS URL as a local file (removed afterwards); :class:`ReadUrlExpired`
+    when Azure refuses the SAS, :class:`BlobNotFound` when the blob is gone."""
+    return _open_read_url(url, temp_dir)
+
+
+@asynccontextmanager
+async def _open_read_url(url: str, temp_dir: Path | None) -> AsyncIterator[Path]:
+    async with (
+        BlobClient.from_blob_url(
+            url, max_single_get_size=DOWNLOAD_CHUNK_BYTES, max_chunk_get_size=DOWNLOAD_CHUNK_BYTES
+        ) as blob,
+        _downloaded(blob, redacted(url), temp_dir) as path,
+    ):
+        yield path
+
+
+async def read_url_exists(url: str) -> bool:
+    """Whether the blob behind a SAS URL is still stored; :class:`ReadUrlExpired` when refused."""
+    async with BlobClient.from_blob_url(url) as blob:
+        try:
+            return bool(await blob.exists())
+        except AzureError as exc:
+            raise _sas_error(exc, redacted(url)) from exc
+
+
+@asynccontextmanager
+async def _downloaded(blob: BlobClient, uri: str, temp_dir: Path | None) -> AsyncIterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="ib-blob-", dir=temp_dir) as directory:
+        # The blob's own file name: decoders may look at the extension.
+        path = Path(directory) / PurePosixPath(blob.blob_name).name
+        try:
+            downloader = await blob.download_blob()
+            with path.open("wb") as file:
+                async for piece in downloader.chunks():
+                    await asyncio.to_thread(_write, file, piece)
+        except ResourceNotFoundError as exc:
+            raise BlobNotFound(f"no blob at {uri}") from exc
+        except AzureError as exc:
+            raise _sas_error(exc, uri) from exc
+        yield path
+
+
+def _sas_error(exc: AzureError, uri: str) -> BlobStoreError:
+    # A SAS past its expiry is answered 403 AuthenticationFailed (the SDK may raise it as
+    # either class); the message names the blob without the token.
+    if isinstance(exc, ClientAuthenticationError) or (
+        isinstance(exc, HttpResponseError) and exc.status_code == 403
+    ):
+        return ReadUrlExpired(f"Azure refused the read URL of {uri} (expired?)")
+    # Only the kind and status: an SDK message may quote the request, and with it the token.
+    status = getattr(exc, "status_code", None)
+    return BlobStoreError(f"reading {uri} failed: {type(exc).__name__} (HTTP {status})")
 
 
 def _write(file: BinaryIO, data: bytes) -> None:

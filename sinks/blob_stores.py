@@ -1,16 +1,29 @@
-"""The blob store a process uses, chosen by its settings: a local folder or Azure Blob."""
+"""The blob store a process uses, chosen by its settings: a local folder or Azure Blob.
+
+Internal readers (the workers) get a recording through :func:`open_recording`: with the event's
+read-only SAS URL when it has one, which needs no credential of theirs, and with the store's
+own credentials when the SAS expired (a replay more than a day later) or there is none.
+"""
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
-from sinks.azure_blob_store import AzureBlobStore
+from sinks.azure_blob_store import AzureBlobStore, ReadUrlExpired, open_read_url, read_url_exists
 from sinks.blob_store import BlobStore, LocalBlobStore
 from sinks.errors import BlobStoreError
 
+log = logging.getLogger(__name__)
+
 BlobStoreKind = Literal["local", "azure"]
+
+#: The Azure store opened for a local blob root, so code that is only handed that root (the tus
+#: sweeper, the eraser's tus store) reaches the same container. Emptied when the store closes.
+_azure_by_root: dict[Path, AzureBlobStore] = {}
 
 
 async def open_blob_store(
@@ -29,4 +42,56 @@ async def open_blob_store(
     store = AzureBlobStore.from_connection_string(azure_connection_string, azure_container)
     stack.push_async_callback(store.close)
     await store.open()
+    root = local_root.resolve()
+    _azure_by_root[root] = store
+
+    async def unregister() -> None:
+        if _azure_by_root.get(root) is store:
+            del _azure_by_root[root]
+
+    stack.push_async_callback(unregister)
     return store
+
+
+def azure_store_for_root(local_root: Path) -> AzureBlobStore | None:
+    """The Azure store this process opened with ``local_root`` as its local root, if any."""
+    return _azure_by_root.get(local_root.resolve())
+
+
+def open_recording(store: BlobStore, uri: str, read_url: str | None) -> AbstractAsyncContextManager[Path]:
+    """The recording as a local file: through ``read_url`` (a SAS URL) when given and still
+    valid, else with ``store``'s credentials (which must then reach ``uri``)."""
+    return _open_recording(store, uri, read_url)
+
+
+@asynccontextmanager
+async def _open_recording(store: BlobStore, uri: str, read_url: str | None) -> AsyncIterator[Path]:
+    if read_url is not None:
+        try:
+            async with open_read_url(read_url, _temp_dir(store)) as path:
+                yield path
+                return
+        except ReadUrlExpired:
+            if not isinstance(store, AzureBlobStore):
+                raise BlobStoreError(
+                    f"the read URL of {uri} expired and this process has no Azure credentials "
+                    "(set IB_BLOB_STORE=azure and IB_AZURE_STORAGE_CONNECTION_STRING)"
+                ) from None
+            log.info("the read URL of %s expired: reading it with the store's credentials", uri)
+    async with store.open_local(uri) as path:
+        yield path
+
+
+async def recording_exists(store: BlobStore, uri: str, read_url: str | None) -> bool:
+    """Whether the recording is still stored, asked the same way :func:`open_recording` reads it."""
+    if read_url is not None:
+        try:
+            return await read_url_exists(read_url)
+        except ReadUrlExpired:
+            if not isinstance(store, AzureBlobStore):
+                raise
+    return await store.exists(uri)
+
+
+def _temp_dir(store: BlobStore) -> Path | None:
+    return store.temp_dir if isinstance(store, AzureBlobStore) else None

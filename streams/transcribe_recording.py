@@ -24,7 +24,7 @@ from typing import Any
 import faust
 
 from sinks.blob_store import BlobStore
-from sinks.blob_stores import open_blob_store
+from sinks.blob_stores import open_blob_store, open_recording, recording_exists
 from sinks.errors import BlobNotFound
 from streams.app import app, channel, send, settings
 from streams.dead_letters import process_event
@@ -93,12 +93,15 @@ async def transcribe(uploaded: dict[str, Any], _event: faust.EventT) -> None:
     await service_started.wait()
     started = time.monotonic()
     store, uri = stores["recordings"], uploaded["blob_uri"]
+    # An Azure recording comes with a read-only SAS URL (24 h); past that, the store's own
+    # credentials read it (a replay). The URL is a secret: it is never logged.
+    read_url = uploaded.get("read_url")
 
     async def still_stored() -> bool:
-        return await store.exists(uri)
+        return await recording_exists(store, uri, read_url)
 
     try:
-        async with store.open_local(uri) as path:
+        async with open_recording(store, uri, read_url) as path:
             await _transcribe_file(uploaded, path, started, still_stored)
     except (BlobNotFound, TranscriptionStopped):
         log.info("recording of %s was deleted: not transcribing it", uploaded["interview_id"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 
@@ -13,7 +13,7 @@ from gateway.models import InterviewPublic
 from gateway.probe import probe_blob
 from gateway.quota import QuotaLimits, QuotaUsage, check_room, storage_exceeded
 from gateway.routes.interviews import load_interview
-from gateway.uploads import clean_filename, receive_recording, recording_too_large
+from gateway.uploads import clean_filename, internal_read_url, receive_recording, recording_too_large
 
 router = APIRouter(prefix="/interviews", tags=["recordings"])
 
@@ -77,7 +77,12 @@ async def upload_recording(
             over_limit=over_limit,
         )
         stored_uri = received.blob.uri
-        probe = await probe_blob(blob_store, stored_uri)
+        probe = await probe_blob(blob_store, stored_uri, received.blob.size)
+        read_url = internal_read_url(blob_store, stored_uri)
+
+        async def announce(row: dict[str, Any]) -> None:
+            await publisher.publish_uploaded(row, read_url=read_url)
+
         await read_model.record_upload(
             interview_id,
             user.user_id,
@@ -90,7 +95,7 @@ async def upload_recording(
                 "duration_seconds": probe.duration_seconds,
                 "has_audio": probe.has_audio,
             },
-            before_commit=publisher.publish_uploaded,
+            before_commit=announce,
         )
     except BaseException:
         # Nothing half-done stays behind: the user can simply upload again.

@@ -26,7 +26,7 @@ from gateway.tus.errors import (
     WrongContentType,
 )
 from gateway.tus.service import EXPIRES_IN, TusServices, complete, receive_patch, terminate
-from gateway.tus.store import LocalTusStore
+from gateway.tus.stores import tus_store_for
 from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 from topics.errors import InterviewBuddyError
 
@@ -59,7 +59,7 @@ def get_tus_services(
 ) -> TusServices:
     return TusServices(
         uploads=UploadsModel(read_model, settings.database_url.get_secret_value()),
-        store=LocalTusStore(settings.blob_root),
+        store=tus_store_for(settings.blob_root, blob_store),
         read_model=read_model,
         publisher=publisher,
         settings=settings,

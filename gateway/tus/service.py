@@ -6,23 +6,21 @@ Completion hands over to the same path as the plain upload: the read model's
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
 from gateway.errors import RecordingAlreadyUploaded, UnsupportedMediaType
 from gateway.events import EventPublisher
 from gateway.media_types import ALLOWED_FORMATS, M4A, MOV, MP4, SNIFF_BYTES, WAV, WEBM, sniff_media_format
-from gateway.probe import MediaProbe, probe_media
 from gateway.settings import Settings
 from gateway.tus.errors import UploadTooLarge
 from gateway.tus.protocol import UploadChecksum, metadata_text, too_large
-from gateway.tus.store import LocalTusStore
-from gateway.uploads import clean_filename
-from sinks.blob_store import BlobStore, LocalBlobStore
+from gateway.tus.stores import TusStore
+from gateway.uploads import clean_filename, internal_read_url
+from sinks.blob_store import BlobStore
 from sinks.read_model import ReadModel
 from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 
@@ -34,12 +32,12 @@ _FORMATS_BY_NAME = {media_format.name: media_format for media_format in (MP4, MO
 @dataclass(frozen=True)
 class TusServices:
     uploads: UploadsModel
-    store: LocalTusStore
+    #: Where uploads are staged: beside the recordings, in the same blob store (see tus_store_for).
+    store: TusStore
     read_model: ReadModel
     publisher: EventPublisher
     settings: Settings
-    #: Where finished recordings go: with the local store the staged file is moved in place;
-    #: any other store (Azure Blob) gets the file streamed to it and the local copy removed.
+    #: Where finished recordings live (a SAS URL for internal readers comes from it).
     blob_store: BlobStore
 
 
@@ -94,6 +92,7 @@ async def receive_patch(
 async def complete(services: TusServices, locked: LockedUpload, upload: UploadRow) -> None:
     """Record the finished recording on its interview and announce it, as a plain upload does."""
     assert upload.media_format is not None  # judged at the first PATCH
+    assert upload.upload_length is not None  # complete: the length is known
     interview = await services.read_model.get_interview(upload.interview_id, upload.user_id)
     if interview is None or interview["blob_uri"] is not None:
         # The claim went stale and another upload finished first, or the interview is gone.
@@ -102,8 +101,13 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
     media_format = _FORMATS_BY_NAME[upload.media_format]
     store, user_id, upload_id = services.store, upload.user_id, upload.upload_id
     key = f"recordings/{upload.interview_id}{media_format.extension}"
-    sha256, probe, blob_uri = await _digest_probe_and_hand_over(services, user_id, upload_id, key)
+    completed = await store.complete(user_id, upload_id, key, upload.upload_length)
     filename = metadata_text(_raw_metadata(upload), "filename")
+    read_url = internal_read_url(services.blob_store, completed.uri)
+
+    async def announce(row: dict[str, Any]) -> None:
+        await services.publisher.publish_uploaded(row, read_url=read_url)
+
     try:
         await services.read_model.record_upload(
             upload.interview_id,
@@ -112,65 +116,19 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
                 "filename": clean_filename(filename, media_format),
                 "content_type": media_format.content_type,
                 "size_bytes": upload.upload_length,
-                "sha256": sha256,
-                "blob_uri": blob_uri,
-                "duration_seconds": probe.duration_seconds,
-                "has_audio": probe.has_audio,
+                "sha256": completed.sha256,
+                "blob_uri": completed.uri,
+                "duration_seconds": completed.probe.duration_seconds,
+                "has_audio": completed.probe.has_audio,
             },
-            before_commit=services.publisher.publish_uploaded,
+            before_commit=announce,
         )
     except BaseException:
         # Back where it was: a PATCH at the final offset completes it again.
-        if isinstance(services.blob_store, LocalBlobStore):
-            await store.unfinalize(user_id, upload_id, key)
-        else:
-            await services.blob_store.delete(blob_uri)
+        await store.uncomplete(user_id, upload_id, key)
         raise
     await locked.mark_completed()
-    await store.delete(user_id, upload_id)  # only the empty directory is left
-
-
-async def _digest_probe_and_hand_over(
-    services: TusServices, user_id: str, upload_id: str, key: str
-) -> tuple[str, MediaProbe, str]:
-    """The file's SHA-256 and probe, and its URI where recordings live."""
-    store = services.store
-    digesting = store.sha256(user_id, upload_id)
-    probing = probe_media(store.data_path(user_id, upload_id))
-    if isinstance(services.blob_store, LocalBlobStore):
-        # Side by side, each in its own thread (the digest reads the file only when no running
-        # one covers it); then the file is moved.
-        sha256, probe = await asyncio.gather(digesting, probing)
-        return sha256, probe, await _hand_over(services, user_id, upload_id, key)
-    # Streaming to Azure reads the file once more, for as long as the upload takes: the
-    # digest and the probe run meanwhile instead of before it.
-    results = await asyncio.gather(
-        digesting, probing, _hand_over(services, user_id, upload_id, key), return_exceptions=True
-    )
-    sha256, probe, blob_uri = results
-    failure = next((result for result in results if isinstance(result, BaseException)), None)
-    if failure is not None:
-        if isinstance(blob_uri, str):
-            await services.blob_store.delete(blob_uri)  # stored, but it will not be recorded
-        raise failure
-    assert isinstance(sha256, str) and isinstance(probe, MediaProbe) and isinstance(blob_uri, str)
-    return sha256, probe, blob_uri
-
-
-async def _hand_over(services: TusServices, user_id: str, upload_id: str, key: str) -> str:
-    """Put the finished file where recordings live and return its URI."""
-    if isinstance(services.blob_store, LocalBlobStore):
-        return await services.store.finalize(user_id, upload_id, key)
-    stored = await services.blob_store.write_stream(
-        key, _file_chunks(services.store.data_path(user_id, upload_id))
-    )
-    return stored.uri
-
-
-async def _file_chunks(path: Path, size: int = 8 * 1024 * 1024) -> AsyncIterator[bytes]:
-    with path.open("rb") as file:
-        while chunk := await asyncio.to_thread(file.read, size):
-            yield chunk
+    await store.finished(user_id, upload_id)
 
 
 async def terminate(services: TusServices, locked: LockedUpload, upload: UploadRow) -> None:

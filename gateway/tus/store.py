@@ -3,7 +3,8 @@
 Layout under the blob root: ``uploads/{user_id}/{upload_id}/data`` (and ``part`` while a
 checksummed chunk is verified). A completed upload is moved to ``recordings/`` so it has
 the same ``file://`` URI a plain upload gets and the workers open it the same way. Azure
-Blob (blocks staged by byte offset) comes later behind the same methods.
+Blob (blocks staged by byte offset) is :mod:`gateway.tus.azure_store`, behind the same methods
+(:class:`gateway.tus.stores.TusStore`).
 
 While a PATCH body arrives, the previous megabyte is written (and hashed) in a thread, so
 the disk and the network work side by side. The SHA-256 of what was written so far is kept
@@ -19,12 +20,15 @@ import os
 import shutil
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
+from gateway.probe import MediaProbe, probe_media
 from gateway.tus.errors import ChecksumMismatch
 from gateway.tus.protocol import UploadChecksum
+from sinks.blob_stores import azure_store_for_root
 from sinks.errors import BlobStoreError
 
 #: Received bytes are written in batches of this size, so a thread is asked rarely.
@@ -39,7 +43,16 @@ RUNNING_DIGESTS = 1024
 
 #: Told the offset up to which bytes are on disk (fsynced).
 OnDurable = Callable[[int], Awaitable[None]]
-UploadKey = tuple[Path, str, str]  # store root, user, upload
+UploadKey = tuple[str, str, str]  # where the store keeps uploads, user, upload
+
+
+@dataclass(frozen=True)
+class CompletedUpload:
+    """A finished upload where recordings live: its URI, SHA-256 and what the probe found."""
+
+    uri: str
+    sha256: str
+    probe: MediaProbe
 
 
 class _RunningDigests:
@@ -72,12 +85,15 @@ class _RunningDigests:
 
 
 #: One per process: the store object itself is made per request.
-_running_digests = _RunningDigests(RUNNING_DIGESTS)
+running_digests = _RunningDigests(RUNNING_DIGESTS)
 
 
 class LocalTusStore:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+
+    def _key(self, user_id: str, upload_id: str) -> UploadKey:
+        return (str(self.root), user_id, upload_id)
 
     def _dir(self, user_id: str, upload_id: str) -> Path:
         # quote() leaves no '/' in a user id; '.' and '..' alone would still climb.
@@ -108,8 +124,8 @@ class LocalTusStore:
         client that lost its connection resumes after the last byte it got through.
         """
         path = self.data_path(user_id, upload_id)
-        key = (self.root, user_id, upload_id)
-        digest = _running_digests.take(key, offset)
+        key = self._key(user_id, upload_id)
+        digest = running_digests.take(key, offset)
         file = await asyncio.to_thread(path.open, "r+b")
         try:
             # Bytes past the recorded offset were never acknowledged: drop them.
@@ -145,7 +161,7 @@ class LocalTusStore:
                     written += await asyncio.to_thread(_write_blocks, file, blocks, digest)
                 await asyncio.to_thread(_sync, file)
                 if digest is not None:
-                    _running_digests.put(key, written, digest)
+                    running_digests.put(key, written, digest)
                 if written != offset:
                     await on_durable(written)
         finally:
@@ -164,7 +180,7 @@ class LocalTusStore:
         directory = self._dir(user_id, upload_id)
         part = directory / "part"
         digest = checksum.new_hash()
-        _running_digests.forget((self.root, user_id, upload_id))  # this path keeps no running SHA-256
+        running_digests.forget(self._key(user_id, upload_id))  # this path keeps no running SHA-256
         try:
             with await asyncio.to_thread(part.open, "wb") as file:
                 buffer = bytearray()
@@ -184,10 +200,26 @@ class LocalTusStore:
     async def sha256(self, user_id: str, upload_id: str) -> str:
         """The whole file's digest: the running one when it covers the file, else read from disk."""
         path = self.data_path(user_id, upload_id)
-        running = _running_digests.peek((self.root, user_id, upload_id))
+        running = running_digests.peek(self._key(user_id, upload_id))
         if running is not None and running[0] == (await asyncio.to_thread(path.stat)).st_size:
             return running[1].copy().hexdigest()
         return await asyncio.to_thread(_sha256_of, path)
+
+    async def complete(self, user_id: str, upload_id: str, key: str, length: int) -> CompletedUpload:
+        """Digest and probe the finished file side by side (each in its own thread; the digest
+        reads the file only when no running one covers it), then move it to ``key``."""
+        sha256, probe = await asyncio.gather(
+            self.sha256(user_id, upload_id), probe_media(self.data_path(user_id, upload_id))
+        )
+        return CompletedUpload(uri=await self.finalize(user_id, upload_id, key), sha256=sha256, probe=probe)
+
+    async def uncomplete(self, user_id: str, upload_id: str, key: str) -> None:
+        """Back to before :meth:`complete` when recording it failed, so it can be completed again."""
+        await self.unfinalize(user_id, upload_id, key)
+
+    async def finished(self, user_id: str, upload_id: str) -> None:
+        """The upload is recorded: what is left of its staging (an empty directory) goes."""
+        await self.delete(user_id, upload_id)
 
     async def finalize(self, user_id: str, upload_id: str, key: str) -> str:
         """Move the completed file to ``key`` under the blob root; returns its ``file://`` URI."""
@@ -203,9 +235,19 @@ class LocalTusStore:
         await asyncio.to_thread(os.replace, self.root / key, self.data_path(user_id, upload_id))
 
     async def delete(self, user_id: str, upload_id: str) -> None:
-        """Remove the upload's bytes; a missing upload is not an error."""
-        _running_digests.forget((self.root, user_id, upload_id))
+        """Remove the upload's bytes; a missing upload is not an error.
+
+        When this process stages uploads in Azure (its Azure store was opened with this root),
+        the upload's blocks and blob there go too: the sweeper and the eraser are handed this
+        store by root (see ``gateway/services.py``) and must not leave them behind.
+        """
+        running_digests.forget(self._key(user_id, upload_id))
         await asyncio.to_thread(shutil.rmtree, self._dir(user_id, upload_id), True)
+        azure = azure_store_for_root(self.root)
+        if azure is not None:
+            from gateway.tus.azure_store import AzureTusStore  # it builds on this module
+
+            await AzureTusStore(azure).delete(user_id, upload_id)
 
 
 def _truncate_at(file: BinaryIO, offset: int) -> None:

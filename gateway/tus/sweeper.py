@@ -1,5 +1,8 @@
 """Sweeping expired uploads: bytes nobody will finish are deleted from the store and the table.
 
+The store's ``delete`` removes staged Azure blocks too (the local store does when the process
+stages in Azure: see :meth:`gateway.tus.store.LocalTusStore.delete`).
+
 :func:`select_expired` decides, :func:`sweep_expired_uploads` acts, and the gateway's
 lifespan runs :func:`sweep_periodically` every ``IB_UPLOAD_SWEEP_SECONDS`` (a PATCH in
 flight keeps its upload: it holds the lock and refreshes the expiry).
@@ -12,7 +15,7 @@ import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from gateway.tus.store import LocalTusStore
+from gateway.tus.stores import TusStore
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadRow, UploadsModel
 
@@ -26,7 +29,7 @@ def select_expired(uploads: Iterable[UploadRow], now: datetime) -> list[UploadRo
 
 async def sweep_expired_uploads(
     uploads: UploadsModel,
-    store: LocalTusStore,
+    store: TusStore,
     read_model: ReadModel,
     now: datetime | None = None,
     batch: int = 100,
@@ -50,7 +53,7 @@ async def sweep_expired_uploads(
 
 async def sweep_periodically(
     uploads: UploadsModel,
-    store: LocalTusStore,
+    store: TusStore,
     read_model: ReadModel,
     interval_seconds: float,
     batch: int = 100,

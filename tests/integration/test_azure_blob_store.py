@@ -12,13 +12,16 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
 
 import httpx
 import psutil
 import pytest
 import pytest_asyncio
 
-from sinks.azure_blob_store import AzureBlobStore, block_id
+from sinks.azure_blob_store import AzureBlobStore, ReadUrlExpired, block_id, open_read_url
+from sinks.blob_store import LocalBlobStore
+from sinks.blob_stores import open_recording, recording_exists
 from sinks.errors import BlobNotFound, BlobStoreError
 
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -189,3 +192,71 @@ def peak_rss_growth() -> Iterator[_Growth]:
         sampler.join()
         peak = max(peak, process.memory_info().rss)
         growth.megabytes = (peak - baseline) / MIB
+
+
+# --- blocks staged over many requests (tus), and readers holding only a SAS URL -----------------
+
+
+async def test_blocks_of_any_size_are_listed_by_offset_and_committed_in_order(store: AzureBlobStore) -> None:
+    key = key_for()
+    data = os.urandom(300_000)
+    await store.stage_block(key, 0, data[:1000])
+    await store.stage_block(key, 1000, data[1000:250_000])
+    await store.stage_block(key, 250_000, data[250_000:])
+    await store.stage_block(key, 0, data[:1000])  # staged again: replaced, not added
+    assert await store.block_sizes(key) == {0: 1000, 1000: 249_000, 250_000: 50_000}
+    uri = await store.commit_blocks(key, [0, 1000, 250_000], {"sha256": "x"})
+    assert b"".join([piece async for piece in store.read_chunks(uri)]) == data
+    assert await store.block_sizes(key) == {0: 1000, 1000: 249_000, 250_000: 50_000}  # now committed
+
+
+async def test_discard_drops_blocks_that_were_never_committed(store: AzureBlobStore) -> None:
+    key = key_for()
+    await store.stage_block(key, 0, b"staged, never committed")
+    assert not await store.exists(store.uri_for_key(key))  # invisible to a plain delete
+    await store.discard(key)
+    assert await store.block_sizes(key) == {}
+    await store.discard(key)  # nothing there: not an error
+
+
+async def test_the_worker_reads_through_the_sas_url_without_credentials(
+    store: AzureBlobStore, tmp_path: Path
+) -> None:
+    data = os.urandom(3 * MIB + 5)
+    stored = await store.write_stream(key_for(), chunks_of(data, [MIB]))
+    no_credentials = LocalBlobStore(tmp_path / "blobs")  # a worker configured without Azure
+    url = store.read_url(stored.uri)
+    assert await recording_exists(no_credentials, stored.uri, url)
+    async with open_recording(no_credentials, stored.uri, url) as path:
+        assert path.read_bytes() == data
+    assert not path.exists()
+    await store.delete(stored.uri)
+    assert not await recording_exists(no_credentials, stored.uri, url)
+    with pytest.raises(BlobNotFound):
+        async with open_recording(no_credentials, stored.uri, url):
+            pass
+
+
+async def test_an_expired_sas_falls_back_to_the_stores_credentials(
+    store: AzureBlobStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    data = os.urandom(100_000)
+    stored = await store.write_stream(key_for(), chunks_of(data, [4096]))
+    expired = store.read_url(stored.uri, lifetime=timedelta(minutes=-1))  # a replay after 24 h
+    with pytest.raises(ReadUrlExpired):
+        async with open_read_url(expired):
+            pass
+    async with open_recording(store, stored.uri, expired) as path:
+        assert path.read_bytes() == data
+    assert await recording_exists(store, stored.uri, expired)
+
+    # Without credentials of its own the worker cannot: it says so, and never shows the SAS.
+    no_credentials = LocalBlobStore(tmp_path / "blobs")
+    with pytest.raises(BlobStoreError) as raised:
+        async with open_recording(no_credentials, stored.uri, expired):
+            pass
+    assert "expired" in str(raised.value)
+    signature = parse_qs(urlparse(expired).query)["sig"][0]
+    assert signature not in str(raised.value)
+    assert signature not in caplog.text and quote(signature, safe="") not in caplog.text

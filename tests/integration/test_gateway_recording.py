@@ -95,6 +95,7 @@ async def test_an_upload_is_stored_recorded_and_announced(gateway: RunningGatewa
         "duration_seconds": 0.5,
         "has_audio": True,
         "duplicate_of": None,
+        "deleted_at": None,
     }
 
     row = await gateway.read_model.get_interview(interview_id, user)
@@ -126,6 +127,9 @@ async def test_an_upload_is_stored_recorded_and_announced(gateway: RunningGatewa
         "size_bytes": len(WAV),
         "sha256": sha256,
         "uploaded_at": None,
+        "duration_seconds": 0.5,
+        "has_audio": True,
+        "read_url": None,  # a local recording: the worker opens the file itself
     }
     assert event["uploaded_at"] == row["uploaded_at"]
 

@@ -20,7 +20,9 @@ from pydantic import SecretStr
 from dev import client_commands
 from dev.tus_client import ResumeStore, TusClient, resumable_upload, resume_key
 from gateway.settings import Settings
+from gateway.tus.azure_store import AzureTusStore
 from gateway.tus.store import LocalTusStore
+from sinks.azure_blob_store import AzureBlobStore
 from tests.integration.gateway_helpers import delete_prefixed_topics, wav_bytes
 from tests.integration.test_tus_uploads import Gateway, serve
 
@@ -184,3 +186,51 @@ async def test_ib_analyze_says_where_it_resumes(
     assert interview_id == entry.interview_id
     assert f"resuming at {100 * CHUNK / len(RECORDING):.0f} %" in capsys.readouterr().err
     assert second.patches == [(CHUNK, len(RECORDING) - CHUNK)]  # the CLI's chunks are 8 MB
+
+
+@pytest.fixture
+async def azure_gateway(
+    tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str, azurite_connection_string: str
+) -> AsyncIterator[tuple[Gateway, AzureBlobStore]]:
+    container = f"tus-client-{uuid.uuid4().hex[:12]}"
+    settings = Settings(
+        run_dir=tmp_path / "run",
+        kafka_bootstrap=kafka_bootstrap,
+        database_url=SecretStr(database_url),
+        topic_prefix=topic_prefix,
+        blob_store="azure",
+        azure_storage_connection_string=SecretStr(azurite_connection_string),
+        azure_blob_container=container,
+    )
+    async with AzureBlobStore.from_connection_string(azurite_connection_string, container) as blobs:
+        try:
+            async with serve(settings) as running:
+                yield running, blobs
+        finally:
+            await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)
+            await blobs._container.delete_container()
+
+
+async def test_a_rerun_resumes_into_azure_blob(
+    azure_gateway: tuple[Gateway, AzureBlobStore], user: str, recording: Path, store: ResumeStore
+) -> None:
+    gateway, blobs = azure_gateway
+    key = resume_key(recording, gateway.url, user)
+    with pytest.raises(Interrupted):
+        await asyncio.to_thread(Run(gateway, user).upload, store, key, recording, interrupt_after_first_chunk)
+    entry = store.get(key)
+    assert entry is not None
+    upload_id = entry.upload_url.rsplit("/", 1)[1]
+    assert await AzureTusStore(blobs).staged_bytes(user, upload_id) == CHUNK  # staged in Azure, not on disk
+
+    second = Run(gateway, user)
+    interview_id = await asyncio.to_thread(second.upload, store, key, recording)
+    assert interview_id == entry.interview_id
+    assert second.started_at == CHUNK
+    row = await gateway.read_model.get_interview(interview_id, user)
+    assert row is not None
+    assert row["blob_uri"] == blobs.uri_for_key(AzureTusStore(blobs).key(user, upload_id))
+    committed = b"".join([piece async for piece in blobs.read_chunks(row["blob_uri"])])
+    assert hashlib.sha256(committed).hexdigest() == row["sha256"] == hashlib.sha256(RECORDING).hexdigest()
+    root = gateway.settings.blob_root
+    assert not root.exists() or not [path for path in root.rglob("*") if path.is_file()]

@@ -210,6 +210,7 @@ async def assert_recorded(gateway: Gateway, user: str, interview_id: str, data: 
         "duration_seconds": 0.05,
         "has_audio": True,
         "duplicate_of": None,
+        "deleted_at": None,  # the recording is kept (retention has not removed it)
     }
     row = await gateway.read_model.get_interview(interview_id, user)
     assert row is not None
@@ -288,6 +289,8 @@ async def test_an_upload_in_chunks_is_stored_recorded_and_announced(
         len(RECORDING),
         hashlib.sha256(RECORDING).hexdigest(),
     )
+    # v2 of the event: the probe's findings; a local recording has no read URL.
+    assert (event["duration_seconds"], event["has_audio"], event["read_url"]) == (0.05, True, None)
 
 
 async def test_a_new_client_resumes_where_the_last_one_stopped(gateway: Gateway, user: str) -> None:

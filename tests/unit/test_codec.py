@@ -18,6 +18,9 @@ UPLOADED = {
     "size_bytes": 1234,
     "sha256": "ab" * 32,
     "uploaded_at": 1_700_000_000_000,
+    "duration_seconds": 12.5,
+    "has_audio": True,
+    "read_url": None,
 }
 
 codec = AvroCodec()
