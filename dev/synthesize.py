@@ -3,6 +3,7 @@
     python -m dev.synthesize sample --out PATH.wav      # one ~75 s interview for `make demo`
     python -m dev.synthesize corpus --out DIR           # every dev/samples answer + manifest.json
     python -m dev.synthesize bad-inputs --out DIR       # files a user might upload by mistake
+    python -m dev.synthesize dialogues --out DIR        # two-voice interviews + who said what
 
 Each dev/samples/*.txt holds the interviewer's question on its first line and the
 candidate's answer below it. Media are generated, never committed.
@@ -256,10 +257,114 @@ def make_bad_inputs(out_dir: Path) -> dict[str, Path]:
     return files
 
 
+# Two-voice interviews for the speaker split: the interviewer's questions and the candidate's
+# answers in different espeak-ng voices, each line's speaker known. Written for this purpose.
+DIALOGUES: dict[str, list[str]] = {
+    "dialogue_backend": [
+        "Thanks for joining us today. Tell me about a time you had to fix a slow service in production.",
+        "Sure. Um, last year our checkout service got really slow every evening. I, uh, looked at the "
+        "traces and found that one query was scanning the whole orders table. I added an index and a "
+        "small cache, and the evening latency went from two seconds to about two hundred milliseconds.",
+        "How would you make sure the same problem does not come back?",
+        "Uh, I would add an alert on the ninety fifth percentile latency. And, um, we now run a load "
+        "test before every release, so a missing index shows up before customers see it.",
+        "What did you learn from working with the database team?",
+        "I learned to bring them data early. Um, when I showed them the query plan, they, uh, suggested "
+        "a better index than mine within an hour.",
+        "Great, thank you. Walk me through how you review a pull request.",
+        "First I read the description and the tests. Then, uh, I check the parts that handle errors, "
+        "because that is where bugs hide. Um, I try to leave comments that explain why, not just what.",
+    ],
+    "dialogue_conflict": [
+        "Let's start. Can you describe a disagreement you had with a colleague and how you handled it?",
+        "Yes. Um, a designer and I disagreed about a sign up form. She wanted five steps and I, uh, "
+        "wanted one page. We agreed to test both with real users, and the one page form won by a small "
+        "margin, so we shipped it together.",
+        "Why do you think the test convinced her?",
+        "Because it was, um, her users and her numbers, not my opinion. Uh, it moved the talk from who "
+        "is right to what works.",
+        "Tell me about a project you are proud of.",
+        "I rebuilt our mobile app's offline mode. Um, people in trains lost their notes, and after the "
+        "change, uh, support tickets about lost data dropped by eighty percent.",
+        "Where do you see yourself in three years?",
+        "Um, leading a small team, and still writing code every week. I, uh, want to help newer "
+        "engineers grow.",
+    ],
+    "dialogue_data": [
+        "Hello and welcome. Tell me about a time you worked with messy data.",
+        "Okay. Um, at my last job the sales data came from three systems with different customer ids. "
+        "I, uh, wrote a matching step that used email and phone, and we went from forty percent matched "
+        "to ninety five percent.",
+        "How did you check that the matches were correct?",
+        "I took a random sample of two hundred pairs and, um, checked them by hand with a colleague. "
+        "Uh, we found four wrong matches and fixed the rule.",
+        "What would you do if a stakeholder disagreed with your numbers?",
+        "I would, um, sit down with them and go through one example end to end. Usually, uh, the "
+        "difference is a definition, like what counts as an active customer.",
+    ],
+}
+#: (interviewer, candidate) voices per dialogue: a woman and a man (pitch ~190 and ~100 Hz), and two
+#: men of about the same pitch (~100 Hz), told apart by timbre alone if at all.
+DIALOGUE_VOICES: dict[str, tuple[str, str]] = {
+    "dialogue_backend": ("en+f2", "en-us+m3"),
+    "dialogue_conflict": ("en+f3", "en-us+m3"),
+    "dialogue_data": ("en-gb", "en-us+m3"),
+}
+DIALOGUE_PAUSE_SECONDS = 0.9
+
+
+def make_dialogue(
+    lines: list[str], voices: tuple[str, str], out: Path, pause_seconds: float = DIALOGUE_PAUSE_SECONDS
+) -> list[dict[str, object]]:
+    """A recording of ``lines`` spoken in turn by ``voices[0]`` (the interviewer, even lines)
+    and ``voices[1]`` (odd lines), with a pause between lines. Returns each line's speaker
+    ("interviewer"/"candidate"), text and start/end seconds in the recording."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    turns: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        parts = []
+        cursor = 0.0
+        for index, text in enumerate(lines):
+            part = Path(tmp) / f"{index}.wav"
+            speak(text, part, voice=voices[index % 2])
+            seconds = duration_of(part)
+            speaker = "interviewer" if index % 2 == 0 else "candidate"
+            turns.append(
+                {
+                    "speaker": speaker,
+                    "text": text,
+                    "start": round(cursor, 3),
+                    "end": round(cursor + seconds, 3),
+                }
+            )
+            cursor += seconds + pause_seconds
+            parts.append(part)
+        join_with_pause(parts, out, pause_seconds)
+    return turns
+
+
+def make_monologue(lines: list[str], voice: str, out: Path) -> list[dict[str, object]]:
+    """Every line in one voice, as a single-speaker recording (the same timing as a dialogue)."""
+    return make_dialogue(lines, (voice, voice), out)
+
+
+def make_dialogues(out_dir: Path) -> Path:
+    """Every dialogue as a WAV, and dialogues.json with who said what when."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name, lines in DIALOGUES.items():
+        wav = out_dir / f"{name}.wav"
+        turns = make_dialogue(lines, DIALOGUE_VOICES[name], wav)
+        entries.append({"file": wav.name, "voices": list(DIALOGUE_VOICES[name]), "turns": turns})
+    manifest = out_dir / "dialogues.json"
+    manifest.write_text(json.dumps(entries, indent=1), encoding="utf-8")
+    return manifest
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dev.synthesize", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("sample", "corpus", "bad-inputs"):
+    for name in ("sample", "corpus", "bad-inputs", "dialogues"):
         commands.add_parser(name).add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "sample":
@@ -267,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{made} ({duration_of(made):.1f} s)")
     elif args.command == "corpus":
         print(make_corpus(args.out))
+    elif args.command == "dialogues":
+        print(make_dialogues(args.out))
     else:
         for name, path in make_bad_inputs(args.out).items():
             print(f"{name}\t{path}")

@@ -55,18 +55,32 @@ def _cue_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _speaker(segment: Segment, named: bool) -> str | None:
+    return segment.speaker if named else None
+
+
+def _several_speakers(segments: Sequence[Segment]) -> bool:
+    """Labels are worth printing only when they tell voices apart: one voice all through (the
+    offline engine's voice split labels a monologue ``S1``) reads as plain text."""
+    return len({segment.speaker for segment in segments}) > 1
+
+
 def to_txt(segments: Sequence[Segment]) -> str:
     lines = []
+    named = _several_speakers(segments)
     for segment in segments:
-        speaker = f"{segment.speaker}: " if segment.speaker else ""
+        who = _speaker(segment, named)
+        speaker = f"{who}: " if who else ""
         lines.append(f"[{_clock(segment.start)}] {speaker}{' '.join(segment.text.split())}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def to_srt(segments: Sequence[Segment]) -> str:
     cues = []
+    named = _several_speakers(segments)
     for number, segment in enumerate(segments, start=1):
-        speaker = f"{segment.speaker}: " if segment.speaker else ""
+        who = _speaker(segment, named)
+        speaker = f"{who}: " if who else ""
         cues.append(
             f"{number}\n{srt_timestamp(segment.start)} --> {srt_timestamp(segment.end)}\n"
             f"{speaker}{_cue_text(segment.text)}\n"
@@ -80,10 +94,12 @@ def _escape_vtt(text: str) -> str:
 
 def to_vtt(segments: Sequence[Segment]) -> str:
     parts = ["WEBVTT\n"]
+    named = _several_speakers(segments)
     for segment in segments:
         text = _escape_vtt(_cue_text(segment.text))
-        if segment.speaker:
-            text = f"<v {_escape_vtt(segment.speaker)}>{text}"
+        who = _speaker(segment, named)
+        if who:
+            text = f"<v {_escape_vtt(who)}>{text}"
         parts.append(f"{vtt_timestamp(segment.start)} --> {vtt_timestamp(segment.end)}\n{text}\n")
     return "\n".join(parts)
 

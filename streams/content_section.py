@@ -41,6 +41,10 @@ NOT_AN_INTERVIEW = (
     "Little of this recording is speech ({share:.0%}), so it does not look like an interview "
     "(music or a film?): no content scores were given."
 )
+SPEAKERS_UNCERTAIN = (
+    "Several speakers, low confidence in who is who: questions and answers were told apart by "
+    "question form and pauses, not by voice. Check that the questions listed are the interviewer's."
+)
 SPEAKERS_GUESSED = (
     "Questions and answers were told apart by question form and pauses, not by voice: check "
     "that the questions listed are the interviewer's."
@@ -146,7 +150,9 @@ def build_content(
         )
     if not ordered:
         return {**section, "status": "no_questions", "message": NO_QUESTIONS}, {}, [], [NO_QUESTIONS]
-    if not section["speakers_known"]:
+    if end.get("speakers_uncertain"):
+        warnings.append(SPEAKERS_UNCERTAIN)
+    elif not section["speakers_known"]:
         warnings.append(SPEAKERS_GUESSED)
     degraded = sorted({answer["degraded_reason"] for answer in ordered if answer["degraded_reason"]})
     if degraded:

@@ -29,6 +29,7 @@ def segment_event(
         ],
         "confidence": segment.confidence,
         "speaker": segment.speaker,
+        "speaker_confidence": segment.speaker_confidence,
         "language": segment.language,
         "engine": engine,
         "audio_duration": progress.audio_duration,

@@ -4,6 +4,11 @@ A turn is closed when the next question starts, so it can be analysed long befor
 recording ends; the final segment closes the last one. The state keeps only the segments
 of the turn still open, so it stays small however long the interview. Segments are taken
 once each, by ``seq``: a replay after a crash does not pair a question twice.
+
+Turns follow speaker labels once more than one speaker is heard, unless the labels are
+unsure (the offline engine's speaker split gives each a confidence): when the words' mean
+confidence is under :data:`SPEAKER_CONFIDENCE_FLOOR`, turns are inferred from questions and
+pauses instead and ``speakers_uncertain`` says why.
 """
 
 from __future__ import annotations
@@ -15,10 +20,20 @@ from typing import Any
 from streams.content.questions import Turn, detect_turns
 
 State = dict[str, Any]
+#: Below this mean confidence (per word) in who said what, speaker labels are not followed.
+SPEAKER_CONFIDENCE_FLOOR = 0.7
 
 
 def new_state() -> State:
-    return {"last_seq": -1, "next_index": 0, "segments": [], "speakers": [], "finished": False}
+    return {
+        "last_seq": -1,
+        "next_index": 0,
+        "segments": [],
+        "speakers": [],
+        "labelled_words": 0,
+        "speaker_confidence_sum": 0.0,
+        "finished": False,
+    }
 
 
 @dataclass
@@ -29,6 +44,8 @@ class Folded:
     turn_count: int | None = None
     """Set when the transcript ended: the interview's number of turns (an END record follows)."""
     speakers_known: bool = False
+    speakers_uncertain: bool = False
+    """Several speakers were heard, but who is who is unsure (see the module's docstring)."""
 
 
 def _compact(segment: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,7 +105,16 @@ def fold_segment(state: State | None, segment: Mapping[str, Any]) -> Folded:
         return Folded(state)
     segments = [*state["segments"], _compact(segment)]
     speakers = sorted(set(state["speakers"]) | ({segment.get("speaker")} - {None}))
-    speakers_known = len(speakers) > 1
+    labelled_words = int(state.get("labelled_words", 0))
+    confidence_sum = float(state.get("speaker_confidence_sum", 0.0))
+    if segment.get("speaker") is not None:
+        words = len(segment.get("words") or [])
+        # A speaker the engine named itself (Azure) comes without a confidence: it is sure.
+        confidence = segment.get("speaker_confidence")
+        labelled_words += words
+        confidence_sum += words * (1.0 if confidence is None else float(confidence))
+    speakers_uncertain = len(speakers) > 1 and (confidence_sum < SPEAKER_CONFIDENCE_FLOOR * labelled_words)
+    speakers_known = len(speakers) > 1 and not speakers_uncertain
     turns = detect_turns(segments, speakers_known=speakers_known)
     final = bool(segment.get("final"))
     closed = turns if final else turns[:-1]
@@ -108,6 +134,8 @@ def fold_segment(state: State | None, segment: Mapping[str, Any]) -> Folded:
         "next_index": next_index,
         "segments": open_segments,
         "speakers": speakers,
+        "labelled_words": labelled_words,
+        "speaker_confidence_sum": confidence_sum,
         "finished": final,
     }
-    return Folded(new, emitted, next_index if final else None, speakers_known)
+    return Folded(new, emitted, next_index if final else None, speakers_known, speakers_uncertain)

@@ -26,6 +26,8 @@ class RecognizedSegment:
     confidence: float
     language: str | None
     speaker: str | None = None
+    # 0..1, how sure the speaker split is of `speaker` (None when the engine named the speaker).
+    speaker_confidence: float | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from streams.transcription.decoding import probe_duration
 from streams.transcription.errors import NoSpeechError, RecognizerCrashedError
 from streams.transcription.segments import Progress, RecognizedSegment
 from streams.transcription.settings import TranscriptionSettings
+from streams.transcription.speaker_clusters import SpeakerClusters
+from streams.transcription.speakers import labelled_segments
 from topics.errors import InterviewBuddyError
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,9 @@ class TranscriptionService:
         self._replacing = asyncio.Lock()
         self.engine_name: str | None = None
         self.restarts = 0
+        # Seconds spent recognizing and telling speakers apart, for the speaker split's cost.
+        self.recognize_seconds = 0.0
+        self.speaker_seconds = 0.0
 
     async def start(self) -> None:
         self._pool = await self._new_pool()
@@ -111,11 +116,12 @@ class TranscriptionService:
         duration = await self.probe(path)
         start = 0.0
         heard_speech = False
+        speakers = self._speaker_clusters()
         while True:
             await _check(keep_going, path, start)
             piece = await self._recognize(path, start)
             await _check(keep_going, path, start)
-            for segment in piece.segments:
+            for segment in self._with_speakers(piece, speakers):
                 heard_speech = True
                 yield segment
             done = piece.reached_end or piece.end <= start
@@ -126,6 +132,28 @@ class TranscriptionService:
             start = piece.end
         if not heard_speech:
             raise NoSpeechError(f"{path}: no speech in {duration:.1f} s")
+
+    def _speaker_clusters(self) -> SpeakerClusters:
+        return SpeakerClusters(
+            threshold=self._settings.speaker_threshold,
+            max_speakers=self._settings.max_speakers,
+            min_voiced_seconds=self._settings.speaker_min_voiced_seconds,
+        )
+
+    def _with_speakers(self, piece: worker.PieceResult, speakers: SpeakerClusters) -> list[RecognizedSegment]:
+        """The piece's segments, labelled with speakers when the worker heard their voices."""
+        self.recognize_seconds += piece.recognize_seconds
+        if piece.voices is None:
+            return piece.segments
+        began = time.perf_counter()
+        labels = iter(speakers.label([voice for voices in piece.voices for voice in voices]))
+        labelled = [
+            part
+            for segment, voices in zip(piece.segments, piece.voices, strict=True)
+            for part in labelled_segments(segment, voices, [next(labels) for _ in voices])
+        ]
+        self.speaker_seconds += piece.voices_seconds + time.perf_counter() - began
+        return labelled
 
 
 async def _check(keep_going: KeepGoing | None, path: Path, start: float) -> None:

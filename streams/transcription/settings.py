@@ -8,6 +8,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streams.transcription.speaker_clusters import (
+    DEFAULT_MAX_SPEAKERS,
+    DEFAULT_MIN_VOICED_SECONDS,
+    DEFAULT_THRESHOLD,
+)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,6 +46,15 @@ class TranscriptionSettings(BaseSettings):
     # 16 of 106 words). What is re-heard counts only when it holds more than fillers, which
     # keeps the real clips in shared/eval at WER 0.137 (`python -m bench.real_recordings`).
     recheck_skipped_speech: bool = True
+
+    # Speaker labels from voice features for an engine that gives none (faster-whisper):
+    # each sentence or pause-bounded stretch joins the nearest voice heard so far, or opens a
+    # new one beyond `speaker_threshold` (at most `max_speakers`); stretches with less than
+    # `speaker_min_voiced_seconds` of voiced audio take a neighbour's label.
+    speaker_split: bool = True
+    speaker_threshold: float = Field(default=DEFAULT_THRESHOLD, gt=0.0)
+    max_speakers: int = Field(default=DEFAULT_MAX_SPEAKERS, ge=1)
+    speaker_min_voiced_seconds: float = Field(default=DEFAULT_MIN_VOICED_SECONDS, ge=0.0)
 
     azure_speech_key: SecretStr | None = None
     azure_speech_region: str | None = None

@@ -6,6 +6,10 @@ cancelled transcription leaves nothing behind in the worker.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +19,8 @@ from streams.transcription.errors import SpeechModelError
 from streams.transcription.pieces import choose_cut
 from streams.transcription.segments import RecognizedSegment
 from streams.transcription.settings import TranscriptionSettings
+from streams.transcription.speaker_clusters import Voice
+from streams.transcription.speakers import piece_voices
 
 _engine: SpeechEngine | None = None
 _settings: TranscriptionSettings | None = None
@@ -37,11 +43,36 @@ def build_engine(settings: TranscriptionSettings) -> SpeechEngine:
     return WhisperEngine(model_dir, settings)
 
 
+#: Exit status of a pool process whose parent died: nobody is left to read it.
+ORPHANED_EXIT_CODE = 70
+
+
 def init_worker(settings: TranscriptionSettings) -> None:
     """Pool initializer: loads the model once per worker process."""
     global _engine, _settings
+    exit_with_parent()
     _settings = settings
     _engine = build_engine(settings)
+
+
+def exit_with_parent() -> None:
+    """Ends this process when the one that spawned it dies, even by SIGKILL.
+
+    A pool process waits on its call queue, whose pipe it holds both ends of, so it never
+    sees its parent go and lives on as an orphan holding the model (~350 MB). The spawn start
+    method hands every child a pipe whose write end only the parent holds (the parent's
+    `sentinel`): it reads EOF the moment the parent is gone, whichever of its threads made
+    the child (unlike PR_SET_PDEATHSIG, which fires when that *thread* ends).
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return  # not a multiprocessing child (the engine run in-process, as in tests)
+
+    def watch() -> None:
+        parent.join()
+        os._exit(ORPHANED_EXIT_CODE)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def engine_name() -> str:
@@ -56,6 +87,10 @@ class PieceResult:
     start: float
     end: float
     reached_end: bool
+    # Per segment, the voice of each stretch, when the speakers are to be told apart here.
+    voices: list[list[Voice]] | None = None
+    recognize_seconds: float = 0.0
+    voices_seconds: float = 0.0
 
 
 def recognize_piece(path: Path, start: float) -> PieceResult:
@@ -67,5 +102,20 @@ def recognize_piece(path: Path, start: float) -> PieceResult:
         cut = choose_cut(audio, SAMPLE_RATE, latest - _settings.piece_search_seconds, latest)
         audio = audio[:cut]
     end = start + audio.shape[0] / SAMPLE_RATE
+    began = time.perf_counter()
     segments = _engine.recognize(audio, start) if audio.size else []
-    return PieceResult(segments=segments, start=start, end=end, reached_end=window.reached_end)
+    recognized = time.perf_counter()
+    voices = None
+    # Only for the engine that names no speakers: Azure's conversation transcriber does, and
+    # its labels are not to be mixed with ours.
+    if _settings.speaker_split and segments and _engine.name == "whisper":
+        voices = piece_voices(audio, start, segments)
+    return PieceResult(
+        segments=segments,
+        start=start,
+        end=end,
+        reached_end=window.reached_end,
+        voices=voices,
+        recognize_seconds=recognized - began,
+        voices_seconds=time.perf_counter() - recognized,
+    )

@@ -1,5 +1,6 @@
-"""A worker killed with SIGKILL during transcription: after a restart the interview
-completes, and its transcript and metrics have each segment exactly once."""
+"""A worker killed with SIGKILL during transcription: its recognizer processes end with it,
+and after a restart the interview completes, and its transcript and metrics have each
+segment exactly once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import psycopg
 import pytest
 
@@ -39,6 +41,20 @@ def wait_until(condition: Any, timeout: float, what: str) -> Any:
             return value
         time.sleep(0.25)
     raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
+def is_gone(process: psutil.Process) -> bool:
+    """Exited, or exited and not yet reaped by whoever adopted it."""
+    try:
+        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def recognizer_processes(worker_pid: int) -> list[psutil.Process]:
+    """The worker's process-pool children (spawned interpreters running the recognizer)."""
+    children = psutil.Process(worker_pid).children(recursive=True)
+    return [child for child in children if "spawn_main" in " ".join(child.cmdline())]
 
 
 def segment_rows(database_url: str, interview_id: str) -> list[tuple[int, str]]:
@@ -83,7 +99,17 @@ def test_interview_completes_after_sigkill_without_duplicate_rows(
             interview_id = upload(client, recording)
             # Kill once the transcript has started to flow, well before it is done.
             wait_until(lambda: segment_rows(database_url, interview_id), 180, "a first transcript segment")
+            assert stack.worker.process is not None
+            pool = recognizer_processes(stack.worker.process.pid)
+            assert pool, "the worker recognizes in a process pool"
+            # Everything the worker started (the pool and multiprocessing's resource tracker).
+            children = psutil.Process(stack.worker.process.pid).children(recursive=True)
             stack.worker.kill()
+            wait_until(
+                lambda: all(is_gone(child) for child in children),
+                30,
+                f"the killed worker's children {[child.pid for child in children]} exiting",
+            )
             killed_status = client.get(f"/interviews/{interview_id}/status").json()
             assert killed_status["status"] != "COMPLETED"
 

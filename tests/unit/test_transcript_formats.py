@@ -61,3 +61,13 @@ def test_txt_is_one_line_per_segment_with_a_clock() -> None:
 def test_render_dispatches_by_format() -> None:
     assert render(SEGMENTS, "vtt") == to_vtt(SEGMENTS)
     assert render(SEGMENTS, "srt") == to_srt(SEGMENTS)
+
+
+def test_one_voice_all_through_is_not_labelled_on_every_line() -> None:
+    monologue = [
+        Seg(0.0, 2.0, "I led the migration.", speaker="S1"),
+        Seg(2.5, 4.0, "It shipped.", speaker="S1"),
+    ]
+    for rendered in (to_txt(monologue), to_srt(monologue), to_vtt(monologue)):
+        assert "S1" not in rendered
+        assert "I led the migration." in rendered
