@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 #: Punctuation that sets a word off from the next one (comma, full stop, dash, ellipsis...).
 #: A trailing hyphen marks a word the speaker broke off ("th-"), which is a break too.
@@ -43,8 +43,10 @@ def hesitation_kind(core: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One ASR word as the filler rules read it (a named tuple: one is made per word of
+    every segment on the speech agent's hot path)."""
+
     core: str
     """Lower case, edge punctuation stripped, curly apostrophes straightened ("i'm")."""
     capitalised: bool
@@ -71,20 +73,38 @@ def _has_break(punctuation: str) -> bool:
     return not BREAK_PUNCTUATION.isdisjoint(punctuation)
 
 
+@lru_cache(maxsize=65_536)
+def _word_facts(raw: str) -> tuple[str, bool, bool, bool, bool]:
+    """(core, capitalised, break in its leading punctuation, break in its trailing
+    punctuation, a break for its neighbours: no core or a hesitation) of one ASR word."""
+    leading, core, trailing = _split(raw)
+    lower = core.lower()
+    return (
+        lower,
+        core[:1].isupper(),
+        _has_break(leading),
+        _has_break(trailing),
+        not core or hesitation_kind(lower) is not None,
+    )
+
+
 def tokenize(words: Sequence[str]) -> list[Token]:
     """One token per word, index for index, so a filler's position is the word's position."""
-    parts = [_split(word) for word in words]
-    separators = [not core or hesitation_kind(core.lower()) is not None for _, core, _ in parts]
+    facts = [_word_facts(word) for word in words]
     tokens = []
-    last = len(parts) - 1
-    for index, (leading, core, trailing) in enumerate(parts):
-        break_before = (
-            index == 0 or _has_break(leading) or _has_break(parts[index - 1][2]) or separators[index - 1]
-        )
-        break_after = (
-            index == last or _has_break(trailing) or _has_break(parts[index + 1][0]) or separators[index + 1]
-        )
-        tokens.append(Token(core.lower(), core[:1].isupper(), break_before, break_after))
+    last = len(facts) - 1
+    for index, (core, capitalised, leading_break, trailing_break, _) in enumerate(facts):
+        if index == 0 or leading_break:
+            break_before = True
+        else:
+            previous = facts[index - 1]
+            break_before = previous[3] or previous[4]
+        if index == last or trailing_break:
+            break_after = True
+        else:
+            following = facts[index + 1]
+            break_after = following[2] or following[4]
+        tokens.append(Token(core, capitalised, break_before, break_after))
     return tokens
 
 

@@ -217,13 +217,25 @@ def _match(sentence: Sentence, index: int) -> tuple[str, int] | None:
     return None
 
 
+# The words a non-hesitation filler can start with; any other word is passed over without
+# running the rules (most words of a segment are not one of these).
+_FILLER_STARTS = frozenset({"you", "i", "kind", "sort", "kinda", "sorta", "like", "actually", "basically"})
+
+
+def _may_start_filler(core: str) -> bool:
+    return core in _FILLER_STARTS or hesitation_kind(core) is not None
+
+
 def filler_spans(words: Sequence[str]) -> list[FillerSpan]:
     """Fillers in ASR word strings, left to right; a word belongs to at most one filler."""
-    sentence = Sentence(tokenize(words))
+    tokens = tokenize(words)
+    sentence = Sentence(tokens)
     spans: list[FillerSpan] = []
     index = 0
-    while index < len(sentence):
-        found = _match(sentence, index) if sentence.core(index) else None
+    count = len(tokens)
+    while index < count:
+        core = tokens[index].core
+        found = _match(sentence, index) if core and _may_start_filler(core) else None
         if found is None:
             index += 1
             continue

@@ -2,28 +2,42 @@
 
 A table keeps, per interview, when each segment's last word ended (so the pause before a
 segment is measured across segments) and the running speech totals. Segments are taken in
-small batches: one agent wake-up, then per segment decode → metrics → table → produce.
+small batches: one agent wake-up, then per segment decode → metrics → produce, and per
+interview one table write (its changelog record) for the whole batch.
+
+The records go straight to the worker's Kafka producer rather than through Faust's
+``send_soon`` buffer (a queue, a task, a future message and callbacks per record, and a
+conductor that stops taking messages while that buffer drains). At-least-once holds as it
+did with the buffer: Faust flushes this producer before it commits any offset.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import faust
+from faust.types import TP
 
-from streams.app import app, channel, codec_table, send_soon, set_in_partition, settings
+from streams.app import app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
 from streams.speech_metrics import SpeechTotals, add_segment_metrics, measure_segment
-from streams.table_codecs import SPEECH_ENTRY
+from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
 
 log = logging.getLogger(__name__)
 
+#: How long a batch waits to fill: live traffic waits at most this long, a backlog (a
+#: replay, a restart) makes bigger batches, so each interview's entry is written once for
+#: several of its segments.
+BATCH_SECONDS = 0.05
+
 #: interview_id (the topic's key bytes) → {"ends": {seq: last word end}, "totals": SpeechTotals}.
 #: Keyed like the topic; a batch from several partitions writes each key's changelog record to
-#: the partition its segments came from (``set_in_partition``).
+#: the partition its segments came from.
 speech_totals = codec_table(
     "speech_totals",
     value_codec=SPEECH_ENTRY,
@@ -50,17 +64,49 @@ def fold_segment(
     return {"ends": ends, "totals": add_segment_metrics(entry["totals"], metrics)}, metrics
 
 
-async def measure_batch(events: list[faust.EventT]) -> None:
+Send = Callable[[str, bytes, bytes, int | None], Awaitable[asyncio.Future[Any]]]
+
+
+async def _producer_send(topic: str, key: bytes, value: bytes, partition: int | None) -> asyncio.Future[Any]:
+    """Hand one record to the worker's producer; the future resolves when the broker has it.
+    Faust's commit flushes this producer before it commits any offset."""
+    return await app.producer.send(topic, key, value, partition, None, None)
+
+
+def _failed(delivery: asyncio.Future[Any]) -> BaseException | None:
+    if delivery.cancelled():
+        return asyncio.CancelledError()
+    return delivery.exception()
+
+
+def _metrics_sent(delivery: asyncio.Future[Any]) -> None:
+    error = _failed(delivery)
+    if error is not None:
+        log.error("segment metrics not delivered: %r", error)
+
+
+def _changelog_sent(delivery: asyncio.Future[Any]) -> None:
+    """What Faust does after a changelog write: tell the table's store the offset it has."""
+    error = _failed(delivery)
+    if error is not None:
+        log.error("speech totals changelog not delivered: %r", error)
+        return
+    metadata = delivery.result()
+    speech_totals.data.set_persisted_offset(TP(metadata.topic, metadata.partition), metadata.offset)
+
+
+async def measure_batch(events: list[faust.EventT], send: Send = _producer_send) -> None:
     """Metrics for each segment of the batch; each interview's table entry written once."""
+    metrics_topic = channel(SEGMENT_METRICS).get_topic_name()
+    metrics_schema = SEGMENT_METRICS.value_schema
     entries: dict[bytes, dict[str, Any]] = {}
     partitions: dict[bytes, int] = {}
     for event in events:
         key = event.message.key
         try:
             segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
-            entry = entries[key] if key in entries else speech_totals.get(key)
-            entries[key], metrics = fold_segment(entry, segment)
-            partitions[key] = event.message.partition
+            entry, metrics = fold_segment(entries[key] if key in entries else speech_totals.get(key), segment)
+            value = codec.encode(metrics_schema, metrics)
         except SerializationError as exc:
             await dead_letter(event, exc, attempts=1, consumer="speech")
             continue
@@ -68,12 +114,21 @@ async def measure_batch(events: list[faust.EventT]) -> None:
             log.exception("cannot measure a segment")
             await dead_letter(event, exc, attempts=1, consumer="speech")
             continue
-        send_soon(SEGMENT_METRICS, segment["interview_id"], metrics)
+        entries[key] = entry
+        partitions[key] = event.message.partition
+        (await send(metrics_topic, segment["interview_id"].encode(), value, None)).add_done_callback(
+            _metrics_sent
+        )
+    changelog_topic = speech_totals.changelog_topic.get_topic_name()
     for key, entry in entries.items():
-        set_in_partition(speech_totals, key, entry, partitions[key])
+        # As ``table[key] = entry`` would in a per-event loop, but filed under the partition
+        # of this key's own events (Faust would use the batch's last event's partition).
+        speech_totals.data[key] = entry
+        delivery = await send(changelog_topic, key, dump_speech_entry(entry), partitions[key])
+        delivery.add_done_callback(_changelog_sent)
 
 
 @app.agent(channel(TRANSCRIPT_SEGMENTS), name="measure_speech")
 async def measure_speech(stream: faust.StreamT[bytes]) -> None:
-    async for events in stream.take_events(settings.speech_batch_size, within=0.05):
+    async for events in stream.take_events(settings.speech_batch_size, within=BATCH_SECONDS):
         await measure_batch(list(events))

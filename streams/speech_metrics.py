@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -28,12 +29,24 @@ LONG_PAUSE_SECONDS = 2.0
 LOW_CONFIDENCE_EXTRA_WEIGHT = 2.0
 
 
+@lru_cache(maxsize=65_536)
+def _has_letter_or_digit(text: str) -> bool:
+    return any(character.isalnum() for character in text)
+
+
 def _spoken(word: Mapping[str, Any]) -> bool:
     """A word with a letter or digit; a lone "..." or "-" from the ASR is no word."""
-    return any(character.isalnum() for character in str(word["word"]))
+    return _has_letter_or_digit(str(word["word"]))
+
+
+#: A gap shorter than this cannot round (to the millisecond) up to ``PAUSE_SECONDS``, so the
+#: common short gap between two words is passed over without rounding it.
+_SURELY_NO_PAUSE = PAUSE_SECONDS - 0.001
 
 
 def _pause(start: float, end: float) -> dict[str, Any] | None:
+    if end - start < _SURELY_NO_PAUSE:
+        return None
     # to the millisecond, so a 0.5 s gap that float arithmetic makes 0.4999... still counts
     seconds = round(end - start, 3)
     if seconds < PAUSE_SECONDS:
@@ -43,8 +56,12 @@ def _pause(start: float, end: float) -> dict[str, Any] | None:
 
 def pauses_between(words: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Silences of ``PAUSE_SECONDS`` or more between consecutive words."""
-    gaps = (_pause(float(left["end"]), float(right["start"])) for left, right in pairwise(words))
-    return [pause for pause in gaps if pause is not None]
+    pauses = []
+    for left, right in pairwise(words):
+        pause = _pause(float(left["end"]), float(right["start"]))
+        if pause is not None:
+            pauses.append(pause)
+    return pauses
 
 
 def pause_before(words: Sequence[Mapping[str, Any]], previous_end: float | None) -> dict[str, Any] | None:
@@ -59,9 +76,15 @@ def pause_before(words: Sequence[Mapping[str, Any]], previous_end: float | None)
     return _pause(float(previous_end), float(words[0]["start"]))
 
 
+def _clamped(confidence: float) -> float:
+    """``min(1.0, max(0.0, confidence))``, without two builtin calls per word."""
+    confidence = confidence if confidence > 0.0 else 0.0
+    return confidence if confidence < 1.0 else 1.0
+
+
 def clarity(words: Sequence[Mapping[str, Any]]) -> float:
     """0..100 from word confidences, low-confidence words weighing more; 0 without words."""
-    confidences = [min(1.0, max(0.0, float(word["confidence"]))) for word in words]
+    confidences = [_clamped(float(word["confidence"])) for word in words]
     if not confidences:
         return 0.0
     weights = [1.0 + LOW_CONFIDENCE_EXTRA_WEIGHT * (1.0 - confidence) for confidence in confidences]
