@@ -16,10 +16,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import faust
+from faust.exceptions import PartitionsMismatch
 
 from streams.app import channel, codec, settings, topic_spec_of
 from topics.catalog import by_name, dead_letter_topic
 from topics.errors import SchemaRegistryError, SerializationError
+
+#: How long a handler waits, at most, for a fresh cluster's table topics to show up in the
+#: metadata (UNSETTLED_WAITS × UNSETTLED_WAIT_SECONDS) before the message is dead-lettered.
+UNSETTLED_WAITS = 60
+UNSETTLED_WAIT_SECONDS = 1.0
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +62,23 @@ async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> 
     except SerializationError as exc:
         await dead_letter(event, exc, attempts=1, consumer=consumer)
         return False
-    for attempt in range(1, settings.max_attempts + 1):
+    attempt, unsettled_waits = 1, 0
+    while attempt <= settings.max_attempts:
         try:
             await handle(value, event)
             return True
         except asyncio.CancelledError:
             raise
+        except PartitionsMismatch as exc:
+            # Right after a fresh broker creates the changelog topics, Faust's metadata can
+            # still say they have 0 partitions: the cluster is settling, the message is fine.
+            if unsettled_waits < UNSETTLED_WAITS:
+                unsettled_waits += 1
+                log.warning("%s waits for the table topics to settle: %s", consumer, exc)
+                await asyncio.sleep(UNSETTLED_WAIT_SECONDS)
+                continue
+            await dead_letter(event, exc, attempts=attempt, consumer=consumer)
+            return False
         except Exception as exc:
             if attempt == settings.max_attempts:
                 log.exception("%s gave up on %s after %d attempts", consumer, spec.name, attempt)
@@ -77,6 +94,7 @@ async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> 
                 exc,
             )
             await asyncio.sleep(delay)
+            attempt += 1
     return False
 
 
