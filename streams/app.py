@@ -57,6 +57,10 @@ app = faust.App(
     broker_heartbeat_interval=3.0,
     broker_rebalance_timeout=30.0,
     table_cleanup_interval=timedelta(minutes=5).total_seconds(),
+    # Metadata refreshed every 30 s (not 5 min): on a fresh broker the first snapshot can show
+    # the tables' changelog topics with 0 partitions, and handlers wait (up to 60 s, see
+    # dead_letters.UNSETTLED_WAITS) for the refresh that shows them.
+    consumer_metadata_max_age_ms=30_000,
 )
 
 
