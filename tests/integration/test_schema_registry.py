@@ -43,6 +43,9 @@ UPLOADED = {
     "size_bytes": 4321,
     "sha256": "cd" * 32,
     "uploaded_at": 1_700_000_000_000,
+    "duration_seconds": 75.5,
+    "has_audio": True,
+    "read_url": "https://example.blob.core.windows.net/recordings/registry.wav?sp=r&sig=x",
 }
 
 
