@@ -155,7 +155,7 @@ def _result(
         "transcript": {
             "text": transcript["text"],
             "segments": [
-                {key: segment[key] for key in ("start", "end", "text", "words")}
+                {key: segment.get(key) for key in ("start", "end", "text", "words", "speaker")}
                 for segment in transcript["segments"]
             ],
         },

@@ -62,6 +62,9 @@ def answer_record(record: dict[str, Any], turn: AnswerTurn, analysis: dict[str, 
         "degraded_reason": analysis["degraded_reason"],
         "sentiment": sentence_timeline(answer_sentences(turn)),
         "speakers_known": record["speakers_known"],
+        "speakers_uncertain": record.get("speakers_uncertain", False),
+        "asker": record.get("asker"),
+        "answerer": record.get("answerer"),
     }
 
 
@@ -74,6 +77,7 @@ async def analyze(record: dict[str, Any], _event: faust.EventT) -> None:
             "kind": "END",
             "turn_index": record["turn_index"],
             "speakers_known": record["speakers_known"],
+            "speakers_uncertain": record.get("speakers_uncertain", False),
             "prep_session_id": record.get("prep_session_id"),
         }
         await send(ANSWER_ANALYSIS, interview_id, end)

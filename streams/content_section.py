@@ -65,6 +65,8 @@ def _turn(answer: Mapping[str, Any]) -> dict[str, Any]:
         "start": answer["start"],
         "end": answer["end"],
         "answer_start": answer["answer_start"],
+        "asker": answer.get("asker"),
+        "answerer": answer.get("answerer"),
         "star": {part: star[part] for part in STAR_PART_NAMES} | {"score": star["score"]},
         "relevance": answer["relevance"]["score"],
         "relevance_detail": answer["relevance"],

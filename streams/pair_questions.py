@@ -71,6 +71,7 @@ async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
             "kind": "END",
             "turn_index": folded.turn_count,
             "speakers_known": folded.speakers_known,
+            "speakers_uncertain": folded.speakers_uncertain,
             "prep_session_id": context.get("prep_session_id"),
         }
         await send(INTERVIEW_TURNS, interview_id, end)

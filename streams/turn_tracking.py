@@ -77,7 +77,11 @@ def _from(segments: list[dict[str, Any]], start: float) -> list[dict[str, Any]]:
 
 
 def turn_fields(
-    turn: Turn, index: int, segments: list[dict[str, Any]], speakers_known: bool
+    turn: Turn,
+    index: int,
+    segments: list[dict[str, Any]],
+    speakers_known: bool,
+    speakers_uncertain: bool = False,
 ) -> dict[str, Any]:
     confidence = {(w["start"], w["end"]): w["confidence"] for s in segments for w in s["words"]}
     answer_words = [
@@ -90,11 +94,15 @@ def turn_fields(
         for sentence in turn.answer_sentences
         for word in sentence.words
     ]
+    fields = turn.to_dict()
+    if not speakers_known:  # labels nobody is sure of do not say who asked
+        fields.update(asker=None, answerer=None)
     return {
-        **turn.to_dict(),
+        **fields,
         "turn_index": index,
         "answer_words": answer_words,
         "speakers_known": speakers_known,
+        "speakers_uncertain": speakers_uncertain,
     }
 
 
@@ -120,7 +128,8 @@ def fold_segment(state: State | None, segment: Mapping[str, Any]) -> Folded:
     closed = turns if final else turns[:-1]
     index = state["next_index"]
     emitted = [
-        turn_fields(turn, index + offset, segments, speakers_known) for offset, turn in enumerate(closed)
+        turn_fields(turn, index + offset, segments, speakers_known, speakers_uncertain)
+        for offset, turn in enumerate(closed)
     ]
     next_index = index + len(closed)
     if final:

@@ -1,6 +1,6 @@
 """A two-voice interview through the whole system (`ib analyze --json`, offline engine): the
-speaker split names who spoke, so turns follow the voices (`speakers_known`) and the
-transcript the gateway serves has each segment's speaker."""
+speaker split names who spoke, so turns follow the voices (`speakers_known`) and say who asked
+and who answered, and the transcript the gateway serves has each segment's speaker."""
 
 from __future__ import annotations
 
@@ -40,5 +40,9 @@ def test_a_two_voice_interview_has_its_speakers_known(stack: Stack, tmp_path: Pa
     for segment in transcript["segments"]:
         if segment["text"].rstrip().endswith("?"):
             assert segment["speaker"] == interviewer, segment
+    (answerer,) = set(speakers) - {interviewer}
     for turn in content["turns"]:
         assert turn["answer"], turn
+        assert (turn["asker"], turn["answerer"]) == (interviewer, answerer), turn
+    # `ib analyze --json` tells who spoke each segment too.
+    assert [segment["speaker"] for segment in result["transcript"]["segments"]] == speakers

@@ -112,6 +112,16 @@ def test_turns_carry_who_asked_and_who_answered() -> None:
     assert {(t["asker"], t["answerer"]) for t in turns} == {("S1", "S2")}
 
 
+def test_unsure_labels_do_not_say_who_asked_and_the_end_says_why() -> None:
+    state, turns = None, []
+    for segment in labelled([("S1", 0.55), ("S2", 0.6)]):
+        folded = fold_segment(state, segment)
+        state, turns = folded.state, turns + folded.turns
+    assert turns and all(t["speakers_uncertain"] and not t["speakers_known"] for t in turns)
+    assert {(t["asker"], t["answerer"]) for t in turns} == {(None, None)}
+    assert folded.speakers_uncertain
+
+
 def test_sure_labels_are_followed_and_unsure_ones_are_not() -> None:
     assert folded_end(labelled([("S1", 0.9), ("S2", 0.85)])) == (True, False)
     assert folded_end(labelled([("S1", 0.55), ("S2", 0.6)])) == (False, True)

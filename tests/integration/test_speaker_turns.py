@@ -1,0 +1,108 @@
+"""Who spoke, through the real worker: transcript segments labelled by speaker go through the
+turns, answers and rollup agents on the broker. Sure labels give turns with who asked and who
+answered; unsure labels (the offline speaker split's low confidence) give the analysis the
+warning "several speakers, low confidence in who is who"."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from streams.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
+from tests.integration.kafka_helpers import Received, produce, wait_for
+from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
+from topics.catalog import ANALYSIS_COMPLETED, TRANSCRIPT_SEGMENTS
+
+pytestmark = pytest.mark.stack
+
+USER = "speaker-turns-user"
+#: (speaker, text): two questions by one voice, each answered by the other.
+LINES = [
+    ("S1", "Tell me about a time you fixed a slow service in production?"),
+    ("S2", "Last year our checkout service got slow every evening. I added an index and a cache."),
+    ("S1", "How would you make sure the same problem does not come back?"),
+    ("S2", "I would add an alert on latency and run a load test before every release."),
+]
+
+
+@pytest.fixture(scope="module")
+def worker(
+    kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    process = worker_process(new_prefix(), tmp_path_factory.mktemp("worker"), kafka_bootstrap, database_url)
+    process.start()
+    yield process
+    process.stop()
+
+
+def segments(interview_id: str, speaker_confidence: float) -> list[dict[str, Any]]:
+    out, clock = [], 0.0
+    for seq, (speaker, text) in enumerate(LINES):
+        words = []
+        for token in text.split():
+            words.append({"word": token, "start": clock, "end": clock + 0.35, "confidence": 0.95})
+            clock += 0.4
+        clock += 1.2  # a pause between speakers
+        out.append(
+            {
+                "interview_id": interview_id,
+                "user_id": USER,
+                "seq": seq,
+                "start": words[0]["start"],
+                "end": words[-1]["end"],
+                "text": text,
+                "words": words,
+                "confidence": 0.95,
+                "speaker": speaker,
+                "speaker_confidence": speaker_confidence,
+                "engine": "test",
+                "audio_duration": clock,
+                "processed_seconds": words[-1]["end"],
+                "elapsed_seconds": 0.1,
+                "final": seq == len(LINES) - 1,
+            }
+        )
+    return out
+
+
+async def analysed(worker: ServiceProcess, speaker_confidence: float) -> dict[str, Any]:
+    interview_id = f"speakers-{uuid.uuid4().hex[:8]}"
+    for segment in segments(interview_id, speaker_confidence):
+        await produce(worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix, interview_id, segment)
+
+    def mine(record: Received) -> bool:
+        return record.key == interview_id.encode()
+
+    record = await wait_for(
+        worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, mine, timeout=120.0
+    )
+    analysis = record.decoded(ANALYSIS_COMPLETED)
+    return {**analysis, "content": json.loads(analysis["content"] or "null")}
+
+
+async def test_sure_speaker_labels_give_turns_with_who_asked_and_who_answered(
+    worker: ServiceProcess,
+) -> None:
+    analysis = await analysed(worker, speaker_confidence=0.9)
+
+    content = analysis["content"]
+    assert content["speakers_known"] is True
+    assert [turn["question"] for turn in content["turns"]] == [LINES[0][1], LINES[2][1]]
+    assert [(turn["asker"], turn["answerer"]) for turn in content["turns"]] == [("S1", "S2")] * 2
+    assert SPEAKERS_UNCERTAIN not in analysis["warnings"]
+    assert SPEAKERS_GUESSED not in analysis["warnings"]
+
+
+async def test_unsure_speaker_labels_warn_that_who_is_who_is_unknown(worker: ServiceProcess) -> None:
+    analysis = await analysed(worker, speaker_confidence=0.55)
+
+    content = analysis["content"]
+    assert content["speakers_known"] is False
+    assert SPEAKERS_UNCERTAIN in analysis["warnings"]
+    # The questions are still found, by their form and the pauses.
+    assert [turn["question"] for turn in content["turns"]] == [LINES[0][1], LINES[2][1]]
+    assert all(turn["asker"] is None for turn in content["turns"])
