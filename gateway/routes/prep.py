@@ -22,9 +22,8 @@ from gateway.prep_models import (
 )
 from sinks.prep_model import PrepModel, session_event
 from streams.content.analyzer import OfflineAnalyzer
-from streams.content.claude_client import ClaudeSettings, ClaudeUnavailable, make_client
+from streams.content.claude_settings import ClaudeSettings, ClaudeUnavailable
 from streams.content.embeddings import shared_embedder
-from streams.prep.claude_questions import generate_questions
 from streams.prep.practice_feedback import analyse_practice, practice_feedback
 from streams.prep.question_bank import rank_questions
 from streams.prep.targeted import skill_progress, targeted_questions
@@ -52,6 +51,10 @@ def _analyzer() -> OfflineAnalyzer:
 
 
 async def _claude_questions(body: PrepSessionCreate, settings: ClaudeSettings) -> list[dict[str, Any]]:
+    # The SDK is imported when a key is configured and a session asks for questions, not at start.
+    from streams.content.claude_client import make_client
+    from streams.prep.claude_questions import generate_questions
+
     async with make_client(settings) as client:
         written = await generate_questions(
             client,

@@ -25,8 +25,6 @@ from pydantic import ValidationError
 
 from streams.content.analyzer import AnswerAnalyzer, DelayNotice, OfflineAnalyzer, answer_sentences
 from streams.content.claude_client import (
-    ClaudeSettings,
-    ClaudeUnavailable,
     call_tool,
     make_client,
     tool_input,
@@ -40,6 +38,7 @@ from streams.content.claude_prompt import (
     StarPartJudgement,
     user_message,
 )
+from streams.content.claude_settings import ClaudeSettings, ClaudeUnavailable
 from streams.content.confidence import analyze_confidence
 from streams.content.models import (
     STAR_PART_NAMES,

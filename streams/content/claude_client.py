@@ -17,10 +17,9 @@ from typing import Any
 
 import anthropic
 from anthropic.types import Message, TextBlockParam, ToolParam, ToolUseBlock
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import ValidationError
 
-from topics.errors import InterviewBuddyError
+from streams.content.claude_settings import ClaudeSettings, ClaudeUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -28,31 +27,6 @@ DelayNotice = Callable[[str], Awaitable[None]]
 HIGH_DEMAND_NOTICE = "analysis delayed by high demand"
 BUSY_STATUSES = frozenset({429, 529})
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 529})
-
-
-class ClaudeSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="IB_", extra="ignore")
-
-    anthropic_api_key: SecretStr | None = None
-    anthropic_base_url: str | None = None
-    anthropic_model: str = "claude-sonnet-5-5"
-    anthropic_max_tokens: int = Field(default=1500, ge=256, le=4096)
-    anthropic_timeout_seconds: float = Field(default=30.0, gt=0)
-    anthropic_max_attempts: int = Field(default=4, ge=1, le=8)
-    #: The first backoff; it doubles per attempt, up to ``anthropic_max_wait_seconds``.
-    anthropic_backoff_seconds: float = Field(default=1.0, gt=0)
-    #: The longest single wait; a ``retry-after`` beyond it gives up instead of stalling the partition.
-    anthropic_max_wait_seconds: float = Field(default=30.0, gt=0)
-
-    @property
-    def claude_configured(self) -> bool:
-        return self.anthropic_api_key is not None and bool(self.anthropic_api_key.get_secret_value())
-
-
-class ClaudeUnavailable(InterviewBuddyError):
-    """Claude gave no usable analysis; the message is the operator-readable reason."""
-
-    code = "claude_unavailable"
 
 
 def retry_after_seconds(headers: Any) -> float | None:

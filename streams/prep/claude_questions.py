@@ -15,12 +15,11 @@ from anthropic.types import TextBlockParam, ToolParam
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from streams.content.claude_client import (
-    ClaudeSettings,
-    ClaudeUnavailable,
     call_tool,
     tool_input,
     validation_summary,
 )
+from streams.content.claude_settings import ClaudeSettings, ClaudeUnavailable
 from streams.prep.question_bank import KINDS
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,9 @@ import pytest
 from dev.fake_anthropic import FakeAnthropic, running_fake_anthropic
 from streams.content.analyzer import OfflineAnalyzer
 from streams.content.claude_analyzer import ClaudeAnalyzer, answer_analyzer_from_settings
-from streams.content.claude_client import HIGH_DEMAND_NOTICE, ClaudeSettings
+from streams.content.claude_client import HIGH_DEMAND_NOTICE
 from streams.content.claude_prompt import RUBRIC, TOOL_NAME
+from streams.content.claude_settings import ClaudeSettings
 from streams.content.models import AnswerTurn, TimedWord
 
 API_KEY = "sk-ant-test-0123456789"
