@@ -11,7 +11,8 @@ import sys
 import faust
 
 from streams.app import app, codec, settings
-from topics.admin import ensure_topics
+from streams.changelog_topics import changelog_topics
+from topics.admin import catalog_topics, ensure_named_topics
 
 AGENTS = (
     "transcribe_recording",
@@ -42,8 +43,11 @@ def main() -> None:
     load_agents(settings.agent_names)
     settings.table_dir.mkdir(parents=True, exist_ok=True)
     codec.warm_up()
-    # Topics come from the catalog, with the catalog's settings, before any agent subscribes.
-    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.topic_prefix))
+    # Topics come from the catalog, with the catalog's settings, and the tables' changelogs as
+    # Faust would make them, all before the consumer group first joins: a changelog the group
+    # leader does not see yet is left unassigned (see topics/admin.py).
+    wanted = catalog_topics(settings.topic_prefix) + changelog_topics(app)
+    asyncio.run(ensure_named_topics(settings.kafka_bootstrap, wanted))
     worker = faust.Worker(app, loglevel="INFO")
     worker.execute_from_commandline()
 
