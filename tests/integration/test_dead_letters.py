@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import psycopg
 import pytest
 
 from tests.integration.kafka_helpers import produce, wait_for
-from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
+from tests.integration.worker_process import ServiceProcess
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,
@@ -31,16 +30,6 @@ from topics.catalog import (
 pytestmark = pytest.mark.stack
 
 POISON = b"this is not an Avro record"
-
-
-@pytest.fixture(scope="module")
-def worker(
-    kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServiceProcess]:
-    process = worker_process(new_prefix(), tmp_path_factory.mktemp("worker"), kafka_bootstrap, database_url)
-    process.start()
-    yield process
-    process.stop()
 
 
 def now_ms() -> int:

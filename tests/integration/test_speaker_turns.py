@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from streams.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
 from tests.integration.kafka_helpers import Received, produce, wait_for
-from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
+from tests.integration.worker_process import ServiceProcess
 from topics.catalog import ANALYSIS_COMPLETED, TRANSCRIPT_SEGMENTS
 
 pytestmark = pytest.mark.stack
@@ -27,16 +26,6 @@ LINES = [
     ("S1", "How would you make sure the same problem does not come back?"),
     ("S2", "I would add an alert on latency and run a load test before every release."),
 ]
-
-
-@pytest.fixture(scope="module")
-def worker(
-    kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServiceProcess]:
-    process = worker_process(new_prefix(), tmp_path_factory.mktemp("worker"), kafka_bootstrap, database_url)
-    process.start()
-    yield process
-    process.stop()
 
 
 def segments(interview_id: str, speaker_confidence: float) -> list[dict[str, Any]]:
