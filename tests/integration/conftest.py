@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway
 from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
 
 
@@ -18,3 +21,19 @@ def worker(
     process.start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+async def gateway(
+    tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
+) -> AsyncIterator[RunningGateway]:
+    """The gateway app in-process, with its real lifespan, for one test."""
+    settings = gateway_settings(tmp_path / "run", kafka_bootstrap, database_url, topic_prefix)
+    async with running_gateway(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def user() -> str:
+    """A user of one's own for each test."""
+    return f"user-{uuid.uuid4()}"

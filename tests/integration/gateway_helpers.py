@@ -10,10 +10,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
+from pydantic import SecretStr
 
 from gateway.auth import DevIssuer
 from gateway.main import create_app
@@ -41,6 +43,19 @@ class RunningGateway:
 
     def auth(self, user_id: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.issuer.issue(user_id)}"}
+
+
+def gateway_settings(
+    run_dir: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str, **overrides: Any
+) -> Settings:
+    """The gateway's settings for a test: its own run folder and topics, the test services."""
+    return Settings(
+        run_dir=run_dir,
+        kafka_bootstrap=kafka_bootstrap,
+        database_url=SecretStr(database_url),
+        topic_prefix=topic_prefix,
+        **overrides,
+    )
 
 
 @asynccontextmanager

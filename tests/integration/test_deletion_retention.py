@@ -5,40 +5,18 @@ keeps its analysis and shows its recording as deleted."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
-from pydantic import SecretStr
 
 from gateway.retention import sweep_recordings
-from gateway.settings import Settings
 from sinks.blob_store import LocalBlobStore
 from sinks.erasure_model import ErasureModel
-from tests.integration.gateway_helpers import RunningGateway, analysis_event, running_gateway, wav_bytes
+from tests.integration.gateway_helpers import RunningGateway, analysis_event, wav_bytes
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
-
-
-@pytest.fixture
-async def gateway(
-    tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
-) -> AsyncIterator[RunningGateway]:
-    settings = Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
-    )
-    async with running_gateway(settings) as running:
-        yield running
-
-
-@pytest.fixture
-def user() -> str:
-    return f"retention-{uuid.uuid4()}"
 
 
 async def uploaded(gateway: RunningGateway, user: str, seconds: float) -> tuple[str, Path]:

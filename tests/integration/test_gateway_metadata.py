@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
-from gateway.settings import Settings
-from tests.integration.gateway_helpers import RunningGateway, running_gateway
+from tests.integration.gateway_helpers import RunningGateway
 from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_METADATA
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
-
-
-@pytest.fixture
-async def gateway(
-    tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
-) -> AsyncIterator[RunningGateway]:
-    settings = Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
-    )
-    async with running_gateway(settings) as running:
-        yield running
-
-
-@pytest.fixture
-def user() -> str:
-    return f"user-{uuid.uuid4()}"
 
 
 async def create(gateway: RunningGateway, user: str) -> tuple[str, str]:

@@ -10,14 +10,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from pydantic import SecretStr
 
 from dev.synthesize import make_video_only
-from gateway.settings import Settings
 from sinks.blob_store import LocalBlobStore
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,
+    gateway_settings,
     running_gateway,
     segment_event,
     state_event,
@@ -37,20 +36,11 @@ WAV = wav_bytes()
 async def gateway(
     tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
 ) -> AsyncIterator[RunningGateway]:
-    settings = Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
-        max_upload_bytes=MAX_UPLOAD_BYTES,
+    settings = gateway_settings(
+        tmp_path / "run", kafka_bootstrap, database_url, topic_prefix, max_upload_bytes=MAX_UPLOAD_BYTES
     )
     async with running_gateway(settings) as running:
         yield running
-
-
-@pytest.fixture
-def user() -> str:
-    return f"user-{uuid.uuid4()}"
 
 
 async def create_interview(gateway: RunningGateway, user: str) -> str:

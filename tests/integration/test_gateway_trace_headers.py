@@ -5,14 +5,10 @@ from __future__ import annotations
 import base64
 import re
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
-from gateway.settings import Settings
-from tests.integration.gateway_helpers import RunningGateway, running_gateway, wav_bytes
+from tests.integration.gateway_helpers import RunningGateway, wav_bytes
 from tests.integration.kafka_helpers import Received, wait_for
 from topics.catalog import INTERVIEW_UPLOADED
 
@@ -22,20 +18,6 @@ TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
 CALLER_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 CALLER_SPAN_ID = "00f067aa0ba902b7"
 RECORDING = wav_bytes(seconds=0.1)
-
-
-@pytest.fixture
-async def gateway(
-    tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
-) -> AsyncIterator[RunningGateway]:
-    settings = Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
-    )
-    async with running_gateway(settings) as running:
-        yield running
 
 
 async def create_interview(gateway: RunningGateway, user: str) -> str:

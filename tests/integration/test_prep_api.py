@@ -4,15 +4,12 @@ every attempt kept, sessions published to the compacted prep.sessions topic."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from pydantic import SecretStr
 
 from dev.fake_anthropic import FakeAnthropic, running_fake_anthropic
-from gateway.settings import Settings
-from tests.integration.gateway_helpers import RunningGateway, running_gateway
+from tests.integration.gateway_helpers import RunningGateway
 from tests.integration.kafka_helpers import collect_until
 from topics.catalog import PREP_SESSIONS
 
@@ -24,25 +21,6 @@ ANSWER = (
     "finish before the finance team started. I profiled the query and added two indexes. As a result "
     "it ran in twelve minutes."
 )
-
-
-@pytest.fixture
-async def gateway(
-    tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
-) -> AsyncIterator[RunningGateway]:
-    settings = Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
-    )
-    async with running_gateway(settings) as running:
-        yield running
-
-
-@pytest.fixture
-def user() -> str:
-    return f"prep-{uuid.uuid4()}"
 
 
 async def new_session(gateway: RunningGateway, user: str, **fields: object) -> dict[str, object]:
