@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gateway.events import EventPublisher
-from gateway.tus.store import LocalTusStore
+from gateway.tus.stores import TusStore
 from sinks.blob_store import BlobStore
 from sinks.erasure_model import ErasureModel, Row
 from sinks.errors import BlobStoreError
@@ -38,7 +38,7 @@ class Eraser:
     publisher: EventPublisher
     blob_store: BlobStore
     uploads: UploadsModel
-    tus_store: LocalTusStore
+    tus_store: TusStore
 
     async def delete_interview(self, interview_id: str, user_id: str) -> bool:
         """Delete the user's interview (and its duplicates); False when they have no such one."""

@@ -17,7 +17,7 @@ from gateway.events import EventPublisher, make_producer
 from gateway.firebase_auth import FirebaseAuthenticator
 from gateway.retention import sweep_periodically as sweep_recordings_periodically
 from gateway.settings import Settings
-from gateway.tus.store import LocalTusStore
+from gateway.tus.stores import tus_store_for
 from gateway.tus.sweeper import sweep_periodically
 from sinks.blob_store import BlobStore
 from sinks.blob_stores import open_blob_store as open_store
@@ -65,17 +65,18 @@ def make_eraser(
         publisher=publisher,
         blob_store=blob_store,
         uploads=UploadsModel(read_model, settings.database_url.get_secret_value()),
-        tus_store=LocalTusStore(settings.blob_root),
+        tus_store=tus_store_for(settings.blob_root, blob_store),
     )
 
 
-def start_sweeper(settings: Settings, read_model: ReadModel, stack: AsyncExitStack) -> None:
+def start_sweeper(
+    settings: Settings, read_model: ReadModel, blob_store: BlobStore, stack: AsyncExitStack
+) -> None:
     """Expired tus uploads swept in the background; cancelled (and awaited) at shutdown."""
     uploads = UploadsModel(read_model, settings.database_url.get_secret_value())
+    store = tus_store_for(settings.blob_root, blob_store)
     run_in_background(
-        sweep_periodically(
-            uploads, LocalTusStore(settings.blob_root), read_model, settings.upload_sweep_seconds
-        ),
+        sweep_periodically(uploads, store, read_model, settings.upload_sweep_seconds),
         "tus-upload-sweeper",
         stack,
     )
@@ -137,7 +138,7 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
                 authenticator=make_authenticator(settings, http),
                 eraser=eraser,
             )
-            start_sweeper(settings, read_model, stack)
+            start_sweeper(settings, read_model, blob_store, stack)
             start_retention_sweeper(settings, eraser, stack)
             yield
 

@@ -21,10 +21,6 @@ log = logging.getLogger(__name__)
 
 BlobStoreKind = Literal["local", "azure"]
 
-#: The Azure store opened for a local blob root, so code that is only handed that root (the tus
-#: sweeper, the eraser's tus store) reaches the same container. Emptied when the store closes.
-_azure_by_root: dict[Path, AzureBlobStore] = {}
-
 
 async def open_blob_store(
     stack: AsyncExitStack,
@@ -42,20 +38,7 @@ async def open_blob_store(
     store = AzureBlobStore.from_connection_string(azure_connection_string, azure_container)
     stack.push_async_callback(store.close)
     await store.open()
-    root = local_root.resolve()
-    _azure_by_root[root] = store
-
-    async def unregister() -> None:
-        if _azure_by_root.get(root) is store:
-            del _azure_by_root[root]
-
-    stack.push_async_callback(unregister)
     return store
-
-
-def azure_store_for_root(local_root: Path) -> AzureBlobStore | None:
-    """The Azure store this process opened with ``local_root`` as its local root, if any."""
-    return _azure_by_root.get(local_root.resolve())
 
 
 def open_recording(store: BlobStore, uri: str, read_url: str | None) -> AbstractAsyncContextManager[Path]:

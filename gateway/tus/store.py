@@ -28,7 +28,6 @@ from urllib.parse import quote
 from gateway.probe import MediaProbe, probe_media
 from gateway.tus.errors import ChecksumMismatch
 from gateway.tus.protocol import UploadChecksum
-from sinks.blob_stores import azure_store_for_root
 from sinks.errors import BlobStoreError
 
 #: Received bytes are written in batches of this size, so a thread is asked rarely.
@@ -235,19 +234,9 @@ class LocalTusStore:
         await asyncio.to_thread(os.replace, self.root / key, self.data_path(user_id, upload_id))
 
     async def delete(self, user_id: str, upload_id: str) -> None:
-        """Remove the upload's bytes; a missing upload is not an error.
-
-        When this process stages uploads in Azure (its Azure store was opened with this root),
-        the upload's blocks and blob there go too: the sweeper and the eraser are handed this
-        store by root (see ``gateway/services.py``) and must not leave them behind.
-        """
+        """Remove the upload's bytes; a missing upload is not an error."""
         running_digests.forget(self._key(user_id, upload_id))
         await asyncio.to_thread(shutil.rmtree, self._dir(user_id, upload_id), True)
-        azure = azure_store_for_root(self.root)
-        if azure is not None:
-            from gateway.tus.azure_store import AzureTusStore  # it builds on this module
-
-            await AzureTusStore(azure).delete(user_id, upload_id)
 
 
 def _truncate_at(file: BinaryIO, offset: int) -> None:

@@ -1,7 +1,7 @@
 """Sweeping expired uploads: bytes nobody will finish are deleted from the store and the table.
 
-The store's ``delete`` removes staged Azure blocks too (the local store does when the process
-stages in Azure: see :meth:`gateway.tus.store.LocalTusStore.delete`).
+The gateway hands it the store its recordings live in (``tus_store_for``): with Azure, the
+staged blocks of an expired upload are deleted there.
 
 :func:`select_expired` decides, :func:`sweep_expired_uploads` acts, and the gateway's
 lifespan runs :func:`sweep_periodically` every ``IB_UPLOAD_SWEEP_SECONDS`` (a PATCH in

@@ -25,7 +25,8 @@ from pydantic import SecretStr
 
 from gateway.settings import Settings
 from gateway.tus.azure_store import AzureTusStore
-from gateway.tus.store import LocalTusStore, running_digests
+from gateway.tus.store import running_digests
+from gateway.tus.stores import tus_store_for
 from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.azure_blob_store import AzureBlobStore, block_id
 from sinks.blob_store import LocalBlobStore
@@ -280,10 +281,10 @@ async def test_the_sweeper_deletes_an_expired_uploads_blocks(
             "UPDATE tus_uploads SET expires_at = now() - interval '1 minute' WHERE upload_id = %s",
             (upload_id,),
         )
-    # The store the gateway's lifespan hands its sweeper: the local one, by blob root.
+    # The store the gateway's lifespan hands its sweeper: the one beside its recordings.
     swept = await sweep_expired_uploads(
         UploadsModel(gateway.read_model, database_url),
-        LocalTusStore(gateway.settings.blob_root),
+        tus_store_for(gateway.settings.blob_root, blobs),
         gateway.read_model,
         datetime.now(UTC) + timedelta(seconds=1),
     )
