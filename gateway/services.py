@@ -64,7 +64,7 @@ def make_eraser(
         erasure=ErasureModel(read_model),
         publisher=publisher,
         blob_store=blob_store,
-        uploads=UploadsModel(read_model, settings.database_url.get_secret_value()),
+        uploads=UploadsModel(read_model),
         tus_store=tus_store_for(settings.blob_root, blob_store),
     )
 
@@ -73,7 +73,7 @@ def start_sweeper(
     settings: Settings, read_model: ReadModel, blob_store: BlobStore, stack: AsyncExitStack
 ) -> None:
     """Expired tus uploads swept in the background; cancelled (and awaited) at shutdown."""
-    uploads = UploadsModel(read_model, settings.database_url.get_secret_value())
+    uploads = UploadsModel(read_model)
     store = tus_store_for(settings.blob_root, blob_store)
     run_in_background(
         sweep_periodically(uploads, store, read_model, settings.upload_sweep_seconds),

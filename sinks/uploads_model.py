@@ -1,8 +1,8 @@
 """The state of resumable (tus) uploads in PostgreSQL: offsets that survive a restart.
 
-A PATCH holds a session-level advisory lock on a connection of its own for as long as its
-body streams in: a second PATCH to the same upload is refused instead of interleaving
-bytes, and a gateway that dies releases the lock with its connection.
+A PATCH holds a session-level advisory lock on a session connection (``ReadModel``'s second
+pool) for as long as its body streams in: a second PATCH to the same upload is refused
+instead of interleaving bytes, and a gateway that dies releases the lock with its connection.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from sinks.errors import ReadModelUnavailable
@@ -99,9 +99,8 @@ class LockedUpload:
 
 
 class UploadsModel:
-    def __init__(self, read_model: ReadModel, database_url: str) -> None:
+    def __init__(self, read_model: ReadModel) -> None:
         self._read_model = read_model
-        self._database_url = database_url
 
     async def create(
         self,
@@ -162,13 +161,9 @@ class UploadsModel:
 
     @asynccontextmanager
     async def _try_lock(self, upload_id: str) -> AsyncIterator[LockedUpload | None]:
-        # Its own connection, not the pool's: it stays open for a whole PATCH body, and many
-        # uploads at once must not starve the pool the other routes share.
-        try:
-            conn = await AsyncConnection.connect(self._database_url, autocommit=True, row_factory=dict_row)
-        except psycopg.OperationalError as exc:
-            raise ReadModelUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
-        async with conn:
+        # A session connection, not the shared pool's: it is held for a whole PATCH body, and
+        # many uploads at once must not starve the pool the other routes share.
+        async with self._read_model.session_connection() as conn:
             params = {"upload_id": upload_id}
             cursor = await conn.execute(
                 f"SELECT pg_try_advisory_lock({_LOCK_KEY}) AS locked".encode(), params
@@ -180,6 +175,6 @@ class UploadsModel:
             try:
                 yield LockedUpload(conn, upload_id)
             finally:
-                # Closing the connection releases the lock too; unlocking first is just tidier.
+                # Returning the connection releases every lock it holds anyway; this is tidier.
                 with suppress(psycopg.Error):
                     await conn.execute(f"SELECT pg_advisory_unlock({_LOCK_KEY})".encode(), params)

@@ -58,7 +58,7 @@ def get_tus_services(
     read_model: ReadModelDep, publisher: PublisherDep, settings: SettingsDep, blob_store: BlobStoreDep
 ) -> TusServices:
     return TusServices(
-        uploads=UploadsModel(read_model, settings.database_url.get_secret_value()),
+        uploads=UploadsModel(read_model),
         store=tus_store_for(settings.blob_root, blob_store),
         read_model=read_model,
         publisher=publisher,

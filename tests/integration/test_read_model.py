@@ -145,3 +145,16 @@ async def test_reads_are_scoped_to_the_owner(read_model: ReadModel, ids: tuple[s
     assert await read_model.get_analysis(interview_id, stranger) is None
     assert await read_model.list_interviews(stranger, 10, 0) == ([], 0)
     assert await read_model.claim_upload(interview_id, stranger) == "missing"
+
+
+async def test_a_lock_its_holder_left_on_a_session_connection_is_released_when_it_goes_back(
+    read_model: ReadModel, database_url: str
+) -> None:
+    key = uuid.uuid4().int % 2**62
+    async with read_model.session_connection() as conn:
+        await conn.execute("SELECT pg_advisory_lock(%s)", (key,))  # and never unlocked
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as outsider:
+        cursor = await outsider.execute("SELECT pg_try_advisory_lock(%s)", (key,))
+        row = await cursor.fetchone()
+        assert row is not None and row[0] is True, "the pooled connection kept the lock"
+        await outsider.execute("SELECT pg_advisory_unlock(%s)", (key,))

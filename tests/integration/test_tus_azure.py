@@ -283,7 +283,7 @@ async def test_the_sweeper_deletes_an_expired_uploads_blocks(
         )
     # The store the gateway's lifespan hands its sweeper: the one beside its recordings.
     swept = await sweep_expired_uploads(
-        UploadsModel(gateway.read_model, database_url),
+        UploadsModel(gateway.read_model),
         tus_store_for(gateway.settings.blob_root, blobs),
         gateway.read_model,
         datetime.now(UTC) + timedelta(seconds=1),

@@ -544,7 +544,7 @@ async def test_the_sweeper_removes_expired_uploads(gateway: Gateway, user: str, 
         )
     assert (await head(gateway, user, expired_url)).status_code == 410
 
-    uploads = UploadsModel(gateway.read_model, database_url)
+    uploads = UploadsModel(gateway.read_model)
     store = LocalTusStore(gateway.settings.blob_root)
     swept = await sweep_expired_uploads(
         uploads, store, gateway.read_model, datetime.now(UTC) + timedelta(seconds=1)
