@@ -23,6 +23,11 @@ GARBAGE_LOGPROB = -1.6
 # audio with a word it is unsure of; real speech takes longer than this per word.
 SQUEEZED_SECONDS_PER_WORD = 0.1
 UNSURE_WORD_CONFIDENCE = 0.3
+# The same phrase on the seam between two answers: a word Whisper all but says is not there
+# and a word with no audio at all (start == end), in a segment of a few words.
+STOCK_PHRASE_MAX_WORDS = 3
+ABSENT_WORD_CONFIDENCE = 0.1
+SILENT_WORD_SECONDS = 0.02
 
 
 class WhisperWord(Protocol):
@@ -48,7 +53,13 @@ def is_squeezed(words: Sequence[Word]) -> bool:
     """Words with almost no audio under them, one of them a guess: not speech."""
     span = words[-1].end - words[0].start
     unsure = any(word.confidence < UNSURE_WORD_CONFIDENCE for word in words)
-    return unsure and span < SQUEEZED_SECONDS_PER_WORD * len(words)
+    if unsure and span < SQUEEZED_SECONDS_PER_WORD * len(words):
+        return True
+    return (
+        len(words) <= STOCK_PHRASE_MAX_WORDS
+        and any(word.confidence < ABSENT_WORD_CONFIDENCE for word in words)
+        and any(word.end - word.start < SILENT_WORD_SECONDS for word in words)
+    )
 
 
 def words_of(segment: WhisperSegment, offset: float) -> list[Word]:

@@ -48,6 +48,29 @@ def test_stock_phrase_squeezed_onto_trailing_silence_is_dropped() -> None:
     assert [segment.text for segment in map_segments([speech, thanks], 0.0, "en")] == ["every week."]
 
 
+def test_stock_phrase_on_the_seam_between_two_answers_is_dropped() -> None:
+    """Seen on the crash test's long recording (answers laid end to end), twice in one
+    transcript: "Thank you." over 0.32 s, "Thank" at 0.0078 and "you." with no audio at all."""
+    speech = FakeSegment(
+        [FakeWord(" event", 163.31, 163.75, 0.61), FakeWord(" streaming.", 163.75, 164.37, 0.81)]
+    )
+    thanks = FakeSegment(
+        [FakeWord(" Thank", 164.37, 164.69, 0.0078), FakeWord(" you.", 164.69, 164.69, 0.96)]
+    )
+    assert [segment.text for segment in map_segments([speech, thanks], 0.0, "en")] == ["event streaming."]
+
+
+def test_a_thank_you_that_was_said_is_kept() -> None:
+    said = FakeSegment([FakeWord(" Thank", 80.0, 80.3, 0.93), FakeWord(" you.", 80.3, 80.6, 0.97)])
+    unsure_but_spoken = FakeSegment(
+        [FakeWord(" Thanks", 90.0, 90.4, 0.08), FakeWord(" again.", 90.4, 90.8, 0.9)]
+    )
+    assert [s.text for s in map_segments([said, unsure_but_spoken], 0.0, "en")] == [
+        "Thank you.",
+        "Thanks again.",
+    ]
+
+
 def test_a_bare_punctuation_word_is_not_a_segment() -> None:
     """Seen on a long recording: a segment whose only "word" was "." (twice in one transcript)."""
     stray = FakeSegment([FakeWord(".", 108.79, 108.99, 0.4)])
