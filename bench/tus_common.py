@@ -22,6 +22,7 @@ import random
 import re
 import struct
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -308,9 +309,31 @@ def start_tusd(work_dir: Path, store: str = "file", label: str = "tusd") -> Iter
         )
     else:
         command += ["-upload-dir", str(upload_dir)]
-    log = (work_dir / f"{label}.log").open("wb")
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        with _serving(command, env, f"http://127.0.0.1:{port}/files/", work_dir / f"{label}.log") as process:
+            yield Tusd(process, f"http://127.0.0.1:{port}/files/", upload_dir, container)
+    finally:
+        if container is not None:
+            asyncio.run(delete_container(connection_string, container))
+
+
+@contextlib.contextmanager
+def start_bare_tus(work_dir: Path, label: str = "bare-tus") -> Iterator[Tusd]:
+    """The ceiling: a bare Python ASGI tus server on uvicorn (``bench.bare_tus``), file store."""
+    port, upload_dir = free_port(), work_dir / f"{label}-data"
+    command = [sys.executable, "-m", "bench.bare_tus", "--port", str(port), "--upload-dir", str(upload_dir)]
     url = f"http://127.0.0.1:{port}/files/"
+    with _serving(command, dict(os.environ), url, work_dir / f"{label}.log") as process:
+        yield Tusd(process, url, upload_dir)
+
+
+@contextlib.contextmanager
+def _serving(
+    command: list[str], env: dict[str, str], url: str, log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``command`` running until the block ends, once ``url`` answers OPTIONS."""
+    log = log_path.open("wb")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -320,15 +343,13 @@ def start_tusd(work_dir: Path, store: str = "file", label: str = "tusd") -> Iter
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"tusd did not start; see {work_dir / (label + '.log')}")
+                raise SystemExit(f"{command[0]} did not start; see {log_path}")
             time.sleep(0.1)
-        yield Tusd(process, url, upload_dir, container)
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
-        if container is not None:
-            asyncio.run(delete_container(connection_string, container))
 
 
 # --- memory -----------------------------------------------------------------------------------

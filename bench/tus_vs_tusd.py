@@ -4,8 +4,9 @@
     python -m bench.tus_vs_tusd [--megabytes 1024] [--chunk-megabytes 8] [--rounds 1]
                                 [--stores local,azure]
 
-One recording (a WAV of noise, generated in a temp dir) goes to four servers in turn, each
-round: the gateway with its local store and tusd with its file store, then the gateway with
+One recording (a WAV of noise, generated in a temp dir) goes to five servers in turn, each
+round: the gateway with its local store, tusd with its file store and the ceiling (a bare Python
+ASGI tus server on the same uvicorn, ``bench.bare_tus``), then the gateway with
 Azure Blob and tusd with its Azure store, both on the Azurite at 127.0.0.1:10000 (needs
 ``dev/azurite/run.sh start``). The gateway runs as ``python -m gateway`` on the local stack's
 PostgreSQL and Kafka; tusd as ``tusd -host 127.0.0.1 -port N -upload-dir DIR``. The same
@@ -38,6 +39,7 @@ from bench.tus_common import (
     make_recording,
     new_client,
     sha256_of,
+    start_bare_tus,
     start_gateway,
     start_tusd,
 )
@@ -102,6 +104,8 @@ def main() -> None:
                     stack.enter_context(start_tusd(work, tusd_store, f"tusd-{tusd_store}")),
                 )
             )
+            if store == "local":
+                servers.append(("bare-python/file", stack.enter_context(start_bare_tus(work))))
         times: dict[str, list[float]] = defaultdict(list)
         print(f"{args.megabytes} MiB WAV in {args.chunk_megabytes} MiB chunks, {args.rounds} round(s)")
         for round_number in range(1, args.rounds + 1):
@@ -123,6 +127,12 @@ def main() -> None:
                 f"{store:5s}: gateway {rates[f'gateway/{store}']:6.1f} MB/s,"
                 f" {tusd_name} {rates[tusd_name]:6.1f} MB/s, ratio {ratio:.2f} (target 0.8)"
                 f"{'' if ratio >= 0.8 else '  BELOW TARGET'}"
+            )
+        if "bare-python/file" in rates:
+            ceiling = rates["bare-python/file"] / rates["tusd/file"]
+            print(
+                f"ceiling: a bare Python ASGI tus server on the same uvicorn (no database, hash or"
+                f" fsync) {rates['bare-python/file']:6.1f} MB/s, ratio {ceiling:.2f} to tusd/file"
             )
         print("SHA-256 of every stored file matches the source")
 
