@@ -4,7 +4,9 @@ Only the container is demuxed (no decoding), in a thread. A file PyAV cannot ope
 still accepted: the worker gives the precise reason later, so here it just gets nulls.
 
 A recording in Azure Blob is probed where it lies, through a read-only SAS URL that lives a
-few minutes: FFmpeg reads it with HTTP range requests, so the gateway never downloads it.
+few minutes: FFmpeg reads it with HTTP range requests, the header and the last seconds, so the
+gateway never downloads it (a file whose header declares no length, as browser WebM, is read
+through to find its end).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import av
@@ -50,12 +53,15 @@ def probe_media_sync(path: Path) -> MediaProbe:
 async def probe_url(url: str, size: int) -> MediaProbe:
     """Probe a recording over HTTP(S) (``size`` bytes long); the URL never reaches a log:
     PyAV keeps FFmpeg's logging off, and a failure here is answered with nulls."""
-    return await asyncio.to_thread(
-        probe_source_sync, url, size, {"rw_timeout": HTTP_TIMEOUT_MICROSECONDS, "seekable": "1"}
-    )
+    options = {"rw_timeout": HTTP_TIMEOUT_MICROSECONDS, "seekable": "1"}
+    return await asyncio.to_thread(partial(probe_source_sync, url, size, options, remote=True))
 
 
-def probe_source_sync(source: str, size: int, options: dict[str, str] | None = None) -> MediaProbe:
+def probe_source_sync(
+    source: str, size: int, options: dict[str, str] | None = None, *, remote: bool = False
+) -> MediaProbe:
+    """``remote``: ``source`` is a URL, where reading every packet means downloading the whole
+    recording, so the duration is read from its last seconds first (see ``_tail_duration``)."""
     try:
         container = av.open(source, mode="r", options=options or {})
     except (av.error.FFmpegError, OSError):
@@ -65,8 +71,11 @@ def probe_source_sync(source: str, size: int, options: dict[str, str] | None = N
         stream = container.streams.audio[0] if has_audio else next(iter(container.streams.video), None)
         if stream is None:
             return MediaProbe(duration_seconds=None, has_audio=False)
-        pcm = _pcm_duration(size, container, stream)
-        duration = pcm if pcm is not None else _duration(container, stream)
+        duration = _pcm_duration(size, container, stream)
+        if duration is None and remote:
+            duration = _tail_duration(container, stream)
+        if duration is None:
+            duration = _duration(container, stream)
         return MediaProbe(duration_seconds=duration, has_audio=has_audio)
 
 
@@ -94,9 +103,32 @@ def _pcm_duration(
     return round(min(on_disk, declared), 3)
 
 
-def _duration(container: av.container.InputContainer, stream: av.stream.Stream) -> float | None:
-    # The packets' end, not the header: browser WebM files declare no duration, and a cut-off
-    # MP4 still claims its full length. Demuxing an hour takes about a second.
+#: How far before the declared end the tail probe starts reading.
+TAIL_SECONDS = 10.0
+
+
+def _tail_duration(container: av.container.InputContainer, stream: av.stream.Stream) -> float | None:
+    """The end of the last packets, read after a seek to a few seconds before the end the
+    container declares (one range request for the index's offset, then the tail), or None
+    when there is no declared end (browser WebM) or nothing is found there: a cut-off file
+    whose index points past its end falls back to reading every packet."""
+    if container.duration is None or stream.time_base is None:
+        return None
+    declared = container.duration / av.time_base
+    try:
+        container.seek(
+            int(max(declared - TAIL_SECONDS, 0.0) / stream.time_base), stream=stream, backward=True
+        )
+    except av.error.FFmpegError:
+        return None
+    end = _packets_end(container, stream)
+    if end is None or end < declared - TAIL_SECONDS:
+        container.seek(0, stream=stream, backward=True)
+        return None
+    return round(end, 3)
+
+
+def _packets_end(container: av.container.InputContainer, stream: av.stream.Stream) -> float | None:
     end: float | None = None
     try:
         for packet in container.demux(stream):
@@ -106,6 +138,13 @@ def _duration(container: av.container.InputContainer, stream: av.stream.Stream) 
             end = packet_end if end is None else max(end, packet_end)
     except av.error.FFmpegError:
         pass  # damaged further on: what was read so far is still the best figure
+    return end
+
+
+def _duration(container: av.container.InputContainer, stream: av.stream.Stream) -> float | None:
+    # The packets' end, not the header: browser WebM files declare no duration, and a cut-off
+    # MP4 still claims its full length. Demuxing an hour takes about a second.
+    end = _packets_end(container, stream)
     if end is None and container.duration is not None:
         end = container.duration / av.time_base
     return None if end is None else round(max(end, 0.0), 3)
