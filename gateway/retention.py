@@ -10,11 +10,11 @@ interviews that the store refused at the time. :func:`select_due` decides,
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from gateway.sweeps import sweep_every
 from sinks.blob_store import BlobStore
 from sinks.erasure_model import ErasureModel, Row
 from sinks.errors import BlobStoreError
@@ -68,17 +68,9 @@ async def sweep_periodically(
     batch: int = 100,
 ) -> None:
     """Sweep every ``interval_seconds`` until cancelled (the gateway's lifespan runs this)."""
-    while True:
-        try:
-            swept: list[str] = []
-            while True:  # a full batch means more may be waiting (a failed delete makes it short)
-                removed = await sweep_recordings(erasure, blob_store, default_days, batch=batch)
-                swept += removed
-                if len(removed) < batch:
-                    break
-            if swept:
-                log.info("deleted %d recordings past retention: %s", len(swept), ", ".join(swept))
-        except Exception:
-            # PostgreSQL or the store may be back at the next round; the gateway keeps serving.
-            log.exception("sweeping recordings past retention failed")
-        await asyncio.sleep(interval_seconds)
+    await sweep_every(
+        interval_seconds,
+        lambda: sweep_recordings(erasure, blob_store, default_days, batch=batch),
+        batch,
+        "recordings past retention",
+    )

@@ -10,16 +10,13 @@ flight keeps its upload: it holds the lock and refreshes the expiry).
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from gateway.sweeps import sweep_every
 from gateway.tus.stores import TusStore
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadRow, UploadsModel
-
-log = logging.getLogger(__name__)
 
 
 def select_expired(uploads: Iterable[UploadRow], now: datetime) -> list[UploadRow]:
@@ -59,17 +56,9 @@ async def sweep_periodically(
     batch: int = 100,
 ) -> None:
     """Sweep every ``interval_seconds`` until cancelled (the gateway's lifespan runs this)."""
-    while True:
-        try:
-            swept: list[str] = []
-            while True:  # a full batch means more may be waiting
-                removed = await sweep_expired_uploads(uploads, store, read_model, batch=batch)
-                swept += removed
-                if len(removed) < batch:
-                    break
-            if swept:
-                log.info("swept %d expired uploads: %s", len(swept), ", ".join(swept))
-        except Exception:
-            # PostgreSQL or the disk may be back at the next round; the gateway keeps serving.
-            log.exception("sweeping expired uploads failed")
-        await asyncio.sleep(interval_seconds)
+    await sweep_every(
+        interval_seconds,
+        lambda: sweep_expired_uploads(uploads, store, read_model, batch=batch),
+        batch,
+        "expired uploads",
+    )
