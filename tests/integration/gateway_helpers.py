@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 import struct
@@ -239,3 +240,21 @@ def analysis_event(interview_id: str, user_id: str, overall: float) -> dict[str,
             "completed_at": datetime.now(UTC),
         },
     )
+
+
+async def patch_then_vanish(
+    gateway_url: str, upload_url: str, auth: dict[str, str], body: bytes, sent: int
+) -> None:
+    """A tus PATCH at offset 0 that declares all of ``body`` and whose client vanishes after
+    ``sent`` bytes of it (written on a raw socket: an HTTP client would not stop mid-body)."""
+    _reader, writer = await asyncio.open_connection("127.0.0.1", httpx.URL(gateway_url).port)
+    request = (
+        f"PATCH {httpx.URL(upload_url).path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\n"
+        f"Authorization: {auth['Authorization']}\r\n"
+        "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    writer.write(request.encode() + body[:sent])
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()

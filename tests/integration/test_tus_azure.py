@@ -32,7 +32,7 @@ from sinks.azure_blob_store import AzureBlobStore, block_id
 from sinks.blob_store import LocalBlobStore
 from sinks.blob_stores import open_recording, recording_exists
 from sinks.uploads_model import UploadsModel
-from tests.integration.gateway_helpers import delete_prefixed_topics, wav_bytes
+from tests.integration.gateway_helpers import delete_prefixed_topics, patch_then_vanish, wav_bytes
 from tests.integration.kafka_helpers import wait_for
 from tests.integration.test_tus_uploads import (
     CHUNK,
@@ -188,17 +188,7 @@ async def test_a_patch_cut_mid_body_resumes_and_head_never_says_more_than_azure_
     upload_id = upload_id_of(url)
     tus_store = AzureTusStore(blobs)
     sent = 700_000
-    _reader, writer = await asyncio.open_connection("127.0.0.1", httpx.URL(gateway.url).port)
-    request = (
-        f"PATCH {httpx.URL(url).path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\n"
-        f"Authorization: {gateway.auth(user)['Authorization']}\r\n"
-        "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
-        f"Content-Length: {len(RECORDING)}\r\n\r\n"
-    )
-    writer.write(request.encode() + RECORDING[:sent])
-    await writer.drain()
-    writer.close()  # the client vanishes mid-body
-    await writer.wait_closed()
+    await patch_then_vanish(gateway.url, url, gateway.auth(user), RECORDING, sent)
 
     async def offset_is_recorded() -> bool:
         offset = int((await head(gateway, user, url)).headers["Upload-Offset"])

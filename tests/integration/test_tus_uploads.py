@@ -37,7 +37,7 @@ from gateway.tus.store import LocalTusStore
 from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadsModel
-from tests.integration.gateway_helpers import delete_prefixed_topics, wav_bytes
+from tests.integration.gateway_helpers import delete_prefixed_topics, patch_then_vanish, wav_bytes
 from tests.integration.kafka_helpers import wait_for
 from topics.catalog import INTERVIEW_UPLOADED
 
@@ -311,18 +311,7 @@ async def test_a_cut_connection_keeps_what_arrived(gateway: Gateway, user: str) 
     interview_id = await create_interview(gateway, user)
     url = await create_upload(gateway, user, interview_id)
     sent = 700_000
-    path = httpx.URL(url).path
-    _reader, writer = await asyncio.open_connection("127.0.0.1", httpx.URL(gateway.url).port)
-    request = (
-        f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\n"
-        f"Authorization: {gateway.auth(user)['Authorization']}\r\n"
-        "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
-        f"Content-Length: {len(RECORDING)}\r\n\r\n"
-    )
-    writer.write(request.encode() + RECORDING[:sent])
-    await writer.drain()
-    writer.close()  # the client vanishes mid-body
-    await writer.wait_closed()
+    await patch_then_vanish(gateway.url, url, gateway.auth(user), RECORDING, sent)
 
     async def offset_is_recorded() -> bool:
         response = await head(gateway, user, url)
@@ -560,7 +549,7 @@ async def test_the_sweeper_removes_expired_uploads(gateway: Gateway, user: str, 
 async def test_the_gateway_sweeps_expired_uploads_while_it_runs(
     settings: Settings, user: str, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="gateway.tus.sweeper")
+    caplog.set_level(logging.INFO, logger="gateway.sweeps")
     fast = settings.model_copy(update={"upload_sweep_seconds": 0.05})
     try:
         async with serve(fast) as gateway:
