@@ -7,17 +7,20 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from dev import synthesize
 from tests.integration.worker_process import ServiceProcess, gateway_process, new_prefix, worker_process
+
+T = TypeVar("T")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The `ib` command installed beside this interpreter (the project's venv).
@@ -126,3 +129,41 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     for entry in entries:
         entry["path"] = root / entry["file"]
     return entries
+
+
+@dataclass(frozen=True)
+class LongRecording:
+    path: Path
+    reference_words: int
+
+
+@pytest.fixture(scope="session")
+def long_recording(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> LongRecording:
+    """Every corpus answer in a row: minutes of speech, long enough to act mid-transcription."""
+    out = tmp_path_factory.mktemp("long") / "long_interview.wav"
+    subprocess.run(["sox", *(str(entry["path"]) for entry in corpus), str(out)], check=True)
+    return LongRecording(out, sum(entry["word_count"] for entry in corpus))
+
+
+def wait_until(condition: Callable[[], T], timeout: float, what: str) -> T:
+    """The first truthy value of ``condition``, polled every 0.25 s for up to ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
+def upload_wav(client: httpx.Client, recording: Path, company: str) -> str:
+    """A new interview with ``recording`` uploaded in one request; returns its id."""
+    interview_id = str(client.post("/interviews", json={"company": company}).json()["interview_id"])
+    with recording.open("rb") as body:
+        response = client.put(
+            f"/interviews/{interview_id}/recording",
+            content=body,
+            headers={"Content-Type": "audio/wav", "X-Filename": recording.name},
+        )
+    assert response.status_code == 202, response.text
+    return interview_id

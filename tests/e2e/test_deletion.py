@@ -5,18 +5,16 @@ compacted topics end on tombstones for it. The worker then analyses the next rec
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import LongRecording, Stack, upload_wav, wait_until
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     DEAD_LETTER_TOPICS,
@@ -29,38 +27,7 @@ from topics.codec import AvroCodec
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 
 USER = "e2e-deletion"
-T = TypeVar("T")
 codec = AvroCodec()
-
-
-@pytest.fixture(scope="module")
-def long_recording(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every corpus answer in a row: minutes of speech, so the deletion lands mid-transcription."""
-    out = tmp_path_factory.mktemp("long") / "long_interview.wav"
-    subprocess.run(["sox", *(str(entry["path"]) for entry in corpus), str(out)], check=True)
-    return out
-
-
-def wait_until(condition: Callable[[], T], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"{what} did not happen within {timeout}s")
-
-
-def upload(client: httpx.Client, recording: Path) -> str:
-    interview_id = str(client.post("/interviews", json={"company": "Deleted Inc"}).json()["interview_id"])
-    with recording.open("rb") as body:
-        response = client.put(
-            f"/interviews/{interview_id}/recording",
-            content=body,
-            headers={"Content-Type": "audio/wav", "X-Filename": recording.name},
-        )
-    assert response.status_code == 202, response.text
-    return interview_id
 
 
 def status_of(client: httpx.Client, interview_id: str) -> dict[str, Any]:
@@ -116,10 +83,10 @@ def records_so_far(stack: Stack, spec: TopicSpec) -> list[tuple[bytes | None, by
 
 
 def test_deleting_during_transcription_stops_the_worker_and_leaves_nothing(
-    stack: Stack, long_recording: Path, recordings: dict[str, Path], database_url: str
+    stack: Stack, long_recording: LongRecording, recordings: dict[str, Path], database_url: str
 ) -> None:
     with stack.client(USER) as client:
-        interview_id = upload(client, long_recording)
+        interview_id = upload_wav(client, long_recording.path, "Deleted Inc")
         key = interview_id.encode()
         wait_until(
             lambda: (
@@ -148,7 +115,7 @@ def test_deleting_during_transcription_stops_the_worker_and_leaves_nothing(
         )
         # The worker goes on with the next recording: everything of the deleted one that was in
         # flight has gone through the agents by the time this one is analysed.
-        sentinel = upload(client, recordings["sample"])
+        sentinel = upload_wav(client, recordings["sample"], "Deleted Inc")
         finished = wait_until(
             lambda: (s := status_of(client, sentinel))["status"] in ("COMPLETED", "FAILED") and s,
             600,

@@ -4,43 +4,17 @@ segment exactly once."""
 
 from __future__ import annotations
 
-import subprocess
-import time
-from pathlib import Path
-from typing import Any
-
-import httpx
 import psutil
 import psycopg
 import pytest
 
 from dev import synthesize
-from tests.e2e.conftest import Stack, run_stack
+from tests.e2e.conftest import LongRecording, Stack, run_stack, upload_wav, wait_until
 from tests.integration.worker_process import worker_process
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 
 USER = "e2e-crash"
-
-
-@pytest.fixture(scope="module")
-def long_recording(
-    corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, int]:
-    """Every corpus answer in a row: minutes of speech, long enough to kill the worker mid-way."""
-    out = tmp_path_factory.mktemp("long") / "long_interview.wav"
-    subprocess.run(["sox", *(str(entry["path"]) for entry in corpus), str(out)], check=True)
-    return out, sum(entry["word_count"] for entry in corpus)
-
-
-def wait_until(condition: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
 def is_gone(process: psutil.Process) -> bool:
@@ -73,30 +47,18 @@ def metric_seqs(database_url: str, interview_id: str) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def upload(client: httpx.Client, recording: Path) -> str:
-    interview_id = str(client.post("/interviews", json={"company": "Crash Test"}).json()["interview_id"])
-    with recording.open("rb") as body:
-        response = client.put(
-            f"/interviews/{interview_id}/recording",
-            content=body,
-            headers={"Content-Type": "audio/wav", "X-Filename": recording.name},
-        )
-    assert response.status_code == 202, response.text
-    return interview_id
-
-
 def test_interview_completes_after_sigkill_without_duplicate_rows(
     kafka_bootstrap: str,
     database_url: str,
     tmp_path_factory: pytest.TempPathFactory,
-    long_recording: tuple[Path, int],
+    long_recording: LongRecording,
 ) -> None:
-    recording, reference_words = long_recording
+    recording, reference_words = long_recording.path, long_recording.reference_words
     stack: Stack = run_stack(kafka_bootstrap, database_url, tmp_path_factory.mktemp("crash"))
     replacement = None
     try:
         with stack.client(USER) as client:
-            interview_id = upload(client, recording)
+            interview_id = upload_wav(client, recording, "Crash Test")
             # Kill once the transcript has started to flow, well before it is done.
             wait_until(lambda: segment_rows(database_url, interview_id), 180, "a first transcript segment")
             assert stack.worker.process is not None
