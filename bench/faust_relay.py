@@ -9,6 +9,7 @@ idempotent producer with a short linger, offsets committed after Faust flushes i
 from __future__ import annotations
 
 import os
+import tempfile
 
 import faust
 
@@ -23,6 +24,8 @@ app = faust.App(
     web_port=int(os.environ.get("RELAY_WEB_PORT", "6099")),
     consumer_auto_offset_reset="earliest",
     producer_linger=0.005,
+    # Faust's default is a folder in the working directory; a bench round leaves nothing there.
+    datadir=os.path.join(tempfile.gettempdir(), "{appid}-data"),
 )
 #: ``streams.measure_speech.BATCH_SECONDS`` (not imported: that would register its agent and table).
 BATCH_SECONDS = 0.05

@@ -91,20 +91,20 @@ def _word_facts(raw: str) -> tuple[str, bool, bool, bool, bool]:
 def tokenize(words: Sequence[str]) -> list[Token]:
     """One token per word, index for index, so a filler's position is the word's position."""
     facts = [_word_facts(word) for word in words]
+    new_tuple = tuple.__new__  # ``Token(...)`` without its Python-level ``__new__``: one per word
     tokens = []
     last = len(facts) - 1
-    for index, (core, capitalised, leading_break, trailing_break, _) in enumerate(facts):
-        if index == 0 or leading_break:
-            break_before = True
-        else:
-            previous = facts[index - 1]
-            break_before = previous[3] or previous[4]
-        if index == last or trailing_break:
+    previous_breaks_next = True  # the first word opens the segment
+    for index, (core, capitalised, leading_break, trailing_break, neighbour_break) in enumerate(facts):
+        if index == last:
             break_after = True
         else:
             following = facts[index + 1]
-            break_after = following[2] or following[4]
-        tokens.append(Token(core, capitalised, break_before, break_after))
+            break_after = trailing_break or following[2] or following[4]
+        tokens.append(
+            new_tuple(Token, (core, capitalised, leading_break or previous_breaks_next, break_after))
+        )
+        previous_breaks_next = trailing_break or neighbour_break
     return tokens
 
 

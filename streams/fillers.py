@@ -48,9 +48,9 @@ its own, and a segment is taken to open a clause.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from streams.filler_context import Sentence, hesitation_kind, tokenize
@@ -222,44 +222,55 @@ def _match(sentence: Sentence, index: int) -> tuple[str, int] | None:
 _FILLER_STARTS = frozenset({"you", "i", "kind", "sort", "kinda", "sorta", "like", "actually", "basically"})
 
 
+@lru_cache(maxsize=65_536)
 def _may_start_filler(core: str) -> bool:
     return core in _FILLER_STARTS or hesitation_kind(core) is not None
 
 
-def filler_spans(words: Sequence[str]) -> list[FillerSpan]:
-    """Fillers in ASR word strings, left to right; a word belongs to at most one filler."""
+def _spans(words: Sequence[str]) -> list[tuple[str, int, int]]:
+    """(kind, first word, last word) of each filler, left to right; a word belongs to at
+    most one filler."""
     tokens = tokenize(words)
     sentence = Sentence(tokens)
-    spans: list[FillerSpan] = []
-    index = 0
-    count = len(tokens)
-    while index < count:
-        core = tokens[index].core
-        found = _match(sentence, index) if core and _may_start_filler(core) else None
-        if found is None:
-            index += 1
+    spans: list[tuple[str, int, int]] = []
+    first_free = 0  # the words before it belong to a filler found already
+    for index, token in enumerate(tokens):
+        core = token.core
+        if index < first_free or not core or not _may_start_filler(core):
             continue
-        kind, length = found
-        spans.append(FillerSpan(kind, index, index + length - 1))
-        index += length
+        found = _match(sentence, index)
+        if found is not None:
+            kind, length = found
+            spans.append((kind, index, index + length - 1))
+            first_free = index + length
     return spans
+
+
+def filler_spans(words: Sequence[str]) -> list[FillerSpan]:
+    """Fillers in ASR word strings, left to right; a word belongs to at most one filler."""
+    return [FillerSpan(kind, first, last) for kind, first, last in _spans(words)]
 
 
 def find_fillers(words: Sequence[Mapping[str, Any]]) -> list[Filler]:
     """Fillers in timed words (``Word`` records of ``transcript_segment.avsc``)."""
-    spans = filler_spans([str(word["word"]) for word in words])
     return [
-        Filler(
-            span.kind,
-            span.first_word,
-            span.last_word,
-            float(words[span.first_word]["start"]),
-            float(words[span.last_word]["end"]),
-        )
-        for span in spans
+        Filler(kind, first, last, float(words[first]["start"]), float(words[last]["end"]))
+        for kind, first, last in _spans([str(word["word"]) for word in words])
+    ]
+
+
+def filler_events(words: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``[filler.to_event() for filler in find_fillers(words)]`` without the objects in
+    between: the speech agent's hot path wants only the records."""
+    return [
+        {"kind": kind, "start": float(words[first]["start"]), "end": float(words[last]["end"])}
+        for kind, first, last in _spans([str(word["word"]) for word in words])
     ]
 
 
 def count_by_kind(fillers: Iterable[Filler | FillerSpan]) -> dict[str, int]:
-    """Filler kind -> count; kinds that never occur are left out."""
-    return dict(Counter(filler.kind for filler in fillers))
+    """Filler kind -> count, in order of first occurrence; kinds that never occur are left out."""
+    counts: dict[str, int] = {}
+    for filler in fillers:
+        counts[filler.kind] = counts.get(filler.kind, 0) + 1
+    return counts

@@ -10,12 +10,11 @@ which :mod:`streams.speech_score` adds).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any
 
-from streams.fillers import count_by_kind, find_fillers
+from streams.fillers import filler_events
 
 #: A silence this long between words is a pause, not the gap between two words.
 PAUSE_SECONDS = 0.5
@@ -31,12 +30,8 @@ LOW_CONFIDENCE_EXTRA_WEIGHT = 2.0
 
 @lru_cache(maxsize=65_536)
 def _has_letter_or_digit(text: str) -> bool:
+    """A spoken word has a letter or digit; a lone "..." or "-" from the ASR is no word."""
     return any(character.isalnum() for character in text)
-
-
-def _spoken(word: Mapping[str, Any]) -> bool:
-    """A word with a letter or digit; a lone "..." or "-" from the ASR is no word."""
-    return _has_letter_or_digit(str(word["word"]))
 
 
 #: A gap shorter than this cannot round (to the millisecond) up to ``PAUSE_SECONDS``, so the
@@ -57,10 +52,15 @@ def _pause(start: float, end: float) -> dict[str, Any] | None:
 def pauses_between(words: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Silences of ``PAUSE_SECONDS`` or more between consecutive words."""
     pauses = []
-    for left, right in pairwise(words):
-        pause = _pause(float(left["end"]), float(right["start"]))
-        if pause is not None:
-            pauses.append(pause)
+    previous_end: float | None = None
+    for word in words:
+        start = float(word["start"])
+        # ``_pause`` inlined for the common short gap: this runs for every word
+        if previous_end is not None and not start - previous_end < _SURELY_NO_PAUSE:
+            pause = _pause(previous_end, start)
+            if pause is not None:
+                pauses.append(pause)
+        previous_end = float(word["end"])
     return pauses
 
 
@@ -76,19 +76,15 @@ def pause_before(words: Sequence[Mapping[str, Any]], previous_end: float | None)
     return _pause(float(previous_end), float(words[0]["start"]))
 
 
-def _clamped(confidence: float) -> float:
-    """``min(1.0, max(0.0, confidence))``, without two builtin calls per word."""
-    confidence = confidence if confidence > 0.0 else 0.0
-    return confidence if confidence < 1.0 else 1.0
-
-
 def clarity(words: Sequence[Mapping[str, Any]]) -> float:
     """0..100 from word confidences, low-confidence words weighing more; 0 without words."""
-    confidences = [_clamped(float(word["confidence"])) for word in words]
+    confidences = [float(word["confidence"]) for word in words]
     if not confidences:
         return 0.0
+    # ``min(1.0, max(0.0, confidence))`` (a NaN counts as 0), without two builtin calls per word
+    confidences = [(value if value < 1.0 else 1.0) if value > 0.0 else 0.0 for value in confidences]
     weights = [1.0 + LOW_CONFIDENCE_EXTRA_WEIGHT * (1.0 - confidence) for confidence in confidences]
-    weighted = sum(weight * confidence for weight, confidence in zip(weights, confidences, strict=True))
+    weighted = sum([weight * confidence for weight, confidence in zip(weights, confidences, strict=True)])
     return round(100.0 * weighted / sum(weights), 1)
 
 
@@ -102,8 +98,11 @@ def measure_segment(segment: Mapping[str, Any], previous_end: float | None) -> d
     Fillers count as words for the pace: they take speaking time like any word. Speaking
     time runs from the first word's start to the last word's end, minus the pauses inside.
     """
-    fillers = find_fillers(segment["words"])  # punctuation-only tokens still mark breaks
-    words = [word for word in segment["words"] if _spoken(word)]
+    fillers = filler_events(segment["words"])  # punctuation-only tokens still mark breaks
+    filler_words: dict[str, int] = {}  # kind -> count, in order of first occurrence
+    for filler in fillers:
+        filler_words[filler["kind"]] = filler_words.get(filler["kind"], 0) + 1
+    words = [word for word in segment["words"] if _has_letter_or_digit(str(word["word"]))]
     inner_pauses = pauses_between(words)
     lead_in = pause_before(words, previous_end)
     pauses = [lead_in, *inner_pauses] if lead_in is not None else inner_pauses
@@ -119,9 +118,9 @@ def measure_segment(segment: Mapping[str, Any], previous_end: float | None) -> d
         "word_count": len(words),
         "speaking_seconds": speaking_seconds,
         "words_per_minute": words_per_minute(len(words), speaking_seconds),
-        "filler_words": count_by_kind(fillers),
+        "filler_words": filler_words,
         "filler_total": len(fillers),
-        "filler_events": [filler.to_event() for filler in fillers],
+        "filler_events": fillers,
         "pauses": pauses,
         "pause_count": len(pauses),
         "long_pause_count": sum(1 for pause in pauses if pause["seconds"] >= LONG_PAUSE_SECONDS),
@@ -217,8 +216,7 @@ def add_segment_metrics(totals: SpeechTotals, metrics: Mapping[str, Any]) -> Spe
         filler_words[kind] = filler_words.get(kind, 0) + int(count)
     pauses = metrics["pauses"]
     long_pauses = [pause for pause in pauses if float(pause["seconds"]) >= LONG_PAUSE_SECONDS]
-    return replace(
-        totals,
+    return SpeechTotals(
         seen_seqs=totals.seen_seqs | {seq},
         word_count=totals.word_count + int(metrics["word_count"]),
         speaking_seconds=totals.speaking_seconds + float(metrics["speaking_seconds"]),

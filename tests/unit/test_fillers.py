@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.fillers import count_by_kind, filler_spans, find_fillers
+from streams.fillers import count_by_kind, filler_events, filler_spans, find_fillers
+from tests.unit.test_speech_batch_outputs import varied_segments
 
 
 def fillers_in(sentence: str) -> list[tuple[str, str]]:
@@ -239,3 +240,10 @@ def test_timed_fillers_span_their_words_in_the_recording() -> None:
 
 def test_no_words_no_fillers() -> None:
     assert find_fillers([]) == []
+    assert filler_events([]) == []
+
+
+def test_filler_events_are_the_timed_fillers_as_records() -> None:
+    for segment in varied_segments(1000, seed=31):
+        words = segment["words"]
+        assert repr(filler_events(words)) == repr([filler.to_event() for filler in find_fillers(words)])

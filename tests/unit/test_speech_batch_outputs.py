@@ -1,0 +1,164 @@
+"""The speech agent's outputs, byte for byte, over thousands of varied segments.
+
+The agent's hot path was made faster (its own Avro reader and writer, fused loops); what it
+produces must not change. ``GOLDEN`` is the SHA-256 of every ``segment.metrics`` record and
+every ``speech_totals`` changelog record (topic, key, value, partition, in order) that the
+agent produced for ``varied_segments()`` in ``BATCH_SIZES`` before that work, so any change in
+a single byte shows here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from streams.app import channel, codec
+from streams.measure_speech import measure_batch, speech_totals
+from topics.catalog import TRANSCRIPT_SEGMENTS
+
+#: Words as an ASR writes them: fillers and their look-alikes, punctuation, capitals,
+#: numbers, contractions, non-ASCII, punctuation-only and empty tokens.
+VOCABULARY = (
+    "um", "Um,", "uh", "Uhh...", "erm", "ah", "Hmm", "mm-hmm", "like", "Like", "like,", ",like",
+    "you", "You", "know", "know,", "know.", "I", "i", "mean", "mean,", "kind", "sort", "of",
+    "kinda", "sorta", "actually", "Actually,", "basically", "basically.", "so", "So,", "and",
+    "but", "the", "a", "Python", "was", "was,", "really", "five", "42", "3.5%", "...", "-",
+    "\u2014really", "I\u2019m", "I'd", "we", "it.", "said", "looks", "something", "what",
+    "do", "if", "ümlaut", "naïve", "", "_", "th-", "well", "is", "it", "that",
+)  # fmt: skip
+GAPS = (0.0, 0.05, 0.1, 0.3, 0.4995, 0.4999, 0.5, 0.5004, 0.6, 1.2, 1.9995, 2.0, 2.5, 4.0)
+CONFIDENCES = (0.0, 1.0, 0.9, 0.95, 0.5, 1.2, -0.1, 0.33, float("nan"), float("inf"))
+#: How the segments are cut into batches, in turn: single segments, small and full batches.
+BATCH_SIZES = (1, 7, 50, 3, 400, 1, 120, 1000)
+GOLDEN = "5393f2d76e60f610e23ddb347f1702938c35dc9ed8c024e3f61d46dc0cd3add0"
+SEGMENTS = 4000
+
+
+def _words(rng: random.Random, start: float) -> tuple[list[dict[str, Any]], float]:
+    words, clock = [], start
+    for _ in range(rng.choice((0, 1, 2, 5, 12, 20, 20, 20, 35))):
+        clock += (
+            rng.choice(GAPS) if rng.random() < 0.8 else round(rng.uniform(0.0, 3.0), rng.choice((1, 3, 6)))
+        )
+        duration = rng.choice((0.1, 0.25, 0.3, 0.4)) if rng.random() < 0.8 else rng.uniform(0.0, 1.0)
+        confidence = rng.choice(CONFIDENCES) if rng.random() < 0.7 else rng.random()
+        words.append(
+            {
+                "word": rng.choice(VOCABULARY),
+                "start": clock if rng.random() > 0.002 else float("nan"),  # a broken timing, rarely
+                "end": clock + duration,
+                "confidence": confidence,
+            }
+        )
+        clock += duration
+    return words, clock
+
+
+def varied_segments(count: int = SEGMENTS, seed: int = 11) -> list[dict[str, Any]]:
+    """Segments of several interviews, mostly in order, with replays, gaps and reorderings."""
+    rng = random.Random(seed)
+    next_seq: dict[str, int] = {}
+    segments = []
+    for _ in range(count):
+        interview_id = f"interview-{rng.randrange(9)}"
+        seq = next_seq.get(interview_id, 0)
+        roll = rng.random()
+        if roll < 0.06 and seq > 0:
+            seq = rng.randrange(seq)  # a replay, or a late earlier segment
+        else:
+            if roll < 0.12:
+                seq += 1  # one missing
+            next_seq[interview_id] = seq + 1
+        start = seq * rng.choice((8.0, 10.0, 12.5)) + rng.choice((0.0, 0.25, 3.0))
+        words, end = _words(rng, start)
+        segments.append({
+            "interview_id": interview_id,
+            "user_id": rng.choice(("user-1", "usér-2")),
+            "seq": seq,
+            "start": start,
+            "end": end,
+            "text": " ".join(str(word["word"]) for word in words),
+            "words": words,
+            "confidence": rng.random(),
+            "speaker": rng.choice((None, "A", "interviewer")),
+            "speaker_confidence": rng.choice((None, 0.5, 0.93)),
+            "language": rng.choice((None, "en")),
+            "engine": "test",
+            "audio_duration": rng.choice((0.0, 60.0, 3600.0, 1234.5678)),
+            "processed_seconds": end,
+            "elapsed_seconds": rng.random(),
+            "final": rng.random() < 0.05,
+        })  # fmt: skip
+    return segments
+
+
+def batches(segments: list[dict[str, Any]]) -> Iterator[list[Any]]:
+    """The segments as the agent's events, cut into batches of ``BATCH_SIZES`` in turn."""
+    topic = channel(TRANSCRIPT_SEGMENTS).get_topic_name()
+    events = [
+        SimpleNamespace(
+            message=SimpleNamespace(
+                key=segment["interview_id"].encode(),
+                value=codec.encode(TRANSCRIPT_SEGMENTS.value_schema, segment),
+                partition=int(segment["interview_id"][-1]) % 4,
+                offset=offset,
+                topic=topic,
+            )
+        )
+        for offset, segment in enumerate(segments)
+    ]
+    position, turn = 0, 0
+    while position < len(events):
+        size = BATCH_SIZES[turn % len(BATCH_SIZES)]
+        yield events[position : position + size]
+        position, turn = position + size, turn + 1
+
+
+class Sent:
+    """Every record the batches hand to the producer, in order; deliveries succeed at once."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[str, bytes, bytes, int | None]] = []
+
+    async def __call__(
+        self, topic: str, key: bytes, value: bytes, partition: int | None
+    ) -> asyncio.Future[Any]:
+        self.records.append((topic, key, value, partition))
+        delivered: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        delivered.set_result(SimpleNamespace(topic=topic, partition=partition or 0, offset=len(self.records)))
+        return delivered
+
+
+def digest(records: list[tuple[str, bytes, bytes, int | None]]) -> str:
+    """SHA-256 over the records, topics named by role (metrics or changelog), not by prefix."""
+    changelog = speech_totals.changelog_topic.get_topic_name()
+    hashed = hashlib.sha256()
+    for topic, key, value, partition in records:
+        role = b"changelog" if topic == changelog else b"metrics"
+        for part in (role, key, value, str(partition).encode()):
+            hashed.update(len(part).to_bytes(4, "big") + part)
+    return hashed.hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def empty_table() -> Iterator[None]:
+    speech_totals.data.clear()
+    yield
+    speech_totals.data.clear()
+
+
+async def test_the_metrics_and_changelog_records_are_byte_identical_to_before() -> None:
+    sent = Sent()
+    for batch in batches(varied_segments()):
+        await measure_batch(batch, send=sent)
+    metrics = [
+        record for record in sent.records if record[0] != speech_totals.changelog_topic.get_topic_name()
+    ]
+    assert len(metrics) == SEGMENTS
+    assert digest(sent.records) == GOLDEN
