@@ -25,7 +25,7 @@ app = faust.App(
     consumer_auto_offset_reset="earliest",
     producer_linger=0.005,
     # Faust's default is a folder in the working directory; a bench round leaves nothing there.
-    datadir=os.path.join(tempfile.gettempdir(), "{appid}-data"),
+    datadir=os.path.join(tempfile.gettempdir(), "{conf.name}-data"),
 )
 #: ``streams.measure_speech.BATCH_SECONDS`` (not imported: that would register its agent and table).
 BATCH_SECONDS = 0.05
