@@ -6,6 +6,7 @@ times, which re-checked words to keep) are tested without loading a model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -64,16 +65,43 @@ def is_squeezed(words: Sequence[Word]) -> bool:
 
 def words_of(segment: WhisperSegment, offset: float) -> list[Word]:
     return [
-        Word(
-            word=w.word.strip(),
-            start=round(w.start + offset, 3),
-            end=round(w.end + offset, 3),
-            confidence=round(float(w.probability), 4),
-        )
+        part
         for w in (segment.words or [])
         # A "word" of punctuation alone (Whisper emits a bare "." now and then) is no speech.
         if any(character.isalnum() for character in w.word)
+        for part in split_fused(
+            Word(
+                word=w.word.strip(),
+                start=round(w.start + offset, 3),
+                end=round(w.end + offset, 3),
+                confidence=round(float(w.probability), 4),
+            )
+        )
     ]
+
+
+#: Where Whisper wrote two words as one across an ellipsis ("and...like..."): after the
+#: ellipsis, before the next word's first letter.
+_FUSED_AT = re.compile(r"(?<=\w\.\.\.)(?=\w)|(?<=\w\u2026)(?=\w)")
+
+
+def split_fused(word: Word) -> list[Word]:
+    """``word`` as the words it holds: "and...like..." is two, each counted for the pace and
+    read for fillers; their times share the span by length, their confidence is the word's."""
+    parts = _FUSED_AT.split(word.word)
+    if len(parts) == 1:
+        return [word]
+    total = sum(len(part) for part in parts)
+    words, start = [], word.start
+    for index, part in enumerate(parts):
+        end = (
+            word.end
+            if index == len(parts) - 1
+            else round(start + (word.end - word.start) * len(part) / total, 3)
+        )
+        words.append(Word(part, start, end, word.confidence))
+        start = end
+    return words
 
 
 def map_segments(

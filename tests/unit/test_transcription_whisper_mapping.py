@@ -117,3 +117,19 @@ def test_merged_words_stay_in_time_order() -> None:
     [merged, extra] = merge_words([segment], [Word("uh,", 0.6, 0.9, 0.5), Word("yes", 3.0, 3.2, 0.5)])
     assert merged.text == "so uh, I"
     assert extra.text == "yes"
+
+
+def test_two_words_written_as_one_across_an_ellipsis_are_two_words() -> None:
+    """Seen in the demo's transcript: "and...like..." as one word, so the filler "like" was
+    not counted and the pace was a word short."""
+    fused = FakeSegment([FakeWord(" first,", 9.0, 9.4, 0.9), FakeWord(" and...like...", 9.6, 10.9, 0.8)])
+    (segment,) = map_segments([fused], 0.0, "en")
+    assert [(w.word, w.start, w.end) for w in segment.words] == [
+        ("first,", 9.0, 9.4),
+        ("and...", 9.6, 10.2),
+        ("like...", 10.2, 10.9),
+    ]
+    assert segment.text == "first, and... like..."
+    assert [
+        (w.word) for w in map_segments([FakeSegment([FakeWord(" U.S.", 1.0, 1.4, 0.9)])], 0.0, "en")[0].words
+    ] == ["U.S."]
