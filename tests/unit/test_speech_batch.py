@@ -3,9 +3,7 @@ and that a replayed or unreadable segment changes nothing it should not."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -16,7 +14,8 @@ from streams.app import app, channel, codec
 from streams.measure_speech import fold_segment, measure_batch, speech_totals
 from streams.speech_metrics import PAUSE_SECONDS, _pause
 from streams.table_codecs import dump_speech_entry
-from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
+from tests.unit.speech_batch_fakes import Sent, event
+from topics.catalog import SEGMENT_METRICS
 
 
 def segment(interview_id: str, seq: int, text: str) -> dict[str, Any]:
@@ -40,37 +39,6 @@ def segment(interview_id: str, seq: int, text: str) -> dict[str, Any]:
         "elapsed_seconds": 1.0,
         "final": False,
     }
-
-
-def event(value: dict[str, Any] | bytes, partition: int, offset: int) -> Any:
-    data = value if isinstance(value, bytes) else codec.encode(TRANSCRIPT_SEGMENTS.value_schema, value)
-    key = b"broken" if isinstance(value, bytes) else value["interview_id"].encode()
-    message = SimpleNamespace(
-        key=key,
-        value=data,
-        partition=partition,
-        offset=offset,
-        topic=channel(TRANSCRIPT_SEGMENTS).get_topic_name(),
-    )
-    return SimpleNamespace(message=message)
-
-
-class Sent:
-    """Records what the batch hands to the producer; every delivery succeeds at once."""
-
-    def __init__(self) -> None:
-        self.records: list[tuple[str, bytes, bytes, int | None]] = []
-
-    async def __call__(
-        self, topic: str, key: bytes, value: bytes, partition: int | None
-    ) -> asyncio.Future[Any]:
-        self.records.append((topic, key, value, partition))
-        delivered: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        delivered.set_result(SimpleNamespace(topic=topic, partition=partition or 0, offset=len(self.records)))
-        return delivered
-
-    def to(self, topic: str) -> list[tuple[bytes, bytes, int | None]]:
-        return [(key, value, partition) for name, key, value, partition in self.records if name == topic]
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """The speech agent's outputs, byte for byte, over thousands of varied segments.
 
-The agent's hot path was made faster (its own Avro reader and writer, fused loops); what it
-produces must not change. ``GOLDEN`` is the SHA-256 of every ``segment.metrics`` record and
+The agent's metrics were made cheaper (single-pass pauses and clarity, filler events built
+directly); what it produces must not change. ``GOLDEN`` is the SHA-256 of every ``segment.metrics`` record and
 every ``speech_totals`` changelog record (topic, key, value, partition, in order) that the
 agent produced for ``varied_segments()`` in ``BATCH_SIZES`` before that work, so any change in
 a single byte shows here.
@@ -9,18 +9,15 @@ a single byte shows here.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import random
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from streams.app import channel, codec
 from streams.measure_speech import measure_batch, speech_totals
-from topics.catalog import TRANSCRIPT_SEGMENTS
+from tests.unit.speech_batch_fakes import Sent, event
 
 #: Words as an ASR writes them: fillers and their look-alikes, punctuation, capitals,
 #: numbers, contractions, non-ASCII, punctuation-only and empty tokens.
@@ -100,17 +97,8 @@ def varied_segments(count: int = SEGMENTS, seed: int = 11) -> list[dict[str, Any
 
 def batches(segments: list[dict[str, Any]]) -> Iterator[list[Any]]:
     """The segments as the agent's events, cut into batches of ``BATCH_SIZES`` in turn."""
-    topic = channel(TRANSCRIPT_SEGMENTS).get_topic_name()
     events = [
-        SimpleNamespace(
-            message=SimpleNamespace(
-                key=segment["interview_id"].encode(),
-                value=codec.encode(TRANSCRIPT_SEGMENTS.value_schema, segment),
-                partition=int(segment["interview_id"][-1]) % 4,
-                offset=offset,
-                topic=topic,
-            )
-        )
+        event(segment, int(segment["interview_id"][-1]) % 4, offset)
         for offset, segment in enumerate(segments)
     ]
     position, turn = 0, 0
@@ -118,21 +106,6 @@ def batches(segments: list[dict[str, Any]]) -> Iterator[list[Any]]:
         size = BATCH_SIZES[turn % len(BATCH_SIZES)]
         yield events[position : position + size]
         position, turn = position + size, turn + 1
-
-
-class Sent:
-    """Every record the batches hand to the producer, in order; deliveries succeed at once."""
-
-    def __init__(self) -> None:
-        self.records: list[tuple[str, bytes, bytes, int | None]] = []
-
-    async def __call__(
-        self, topic: str, key: bytes, value: bytes, partition: int | None
-    ) -> asyncio.Future[Any]:
-        self.records.append((topic, key, value, partition))
-        delivered: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        delivered.set_result(SimpleNamespace(topic=topic, partition=partition or 0, offset=len(self.records)))
-        return delivered
 
 
 def digest(records: list[tuple[str, bytes, bytes, int | None]]) -> str:
