@@ -22,10 +22,12 @@ from gateway.auth import DevIssuer
 from gateway.main import create_app
 from gateway.settings import Settings
 from sinks.read_model import ReadModel
+from tests.integration.kafka_helpers import Received, wait_for
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_METADATA,
     INTERVIEW_STATE,
+    INTERVIEW_UPLOADED,
     SEGMENT_METRICS,
     TRANSCRIPT_SEGMENTS,
     TopicSpec,
@@ -258,3 +260,14 @@ async def patch_then_vanish(
     await writer.drain()
     writer.close()
     await writer.wait_closed()
+
+
+async def upload_announcement(settings: Settings, interview_id: str) -> Received:
+    """The ``interview.uploaded`` record the gateway published for ``interview_id``."""
+    return await wait_for(
+        settings.kafka_bootstrap,
+        INTERVIEW_UPLOADED,
+        settings.topic_prefix,
+        lambda record: record.key == interview_id.encode(),
+        timeout=30,
+    )

@@ -54,11 +54,6 @@ async def gateway(
         yield running
 
 
-@pytest.fixture
-def user() -> str:
-    return f"delete-{uuid.uuid4()}"
-
-
 async def create(gateway: RunningGateway, user: str, **fields: object) -> str:
     response = await gateway.client.post("/interviews", json=fields, headers=gateway.auth(user))
     assert response.status_code == 201, response.text

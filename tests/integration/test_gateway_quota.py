@@ -39,11 +39,6 @@ def gateway_with(
     return start
 
 
-@pytest.fixture
-def user() -> str:
-    return f"user-{uuid.uuid4()}"
-
-
 def tus_headers(gateway: RunningGateway, user: str) -> dict[str, str]:
     return {**gateway.auth(user), "Tus-Resumable": "1.0.0"}
 

@@ -20,9 +20,10 @@ from tests.integration.gateway_helpers import (
     running_gateway,
     segment_event,
     state_event,
+    upload_announcement,
     wav_bytes,
 )
-from tests.integration.kafka_helpers import collect_until, wait_for
+from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -100,13 +101,7 @@ async def test_an_upload_is_stored_recorded_and_announced(gateway: RunningGatewa
     assert hashlib.sha256(blob_path.read_bytes()).hexdigest() == sha256
     assert stored_files(gateway) == [blob_path]  # no temp file left behind
 
-    record = await wait_for(
-        gateway.settings.kafka_bootstrap,
-        INTERVIEW_UPLOADED,
-        gateway.settings.topic_prefix,
-        lambda r: r.key == interview_id.encode(),
-        timeout=30,
-    )
+    record = await upload_announcement(gateway.settings, interview_id)
     event = record.decoded(INTERVIEW_UPLOADED)
     assert event | {"uploaded_at": None} == {
         "interview_id": interview_id,

@@ -32,8 +32,12 @@ from sinks.azure_blob_store import AzureBlobStore, block_id
 from sinks.blob_store import LocalBlobStore
 from sinks.blob_stores import open_recording, recording_exists
 from sinks.uploads_model import UploadsModel
-from tests.integration.gateway_helpers import delete_prefixed_topics, patch_then_vanish, wav_bytes
-from tests.integration.kafka_helpers import wait_for
+from tests.integration.gateway_helpers import (
+    delete_prefixed_topics,
+    patch_then_vanish,
+    upload_announcement,
+    wav_bytes,
+)
 from tests.integration.test_tus_uploads import (
     CHUNK,
     Gateway,
@@ -98,11 +102,6 @@ async def gateway(settings: Settings, blobs: AzureBlobStore) -> AsyncIterator[Ga
         await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)
 
 
-@pytest.fixture
-def user() -> str:
-    return f"user-{uuid.uuid4()}"
-
-
 def upload_id_of(url: str) -> str:
     return url.rsplit("/", 1)[1]
 
@@ -156,13 +155,7 @@ async def test_patches_land_as_committed_blocks_and_the_event_carries_probe_and_
     assert hashlib.sha256(await committed_bytes(blobs, row["blob_uri"])).hexdigest() == sha256
     assert files_under(gateway.settings.blob_root) == []  # nothing of it on the gateway's disk
 
-    record = await wait_for(
-        gateway.settings.kafka_bootstrap,
-        INTERVIEW_UPLOADED,
-        gateway.settings.topic_prefix,
-        lambda r: r.key == interview_id.encode(),
-        timeout=30,
-    )
+    record = await upload_announcement(gateway.settings, interview_id)
     event = record.decoded(INTERVIEW_UPLOADED)
     assert (event["duration_seconds"], event["has_audio"], event["sha256"]) == (0.05, True, sha256)
     assert event["blob_uri"] == row["blob_uri"]
@@ -324,13 +317,7 @@ async def test_the_plain_upload_route_announces_probe_and_read_url_too(gateway: 
         0.25,
         True,
     )
-    record = await wait_for(
-        gateway.settings.kafka_bootstrap,
-        INTERVIEW_UPLOADED,
-        gateway.settings.topic_prefix,
-        lambda r: r.key == interview_id.encode(),
-        timeout=30,
-    )
+    record = await upload_announcement(gateway.settings, interview_id)
     event = record.decoded(INTERVIEW_UPLOADED)
     assert (event["duration_seconds"], event["has_audio"]) == (0.25, True)
     assert event["read_url"] is not None

@@ -55,11 +55,6 @@ async def gateway(
 
 
 @pytest.fixture
-def user() -> str:
-    return f"user-{uuid.uuid4()}"
-
-
-@pytest.fixture
 def recording(tmp_path: Path) -> Path:
     path = tmp_path / "entretien.wav"
     path.write_bytes(RECORDING)

@@ -37,8 +37,12 @@ from gateway.tus.store import LocalTusStore
 from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadsModel
-from tests.integration.gateway_helpers import delete_prefixed_topics, patch_then_vanish, wav_bytes
-from tests.integration.kafka_helpers import wait_for
+from tests.integration.gateway_helpers import (
+    delete_prefixed_topics,
+    patch_then_vanish,
+    upload_announcement,
+    wav_bytes,
+)
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -131,11 +135,6 @@ async def gateway(settings: Settings) -> AsyncIterator[Gateway]:
             yield running
     finally:
         await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)
-
-
-@pytest.fixture
-def user() -> str:
-    return f"user-{uuid.uuid4()}"
 
 
 async def create_interview(gateway: Gateway, user: str) -> str:
@@ -276,13 +275,7 @@ async def test_an_upload_in_chunks_is_stored_recorded_and_announced(
     assert response.status_code == 200
     assert response.headers["Upload-Offset"] == response.headers["Upload-Length"] == str(len(RECORDING))
     assert response.headers["Cache-Control"] == "no-store"
-    record = await wait_for(
-        gateway.settings.kafka_bootstrap,
-        INTERVIEW_UPLOADED,
-        gateway.settings.topic_prefix,
-        lambda r: r.key == interview_id.encode(),
-        timeout=30,
-    )
+    record = await upload_announcement(gateway.settings, interview_id)
     event = record.decoded(INTERVIEW_UPLOADED)
     assert (event["user_id"], event["size_bytes"], event["sha256"]) == (
         user,
