@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from tests.integration.gateway_helpers import delete_prefixed_topics
 from tests.integration.worker_process import free_port, worker_process
-from topics.admin import ensure_topics
+from topics.admin import WantedTopic, ensure_named_topics, ensure_topics
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, TopicSpec
 from topics.codec import AvroCodec
 
@@ -188,12 +188,7 @@ async def faust_relay(prefix: str, source: str, sink: str, expected: int) -> flo
 
 
 async def create_topic(name: str, spec: TopicSpec) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(name, spec.partitions, 1)])
-    finally:
-        await admin.close()
+    await ensure_named_topics(BOOTSTRAP, [WantedTopic(name, spec.partitions)])
 
 
 async def speech_agent(prefix: str, count: int) -> float:
@@ -212,14 +207,7 @@ async def delete_topics(prefix: str) -> None:
     """Every topic of a round: the catalog's (the worker makes them all), the baseline's and
     the relay's sinks and Faust's own (changelogs, leader topics). Thousands of partitions
     left behind by many rounds exhaust a small broker's heap."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
-    await admin.start()
-    try:
-        names = [name for name in await admin.list_topics() if name.startswith(prefix)]
-        if names:
-            await admin.delete_topics(names)
-    finally:
-        await admin.close()
+    await delete_prefixed_topics(BOOTSTRAP, prefix)
 
 
 async def one_round(
