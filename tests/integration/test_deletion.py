@@ -21,6 +21,7 @@ from sinks.azure_blob_store import AzureBlobStore
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,
+    gateway_settings,
     metrics_event,
     running_gateway,
     segment_event,
@@ -36,11 +37,11 @@ RECORDING = wav_bytes(1.0)
 
 
 def settings_for(tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str) -> Settings:
-    return Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
+    return gateway_settings(
+        tmp_path / "run",
+        kafka_bootstrap,
+        database_url,
+        topic_prefix,
     )
 
 

@@ -11,10 +11,8 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from pydantic import SecretStr
 
-from gateway.settings import Settings
-from tests.integration.gateway_helpers import RunningGateway, running_gateway, wav_bytes
+from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway, wav_bytes
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
 
@@ -27,11 +25,11 @@ def gateway_with(
     tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
 ) -> GatewayFactory:
     def start(**quota: int) -> AbstractAsyncContextManager[RunningGateway]:
-        settings = Settings(
-            run_dir=tmp_path / "run",
-            kafka_bootstrap=kafka_bootstrap,
-            database_url=SecretStr(database_url),
-            topic_prefix=topic_prefix,
+        settings = gateway_settings(
+            tmp_path / "run",
+            kafka_bootstrap,
+            database_url,
+            topic_prefix,
             **quota,
         )
         return running_gateway(settings)

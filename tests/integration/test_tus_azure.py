@@ -34,6 +34,7 @@ from sinks.blob_stores import open_recording, recording_exists
 from sinks.uploads_model import UploadsModel
 from tests.integration.gateway_helpers import (
     delete_prefixed_topics,
+    gateway_settings,
     patch_then_vanish,
     upload_announcement,
     wav_bytes,
@@ -72,11 +73,11 @@ def settings(
     azurite_connection_string: str,
     container: str,
 ) -> Settings:
-    return Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
+    return gateway_settings(
+        tmp_path / "run",
+        kafka_bootstrap,
+        database_url,
+        topic_prefix,
         blob_store="azure",
         azure_storage_connection_string=SecretStr(azurite_connection_string),
         azure_blob_container=container,

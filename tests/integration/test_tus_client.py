@@ -19,11 +19,10 @@ from pydantic import SecretStr
 
 from dev import client_commands
 from dev.tus_client import ResumeStore, TusClient, resumable_upload, resume_key
-from gateway.settings import Settings
 from gateway.tus.azure_store import AzureTusStore
 from gateway.tus.store import LocalTusStore
 from sinks.azure_blob_store import AzureBlobStore
-from tests.integration.gateway_helpers import delete_prefixed_topics, wav_bytes
+from tests.integration.gateway_helpers import delete_prefixed_topics, gateway_settings, wav_bytes
 from tests.integration.test_tus_uploads import Gateway, serve
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -41,11 +40,11 @@ class Interrupted(Exception):
 async def gateway(
     tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str
 ) -> AsyncIterator[Gateway]:
-    settings = Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
+    settings = gateway_settings(
+        tmp_path / "run",
+        kafka_bootstrap,
+        database_url,
+        topic_prefix,
     )
     try:
         async with serve(settings) as running:
@@ -188,11 +187,11 @@ async def azure_gateway(
     tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str, azurite_connection_string: str
 ) -> AsyncIterator[tuple[Gateway, AzureBlobStore]]:
     container = f"tus-client-{uuid.uuid4().hex[:12]}"
-    settings = Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
+    settings = gateway_settings(
+        tmp_path / "run",
+        kafka_bootstrap,
+        database_url,
+        topic_prefix,
         blob_store="azure",
         azure_storage_connection_string=SecretStr(azurite_connection_string),
         azure_blob_container=container,

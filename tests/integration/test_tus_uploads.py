@@ -25,7 +25,6 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
-from pydantic import SecretStr
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 from tusclient.uploader import Uploader
@@ -39,6 +38,7 @@ from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadsModel
 from tests.integration.gateway_helpers import (
     delete_prefixed_topics,
+    gateway_settings,
     patch_then_vanish,
     upload_announcement,
     wav_bytes,
@@ -120,11 +120,11 @@ async def _eventually(probe: Callable[[], Awaitable[bool]], what: str) -> None:
 
 @pytest.fixture
 def settings(tmp_path: Path, kafka_bootstrap: str, database_url: str, topic_prefix: str) -> Settings:
-    return Settings(
-        run_dir=tmp_path / "run",
-        kafka_bootstrap=kafka_bootstrap,
-        database_url=SecretStr(database_url),
-        topic_prefix=topic_prefix,
+    return gateway_settings(
+        tmp_path / "run",
+        kafka_bootstrap,
+        database_url,
+        topic_prefix,
     )
 
 
