@@ -72,10 +72,13 @@ def probe_source_sync(
         if stream is None:
             return MediaProbe(duration_seconds=None, has_audio=False)
         duration = _pcm_duration(size, container, stream)
-        if duration is None and remote:
-            duration = _tail_duration(container, stream)
-        if duration is None:
-            duration = _duration(container, stream)
+        try:
+            if duration is None and remote:
+                duration = _tail_duration(container, stream)
+            if duration is None:
+                duration = _duration(container, stream)
+        except av.error.FFmpegError:
+            duration = None  # the tail probe could not seek back to the start: no figure, not a guess
         return MediaProbe(duration_seconds=duration, has_audio=has_audio)
 
 
