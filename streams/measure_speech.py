@@ -1,9 +1,11 @@
 """speech: transcript.segments → ``segment.metrics``, one per segment, as the transcript grows.
 
 A table keeps, per interview, when each segment's last word ended (so the pause before a
-segment is measured across segments) and the running speech totals. Segments are taken in
-small batches: one agent wake-up, then per segment decode → metrics → produce, and per
-interview one table write (its changelog record) for the whole batch.
+segment is measured across segments; its keys are the segments counted, so a replay counts
+nothing twice) and the running speech counts. Segments are taken in small batches: one agent
+wake-up, then per segment decode → metrics, and per batch the metrics handed to Kafka as one
+record batch per partition and each interview's table entry written once (its changelog
+record).
 
 The records go straight to the worker's Kafka producer rather than through Faust's
 ``send_soon`` buffer (a queue, a task, a future message and callbacks per record, and a
@@ -15,15 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+import time
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
 
 import faust
 from faust.types import TP
 
-from streams.app import app, channel, codec, codec_table, settings
+from streams.app import Record, app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
-from streams.speech_metrics import SpeechTotals, add_segment_metrics, measure_segment
+from streams.speech_metrics import SpeechCounts, add_counts, measure_segment
 from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
@@ -35,14 +38,14 @@ log = logging.getLogger(__name__)
 #: several of its segments.
 BATCH_SECONDS = 0.05
 
-#: interview_id (the topic's key bytes) → {"ends": {seq: last word end}, "totals": SpeechTotals}.
+#: interview_id (the topic's key bytes) → {"ends": {seq: last word end}, "counts": SpeechCounts}.
 #: Keyed like the topic; a batch from several partitions writes each key's changelog record to
 #: the partition its segments came from.
 speech_totals = codec_table(
     "speech_totals",
     value_codec=SPEECH_ENTRY,
     partitions=TRANSCRIPT_SEGMENTS.partitions,
-    help="Running speech totals and segment end times per interview.",
+    help="Running speech counts and segment end times per interview.",
 )
 
 
@@ -56,21 +59,30 @@ def _last_word_end(segment: dict[str, Any], previous_end: float | None) -> float
 def fold_segment(
     entry: dict[str, Any] | None, segment: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the interview's new table entry, the segment's metrics): pure."""
-    entry = entry or {"ends": {}, "totals": SpeechTotals()}
-    previous_end = entry["ends"].get(str(segment["seq"] - 1))
-    metrics = {**measure_segment(segment, previous_end), "audio_duration": segment["audio_duration"]}
-    ends = {**entry["ends"], str(segment["seq"]): _last_word_end(segment, previous_end)}
-    return {"ends": ends, "totals": add_segment_metrics(entry["totals"], metrics)}, metrics
+    """(the interview's new table entry, the segment's metrics): pure. A segment counted
+    before (a replay) gives its metrics again and leaves the counts as they were."""
+    ends: dict[str, float | None] = entry["ends"] if entry else {}
+    counts: SpeechCounts = entry["counts"] if entry else SpeechCounts()
+    seq = str(segment["seq"])
+    previous_end = ends.get(str(segment["seq"] - 1))
+    metrics = measure_segment(segment, previous_end)
+    if seq not in ends:
+        counts = add_counts(counts, metrics)
+    return {"ends": {**ends, seq: _last_word_end(segment, previous_end)}, "counts": counts}, metrics
 
 
-Send = Callable[[str, bytes, bytes, int | None], Awaitable[asyncio.Future[Any]]]
+class Producer(Protocol):
+    """What the batch step needs of the worker's producer (``streams.app.IdempotentProducer``)."""
 
+    async def send(
+        self, topic: str, key: bytes, value: bytes, partition: int | None, timestamp: None, headers: None
+    ) -> asyncio.Future[Any]: ...
 
-async def _producer_send(topic: str, key: bytes, value: bytes, partition: int | None) -> asyncio.Future[Any]:
-    """Hand one record to the worker's producer; the future resolves when the broker has it.
-    Faust's commit flushes this producer before it commits any offset."""
-    return await app.producer.send(topic, key, value, partition, None, None)
+    async def send_records(
+        self, topic: str, partition: int, records: Sequence[Record]
+    ) -> asyncio.Future[Any]: ...
+
+    def key_partition(self, topic: str, key: bytes) -> TP: ...
 
 
 def _failed(delivery: asyncio.Future[Any]) -> BaseException | None:
@@ -95,12 +107,17 @@ def _changelog_sent(delivery: asyncio.Future[Any]) -> None:
     speech_totals.data.set_persisted_offset(TP(metadata.topic, metadata.partition), metadata.offset)
 
 
-async def measure_batch(events: list[faust.EventT], send: Send = _producer_send) -> None:
-    """Metrics for each segment of the batch; each interview's table entry written once."""
+async def measure_batch(events: list[faust.EventT], producer: Producer | None = None) -> None:
+    """Metrics for each segment of the batch, handed over per partition of segment.metrics
+    (the partition the producer's partitioner gives the interview); each interview's table
+    entry written once. The records go to the worker's producer unless ``producer`` is given."""
+    producer = producer or cast(Producer, app.producer)
     metrics_topic = channel(SEGMENT_METRICS).get_topic_name()
     metrics_schema = SEGMENT_METRICS.value_schema
     entries: dict[bytes, dict[str, Any]] = {}
     partitions: dict[bytes, int] = {}
+    out_partitions: dict[bytes, int] = {}
+    outgoing: dict[int, list[Record]] = {}
     for event in events:
         key = event.message.key
         try:
@@ -116,15 +133,23 @@ async def measure_batch(events: list[faust.EventT], send: Send = _producer_send)
             continue
         entries[key] = entry
         partitions[key] = event.message.partition
-        (await send(metrics_topic, segment["interview_id"].encode(), value, None)).add_done_callback(
-            _metrics_sent
+        metrics_key = segment["interview_id"].encode()
+        if metrics_key not in out_partitions:
+            out_partitions[metrics_key] = producer.key_partition(metrics_topic, metrics_key).partition
+        # stamped now, as a record sent one by one would be
+        outgoing.setdefault(out_partitions[metrics_key], []).append(
+            (metrics_key, value, int(time.time() * 1000))
         )
+    for partition, records in outgoing.items():
+        (await producer.send_records(metrics_topic, partition, records)).add_done_callback(_metrics_sent)
     changelog_topic = speech_totals.changelog_topic.get_topic_name()
     for key, entry in entries.items():
         # As ``table[key] = entry`` would in a per-event loop, but filed under the partition
         # of this key's own events (Faust would use the batch's last event's partition).
         speech_totals.data[key] = entry
-        delivery = await send(changelog_topic, key, dump_speech_entry(entry), partitions[key])
+        delivery = await producer.send(
+            changelog_topic, key, dump_speech_entry(entry), partitions[key], None, None
+        )
         delivery.add_done_callback(_changelog_sent)
 
 

@@ -1,10 +1,12 @@
 """Speech metrics of one transcript segment, and their running totals per interview.
 
 ``measure_segment`` turns a ``TranscriptSegment`` into a ``SegmentMetrics`` record
-(``schemas/avro/segment_metrics.avsc``). ``add_segment_metrics`` folds those records into
-:class:`SpeechTotals`, which a Faust table keeps as JSON, and ``speech_section`` closes the
-totals into the ``SpeechSection`` of ``analysis_completed.avsc`` (without its scores,
-which :mod:`streams.speech_score` adds).
+(``schemas/avro/segment_metrics.avsc``). ``add_counts`` folds those records into
+:class:`SpeechCounts` (the speech agent's running counts), ``add_segment_metrics`` into
+:class:`SpeechTotals` (the counts with the moments the rollup cites), which Faust tables
+keep and write to their changelogs as JSON, and ``speech_section`` closes the counts into
+the ``SpeechSection`` of ``analysis_completed.avsc`` (without its scores, which
+:mod:`streams.speech_score` adds).
 """
 
 from __future__ import annotations
@@ -131,8 +133,90 @@ def measure_segment(segment: Mapping[str, Any], previous_end: float | None) -> d
 
 
 @dataclass(frozen=True)
-class SpeechTotals:
-    """Running speech totals of one interview, folded from its ``SegmentMetrics``.
+class SpeechCounts:
+    """Running counts of one interview's speech, folded from its ``SegmentMetrics``: what the
+    speech agent keeps per interview as the transcript grows. :class:`SpeechTotals` adds the
+    moments (each filler, each long pause) that the rollup's recommendations cite."""
+
+    word_count: int = 0
+    speaking_seconds: float = 0.0
+    filler_words: Mapping[str, int] = field(default_factory=dict)
+    filler_total: int = 0
+    pause_count: int = 0
+    long_pause_count: int = 0
+    longest_pause_seconds: float = 0.0
+    clarity_word_sum: float = 0.0
+    """Sum over segments of clarity times word count, for a word-weighted mean."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; ``from_dict`` reads it back to an equal value."""
+        return self.counts_dict()
+
+    def counts_dict(self) -> dict[str, Any]:
+        """The counts alone, JSON-ready (a ``SpeechTotals`` too)."""
+        return {
+            "word_count": self.word_count,
+            "speaking_seconds": self.speaking_seconds,
+            "filler_words": dict(self.filler_words),
+            "filler_total": self.filler_total,
+            "pause_count": self.pause_count,
+            "long_pause_count": self.long_pause_count,
+            "longest_pause_seconds": self.longest_pause_seconds,
+            "clarity_word_sum": self.clarity_word_sum,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SpeechCounts:
+        """Reads ``to_dict`` output (or a ``SpeechTotals`` one: the moments are left out); a
+        key missing from an older stored value takes its default."""
+        return cls(**_counts_from(data))
+
+
+def _counts_from(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "word_count": int(data.get("word_count", 0)),
+        "speaking_seconds": float(data.get("speaking_seconds", 0.0)),
+        "filler_words": {str(kind): int(count) for kind, count in data.get("filler_words", {}).items()},
+        "filler_total": int(data.get("filler_total", 0)),
+        "pause_count": int(data.get("pause_count", 0)),
+        "long_pause_count": int(data.get("long_pause_count", 0)),
+        "longest_pause_seconds": float(data.get("longest_pause_seconds", 0.0)),
+        "clarity_word_sum": float(data.get("clarity_word_sum", 0.0)),
+    }
+
+
+def _counted(counts: SpeechCounts, metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """The count fields of ``counts`` with one segment's metrics added."""
+    filler_words = dict(counts.filler_words)
+    for kind, count in metrics["filler_words"].items():
+        filler_words[kind] = filler_words.get(kind, 0) + int(count)
+    longest = counts.longest_pause_seconds
+    for pause in metrics["pauses"]:
+        seconds = float(pause["seconds"])
+        if seconds > longest:
+            longest = seconds
+    word_count = int(metrics["word_count"])
+    return {
+        "word_count": counts.word_count + word_count,
+        "speaking_seconds": counts.speaking_seconds + float(metrics["speaking_seconds"]),
+        "filler_words": filler_words,
+        "filler_total": counts.filler_total + int(metrics["filler_total"]),
+        "pause_count": counts.pause_count + int(metrics["pause_count"]),
+        "long_pause_count": counts.long_pause_count + int(metrics["long_pause_count"]),
+        "longest_pause_seconds": longest,
+        "clarity_word_sum": counts.clarity_word_sum + float(metrics["clarity"]) * word_count,
+    }
+
+
+def add_counts(counts: SpeechCounts, metrics: Mapping[str, Any]) -> SpeechCounts:
+    """``counts`` with one segment's metrics added. Not idempotent on its own: the caller
+    keeps which segments it has counted."""
+    return SpeechCounts(**_counted(counts, metrics))
+
+
+@dataclass(frozen=True)
+class SpeechTotals(SpeechCounts):
+    """The counts of one interview with the moments the recommendations cite.
 
     ``seen_seqs`` makes the fold idempotent: Kafka delivers at least once, and a replayed
     segment must not count twice. A set, not the highest seq, because a replay may deliver
@@ -140,32 +224,16 @@ class SpeechTotals:
     """
 
     seen_seqs: frozenset[int] = frozenset()
-    word_count: int = 0
-    speaking_seconds: float = 0.0
-    filler_words: Mapping[str, int] = field(default_factory=dict)
-    filler_total: int = 0
     filler_events: tuple[dict[str, Any], ...] = ()
-    pause_count: int = 0
-    long_pause_count: int = 0
-    longest_pause_seconds: float = 0.0
     long_pauses: tuple[dict[str, Any], ...] = ()
-    clarity_word_sum: float = 0.0
-    """Sum over segments of clarity times word count, for a word-weighted mean."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; ``from_dict`` reads it back to an equal value."""
         return {
+            **self.counts_dict(),
             "seen_seqs": sorted(self.seen_seqs),
-            "word_count": self.word_count,
-            "speaking_seconds": self.speaking_seconds,
-            "filler_words": dict(self.filler_words),
-            "filler_total": self.filler_total,
             "filler_events": [dict(event) for event in self.filler_events],
-            "pause_count": self.pause_count,
-            "long_pause_count": self.long_pause_count,
-            "longest_pause_seconds": self.longest_pause_seconds,
             "long_pauses": [dict(pause) for pause in self.long_pauses],
-            "clarity_word_sum": self.clarity_word_sum,
         }
 
     @classmethod
@@ -173,16 +241,9 @@ class SpeechTotals:
         """Reads ``to_dict`` output; a key missing from an older stored value takes its default."""
         return cls(
             seen_seqs=frozenset(int(seq) for seq in data.get("seen_seqs", ())),
-            word_count=int(data.get("word_count", 0)),
-            speaking_seconds=float(data.get("speaking_seconds", 0.0)),
-            filler_words={str(kind): int(count) for kind, count in data.get("filler_words", {}).items()},
-            filler_total=int(data.get("filler_total", 0)),
             filler_events=tuple(dict(event) for event in data.get("filler_events", ())),
-            pause_count=int(data.get("pause_count", 0)),
-            long_pause_count=int(data.get("long_pause_count", 0)),
-            longest_pause_seconds=float(data.get("longest_pause_seconds", 0.0)),
             long_pauses=tuple(dict(pause) for pause in data.get("long_pauses", ())),
-            clarity_word_sum=float(data.get("clarity_word_sum", 0.0)),
+            **_counts_from(data),
         )
 
 
@@ -211,25 +272,12 @@ def add_segment_metrics(totals: SpeechTotals, metrics: Mapping[str, Any]) -> Spe
     seq = int(metrics["seq"])
     if seq in totals.seen_seqs:
         return totals
-    filler_words = dict(totals.filler_words)
-    for kind, count in metrics["filler_words"].items():
-        filler_words[kind] = filler_words.get(kind, 0) + int(count)
-    pauses = metrics["pauses"]
-    long_pauses = [pause for pause in pauses if float(pause["seconds"]) >= LONG_PAUSE_SECONDS]
+    long_pauses = [pause for pause in metrics["pauses"] if float(pause["seconds"]) >= LONG_PAUSE_SECONDS]
     return SpeechTotals(
         seen_seqs=totals.seen_seqs | {seq},
-        word_count=totals.word_count + int(metrics["word_count"]),
-        speaking_seconds=totals.speaking_seconds + float(metrics["speaking_seconds"]),
-        filler_words=filler_words,
-        filler_total=totals.filler_total + int(metrics["filler_total"]),
         filler_events=_merged_by_start(totals.filler_events, metrics.get("filler_events", ())),
-        pause_count=totals.pause_count + int(metrics["pause_count"]),
-        long_pause_count=totals.long_pause_count + int(metrics["long_pause_count"]),
-        longest_pause_seconds=max(
-            [totals.longest_pause_seconds, *(float(pause["seconds"]) for pause in pauses)]
-        ),
         long_pauses=_merged_by_start(totals.long_pauses, long_pauses),
-        clarity_word_sum=totals.clarity_word_sum + float(metrics["clarity"]) * int(metrics["word_count"]),
+        **_counted(totals, metrics),
     )
 
 
@@ -237,7 +285,7 @@ def _per_minute(count: int, seconds: float) -> float:
     return round(count / seconds * 60.0, 2) if seconds > 0 else 0.0
 
 
-def speech_section(totals: SpeechTotals, duration_seconds: float) -> dict[str, Any]:
+def speech_section(totals: SpeechCounts, duration_seconds: float) -> dict[str, Any]:
     """The ``SpeechSection`` of ``analysis_completed.avsc`` without ``speech_score`` and
     ``score_breakdown``. Rates are per minute of speaking time, so a long silence or the
     interviewer's turns do not make the speaker look calmer than they sounded."""

@@ -1,7 +1,8 @@
 """Changelog codecs for tables whose values are live objects.
 
-Tables keep ``SpeechTotals`` as objects in memory, so an update does not parse and rebuild
-a growing document; only the changelog record, written once per update, is JSON (orjson).
+Tables keep ``SpeechCounts`` and ``SpeechTotals`` as objects in memory, so an update does
+not parse and rebuild a growing document; only the changelog record, written once per
+update, is JSON (orjson).
 A table names its codec when it is made: ``codec_table(..., value_codec=SPEECH_TOTALS)``.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 import orjson
 from faust.serializers import codecs
 
-from streams.speech_metrics import SpeechTotals
+from streams.speech_metrics import SpeechCounts, SpeechTotals
 
 SPEECH_TOTALS = "speech_totals"
 SPEECH_ENTRY = "speech_entry"
@@ -22,25 +23,25 @@ def _totals_document(totals: SpeechTotals) -> dict[str, Any]:
     """``totals.to_dict()`` without copying each filler event and pause: orjson writes the
     tuples of dicts as they are (the same bytes), and this runs for every changelog write,
     over everything the interview has said so far."""
-    filler_words = totals.filler_words
     return {
+        **totals.counts_dict(),
         "seen_seqs": sorted(totals.seen_seqs),
-        "word_count": totals.word_count,
-        "speaking_seconds": totals.speaking_seconds,
-        "filler_words": filler_words if type(filler_words) is dict else dict(filler_words),
-        "filler_total": totals.filler_total,
         "filler_events": totals.filler_events,
-        "pause_count": totals.pause_count,
-        "long_pause_count": totals.long_pause_count,
-        "longest_pause_seconds": totals.longest_pause_seconds,
         "long_pauses": totals.long_pauses,
-        "clarity_word_sum": totals.clarity_word_sum,
     }
 
 
 def dump_speech_entry(entry: dict[str, Any]) -> bytes:
     """The changelog bytes of a speech agent's table entry."""
-    return orjson.dumps({"ends": entry["ends"], "totals": _totals_document(entry["totals"])})
+    return orjson.dumps({"ends": entry["ends"], "counts": entry["counts"].to_dict()})
+
+
+def load_speech_entry(data: bytes) -> dict[str, Any]:
+    """A speech agent's table entry from its changelog bytes. Entries written before the
+    agent kept counts only (``"totals"``, with every filler and pause) read as their counts."""
+    stored = orjson.loads(data)
+    counts = stored["counts"] if "counts" in stored else stored["totals"]
+    return {"ends": stored["ends"], "counts": SpeechCounts.from_dict(counts)}
 
 
 class SpeechTotalsCodec(codecs.Codec):
@@ -52,14 +53,13 @@ class SpeechTotalsCodec(codecs.Codec):
 
 
 class SpeechEntryCodec(codecs.Codec):
-    """``{"ends": {seq: last word end}, "totals": SpeechTotals}`` of the speech agent."""
+    """``{"ends": {seq: last word end}, "counts": SpeechCounts}`` of the speech agent."""
 
     def _dumps(self, entry: dict[str, Any]) -> bytes:
         return dump_speech_entry(entry)
 
     def _loads(self, data: bytes) -> dict[str, Any]:
-        stored = orjson.loads(data)
-        return {"ends": stored["ends"], "totals": SpeechTotals.from_dict(stored["totals"])}
+        return load_speech_entry(data)
 
 
 codecs.register(SPEECH_TOTALS, SpeechTotalsCodec())

@@ -63,37 +63,46 @@ async def test_each_segment_gives_its_metrics_and_each_interview_one_changelog_w
         segment("a", 1, "And you know, it worked."),
     ]
     sent = Sent()
-    await measure_batch(
-        [event(segments[0], 2, 0), event(segments[1], 4, 0), event(segments[2], 2, 1)], send=sent
-    )
+    await measure_batch([event(segments[0], 2, 0), event(segments[1], 4, 0), event(segments[2], 2, 1)], sent)
 
     entry_a, first = fold_segment(None, segments[0])
     entry_a, second = fold_segment(entry_a, segments[2])
     entry_b, third = fold_segment(None, segments[1])
-    expected = [first, third, second]
-    assert [
-        (key, codec.decode(value, SEGMENT_METRICS.value_schema)) for key, value, _ in sent.to(METRICS_TOPIC)
-    ] == [(metrics["interview_id"].encode(), metrics) for metrics in expected]
-    # byte for byte what the codec makes of the pure function's metrics
-    assert [value for _, value, _ in sent.to(METRICS_TOPIC)] == [
-        codec.encode(SEGMENT_METRICS.value_schema, metrics) for metrics in expected
-    ]
+    sent_metrics = sent.to(METRICS_TOPIC)
+    # each interview's metrics in its own order, on the partition its key hashes to
+    by_interview = {
+        interview: [(value, partition) for key, value, partition in sent_metrics if key == interview]
+        for interview in (b"a", b"b")
+    }
+    expected = {b"a": [first, second], b"b": [third]}
+    for interview, records in by_interview.items():
+        assert [codec.decode(value, SEGMENT_METRICS.value_schema) for value, _ in records] == expected[
+            interview
+        ]
+        # byte for byte what the codec makes of the pure function's metrics
+        assert [value for value, _ in records] == [
+            codec.encode(SEGMENT_METRICS.value_schema, metrics) for metrics in expected[interview]
+        ]
+        assert {partition for _, partition in records} == {
+            sent.key_partition(METRICS_TOPIC, interview).partition
+        }
+    assert len(sent_metrics) == 3
     changelog = sent.to(CHANGELOG_TOPIC)
     assert [(key, partition) for key, _, partition in changelog] == [(b"a", 2), (b"b", 4)]
-    assert restored(changelog[0][1])["totals"] == entry_a["totals"]
+    assert restored(changelog[0][1])["counts"] == entry_a["counts"]
     assert restored(changelog[0][1])["ends"] == entry_a["ends"]
-    assert speech_totals.data[b"a"]["totals"] == entry_a["totals"]
-    assert speech_totals.data[b"b"]["totals"] == entry_b["totals"]
+    assert speech_totals.data[b"a"]["counts"] == entry_a["counts"]
+    assert speech_totals.data[b"b"]["counts"] == entry_b["counts"]
 
 
 async def test_a_replayed_segment_does_not_count_twice() -> None:
     first = segment("a", 0, "Um, I led the team.")
-    await measure_batch([event(first, 0, 0)], send=Sent())
-    once = speech_totals.data[b"a"]["totals"]
+    await measure_batch([event(first, 0, 0)], Sent())
+    once = speech_totals.data[b"a"]["counts"]
 
     sent = Sent()
-    await measure_batch([event(first, 0, 0)], send=sent)
-    assert speech_totals.data[b"a"]["totals"] == once
+    await measure_batch([event(first, 0, 0)], sent)
+    assert speech_totals.data[b"a"]["counts"] == once
     assert once.filler_total == 1
     # the replay still answers with the same metrics record (downstream upserts it)
     (_, value, _), *_ = sent.to(METRICS_TOPIC)
@@ -112,7 +121,7 @@ async def test_an_unreadable_record_is_dead_lettered_and_the_rest_are_measured(
     broken = event(b"\x00\x00\x00\x00\x07not avro", 1, 5)
     good = segment("a", 0, "I led it.")
     sent = Sent()
-    await measure_batch([broken, event(good, 1, 6)], send=sent)
+    await measure_batch([broken, event(good, 1, 6)], sent)
 
     assert dead == [(broken, "SerializationError")]
     assert len(sent.to(METRICS_TOPIC)) == 1
@@ -120,11 +129,12 @@ async def test_an_unreadable_record_is_dead_lettered_and_the_rest_are_measured(
     assert b"broken" not in speech_totals.data
 
 
-def test_the_changelog_bytes_are_those_of_the_totals_as_a_dict() -> None:
+def test_the_changelog_bytes_are_those_of_the_counts_as_a_dict() -> None:
     entry, _ = fold_segment(None, segment("a", 0, "Um, I led the team, like, you know, really well."))
     entry, _ = fold_segment(entry, segment("a", 2, "Uh, so basically we, um, shipped it."))
-    document = {"ends": entry["ends"], "totals": entry["totals"].to_dict()}
+    document = {"ends": entry["ends"], "counts": entry["counts"].to_dict()}
     assert dump_speech_entry(entry) == orjson.dumps(document)
+    assert entry["counts"].filler_words == {"um": 2, "like": 1, "you know": 1, "uh": 1, "basically": 1}
 
 
 @pytest.mark.parametrize("start", [0.0, 1.1, 7.3, 1234.567])

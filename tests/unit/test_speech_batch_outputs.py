@@ -1,10 +1,11 @@
 """The speech agent's outputs, byte for byte, over thousands of varied segments.
 
 The agent's metrics were made cheaper (single-pass pauses and clarity, filler events built
-directly); what it produces must not change. ``GOLDEN`` is the SHA-256 of every ``segment.metrics`` record and
-every ``speech_totals`` changelog record (topic, key, value, partition, in order) that the
-agent produced for ``varied_segments()`` in ``BATCH_SIZES`` before that work, so any change in
-a single byte shows here.
+directly, records handed to Kafka a batch per partition); what it produces must not change.
+``GOLDEN_METRICS`` is the SHA-256 of every ``segment.metrics`` record (key and value, each
+interview's in order) that the agent produced for ``varied_segments()`` in ``BATCH_SIZES``
+before that work, so any change in a single byte shows here. ``GOLDEN_CHANGELOG`` holds the
+``speech_totals`` changelog records (since the table keeps counts without the moments).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from aiokafka.partitioner import DefaultPartitioner
 
 from streams.measure_speech import measure_batch, speech_totals
 from tests.unit.speech_batch_fakes import Sent, event
+from topics.catalog import SEGMENT_METRICS
 
 #: Words as an ASR writes them: fillers and their look-alikes, punctuation, capitals,
 #: numbers, contractions, non-ASCII, punctuation-only and empty tokens.
@@ -33,7 +36,8 @@ GAPS = (0.0, 0.05, 0.1, 0.3, 0.4995, 0.4999, 0.5, 0.5004, 0.6, 1.2, 1.9995, 2.0,
 CONFIDENCES = (0.0, 1.0, 0.9, 0.95, 0.5, 1.2, -0.1, 0.33, float("nan"), float("inf"))
 #: How the segments are cut into batches, in turn: single segments, small and full batches.
 BATCH_SIZES = (1, 7, 50, 3, 400, 1, 120, 1000)
-GOLDEN = "5393f2d76e60f610e23ddb347f1702938c35dc9ed8c024e3f61d46dc0cd3add0"
+GOLDEN_METRICS = "8c046b66af5261028488d7921ae2f62c097e988ba1cf48166404dfa3190e0f35"
+GOLDEN_CHANGELOG = "b0a9eb83004ff8b9defe95b0b664ce9d02da10625b72f7f27fbedb435d25f99b"
 SEGMENTS = 4000
 
 
@@ -108,13 +112,11 @@ def batches(segments: list[dict[str, Any]]) -> Iterator[list[Any]]:
         position, turn = position + size, turn + 1
 
 
-def digest(records: list[tuple[str, bytes, bytes, int | None]]) -> str:
-    """SHA-256 over the records, topics named by role (metrics or changelog), not by prefix."""
-    changelog = speech_totals.changelog_topic.get_topic_name()
+def digest(records: list[tuple[str, bytes, bytes, int | None]], *, with_partition: bool) -> str:
+    """SHA-256 over the records' keys and values (and partitions, if asked), in order."""
     hashed = hashlib.sha256()
-    for topic, key, value, partition in records:
-        role = b"changelog" if topic == changelog else b"metrics"
-        for part in (role, key, value, str(partition).encode()):
+    for _, key, value, partition in records:
+        for part in (key, value, str(partition).encode()) if with_partition else (key, value):
             hashed.update(len(part).to_bytes(4, "big") + part)
     return hashed.hexdigest()
 
@@ -129,9 +131,16 @@ def empty_table() -> Iterator[None]:
 async def test_the_metrics_and_changelog_records_are_byte_identical_to_before() -> None:
     sent = Sent()
     for batch in batches(varied_segments()):
-        await measure_batch(batch, send=sent)
-    metrics = [
-        record for record in sent.records if record[0] != speech_totals.changelog_topic.get_topic_name()
-    ]
+        await measure_batch(batch, sent)
+    changelog_topic = speech_totals.changelog_topic.get_topic_name()
+    metrics = [record for record in sent.records if record[0] != changelog_topic]
     assert len(metrics) == SEGMENTS
-    assert digest(sent.records) == GOLDEN
+    # each interview's records in the order they were made (all of one interview go to one partition)
+    assert digest(sorted(metrics, key=lambda record: record[1]), with_partition=False) == GOLDEN_METRICS
+    # where a record sent on its own would have gone: the default partitioner's choice for its key
+    partitioner, all_partitions = DefaultPartitioner(), list(range(SEGMENT_METRICS.partitions))
+    assert {(key, partition) for _, key, _, partition in metrics} == {
+        (key, partitioner(key, all_partitions, [])) for _, key, _, _ in metrics
+    }
+    changelog = [record for record in sent.records if record[0] == changelog_topic]
+    assert digest(changelog, with_partition=True) == GOLDEN_CHANGELOG

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from streams.app import app
 from streams.measure_speech import fold_segment, speech_totals
 from streams.roll_up_analysis import speech_rollup
-from streams.speech_metrics import SpeechTotals
+from streams.speech_metrics import SpeechCounts, SpeechTotals, add_segment_metrics
 
 SEGMENT = {
     "interview_id": "i-1",
@@ -45,15 +47,35 @@ def test_speech_agent_entry_comes_back_from_its_changelog() -> None:
     back = restored(speech_totals, entry)
     assert isinstance(back, dict)
     assert back["ends"] == entry["ends"]
-    assert back["totals"] == entry["totals"]
-    assert back["totals"].filler_words == {"um": 1}
+    assert back["counts"] == entry["counts"]
+    assert back["counts"].filler_words == {"um": 1}
     assert metrics["filler_total"] == 1
+
+
+def test_a_speech_entry_written_before_counts_reads_as_its_counts() -> None:
+    """A worker upgraded over a changelog of the older entries (``"totals"`` with every
+    filler and pause) restores their counts and goes on from them."""
+    _, metrics = fold_segment(None, SEGMENT)
+    totals = add_segment_metrics(SpeechTotals(), metrics)
+    older = orjson.dumps({"ends": {"0": 2.0}, "totals": totals.to_dict()})
+    back = app.serializers.loads_value(None, older, serializer=speech_totals.changelog_topic.value_serializer)
+    assert back["ends"] == {"0": 2.0}
+    assert back["counts"] == SpeechCounts(
+        word_count=totals.word_count,
+        speaking_seconds=totals.speaking_seconds,
+        filler_words={"um": 1},
+        filler_total=1,
+        pause_count=totals.pause_count,
+        long_pause_count=totals.long_pause_count,
+        longest_pause_seconds=totals.longest_pause_seconds,
+        clarity_word_sum=totals.clarity_word_sum,
+    )
+    entry, _ = fold_segment(back, {**SEGMENT, "seq": 1, "start": 3.0})
+    assert entry["counts"].word_count == 2 * totals.word_count
 
 
 def test_rollup_totals_come_back_from_their_changelog() -> None:
     _, metrics = fold_segment(None, SEGMENT)
-    from streams.speech_metrics import add_segment_metrics
-
     totals = add_segment_metrics(SpeechTotals(), metrics)
     back = restored(speech_rollup, totals)
     assert back == totals
