@@ -9,14 +9,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY topics ./topics
 COPY schemas ./schemas
 COPY streams ./streams
 COPY gateway ./gateway
 COPY sinks ./sinks
 COPY dev ./dev
-RUN pip install .
+# setup.py compiles the speech metric modules with mypyc: gcc only while installing.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && pip install . \
+    && apt-get purge -y --auto-remove gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --create-home --home-dir /home/app app \
     && mkdir -p /data \

@@ -18,8 +18,9 @@ COMPOSE_SCHEMA := .cache/compose-spec/compose_spec.json
 # Debian packages the project needs: speech synthesis for samples, audio tools, the database.
 # (chromium joins this list when the browser tests land: `apt-get install --no-install-recommends`.)
 APT_PACKAGES := espeak-ng sox postgresql
-# Commands the stack needs, and the package that brings each when it is missing.
-APT_COMMANDS := java:default-jre-headless mvn:maven runuser:util-linux
+# Commands the stack and the install need (gcc: setup.py compiles the speech metrics), and
+# the package that brings each when it is missing.
+APT_COMMANDS := java:default-jre-headless mvn:maven runuser:util-linux gcc:gcc
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -32,9 +33,12 @@ export DEBIAN_FRONTEND := noninteractive
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-venv: $(VENV_STAMP) ## Create .venv and install the project with its test tools (again when pyproject.toml changes)
+# The modules setup.py compiles with mypyc: an edit to one of them reinstalls, which recompiles.
+NATIVE_SOURCES := streams/speech_metrics.py streams/fillers.py streams/filler_context.py
 
-$(VENV_STAMP): pyproject.toml
+venv: $(VENV_STAMP) ## Create .venv and install the project with its test tools (again when pyproject.toml, setup.py or a compiled module changes)
+
+$(VENV_STAMP): pyproject.toml setup.py streams/native_modules.py $(NATIVE_SOURCES)
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install python3.11 or pass PYTHON=..." >&2; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else 1)' \
 	  || { echo "$(PYTHON) is older than Python 3.11; pass PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -43,7 +47,7 @@ $(VENV_STAMP): pyproject.toml
 	$(VENV_PY) -m pip install --quiet -e '.[test,azure]'
 	@touch $@
 
-system-deps: ## apt-get install the system packages that are missing (espeak-ng, sox, postgresql, java, maven)
+system-deps: ## apt-get install the system packages that are missing (espeak-ng, sox, postgresql, java, maven, gcc)
 	@missing=""; \
 	for package in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
@@ -103,7 +107,7 @@ clean: ## Stop the stack and remove what runs and tests leave behind (.run, cach
 	@if [ -x $(IB) ]; then $(IB) stack down || true; fi
 	dev/registry/run.sh stop || true
 	dev/azurite/run.sh stop || true
-	rm -rf .run .pytest_cache .ruff_cache build dist tests/data/generated bench/out
+	rm -rf .run .pytest_cache .ruff_cache .mypy_cache build dist tests/data/generated bench/out
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 	rm -rf *.egg-info
 
