@@ -248,7 +248,10 @@ class SpeechTotals(SpeechCounts):
 
 
 def _start(record: Mapping[str, Any]) -> float:
-    return float(record["start"])
+    """A moment's start; one without (a NaN start, which JSON changelogs store as null) sorts
+    as NaN rather than stopping the interview's totals after a restart."""
+    start = record["start"]
+    return float("nan") if start is None else float(start)
 
 
 def _merged_by_start(

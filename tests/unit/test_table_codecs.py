@@ -81,3 +81,16 @@ def test_rollup_totals_come_back_from_their_changelog() -> None:
     assert back == totals
     # Still idempotent after a restart: the replayed segment is not counted twice.
     assert add_segment_metrics(back, metrics) == totals  # type: ignore[arg-type]
+
+
+def test_rollup_totals_with_a_filler_of_unknown_start_keep_adding_after_a_restart() -> None:
+    """A word timed NaN (a broken ASR timing) makes a filler whose start the JSON changelog
+    stores as null; the restored totals must still take the interview's next segments."""
+    broken = {**SEGMENT, "words": [{**SEGMENT["words"][0], "start": float("nan")}, *SEGMENT["words"][1:]]}
+    _, metrics = fold_segment(None, broken)
+    totals = add_segment_metrics(SpeechTotals(), metrics)
+    back = restored(speech_rollup, totals)
+    assert isinstance(back, SpeechTotals) and back.filler_events[0]["start"] is None
+    _, later = fold_segment(None, {**SEGMENT, "seq": 1, "start": 3.0})
+    after = add_segment_metrics(back, later)
+    assert (after.filler_total, len(after.filler_events)) == (2, 2)
