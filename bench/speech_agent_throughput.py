@@ -1,6 +1,6 @@
 """Speech agent throughput, as a ratio to a bare aiokafka loop over the same records.
 
-    python -m bench.speech_agent_throughput [--segments 5000] [--rounds 3] [--no-relay]
+    python -m bench.speech_agent_throughput [--segments 5000] [--rounds 9] [--no-relay]
 
 Each round pre-loads a fresh ``transcript.segments`` topic on the real broker, then runs over
 those same records, one after the other (in alternating order from round to round, so a
@@ -14,6 +14,9 @@ Throughput is measured from the output topics' record timestamps, from the first
 the warm-up (the first ``WARM_UP`` share of the records) to the last, so start-up,
 rebalancing and cold caches do not count. The ratio is taken within each round (the machine
 is shared: absolute rates move from run to run) and its median over the rounds is reported.
+On a virtual machine whose CPU is shared with other tenants a whole run can take twice the
+CPU time of the same run a minute later, so one round can pit a fast baseline against a slow
+agent or the other way round: hence nine rounds by default, and the median.
 A round deletes its topics when it ends.
 Target: agent ÷ baseline ≥ 0.5.
 """
@@ -270,7 +273,7 @@ async def main(count: int, rounds: int, relay: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--segments", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--no-relay", dest="relay", action="store_false", help="skip the Faust relay ceiling")
     arguments = parser.parse_args()
     asyncio.run(main(arguments.segments, arguments.rounds, arguments.relay))
