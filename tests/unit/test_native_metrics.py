@@ -104,11 +104,7 @@ def _outputs(modules: dict[str, ModuleType], segments: list[dict[str, Any]]) -> 
     """Everything the modules give for each segment in turn, folded per interview as the
     agents fold: the metrics, fillers, running totals and closing section, as text."""
     metrics_module, fillers = modules["speech_metrics"], modules["fillers"]
-    folds = [
-        (getattr(metrics_module, fold), getattr(metrics_module, kind))
-        for fold, kind in FOLDS
-        if hasattr(metrics_module, fold)
-    ]
+    folds = [(getattr(metrics_module, fold), getattr(metrics_module, kind)) for fold, kind in FOLDS]
     folded: dict[tuple[int, str], Any] = {}
     ends: dict[str, float | None] = {}
     outputs = []
