@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from typing import cast
 
 import faust
 
-from streams.app import IdempotentProducer, Record  # (importing installs the idempotent producer)
+from streams.app import IdempotentProducer, PartitionedRecords  # (importing installs the producer)
 
 app = faust.App(
     os.environ.get("RELAY_APP", "bench-relay"),
@@ -43,17 +42,10 @@ async def relay(stream: faust.StreamT[bytes]) -> None:
     sink_name = sink.get_topic_name()
     producer = cast(IdempotentProducer, app.producer)
     async for events in stream.take_events(1000, within=BATCH_SECONDS):
-        partitions: dict[bytes, int] = {}  # per key, as the agent keeps them
-        outgoing: dict[int, list[Record]] = {}
+        outgoing = PartitionedRecords(producer, sink_name)
         for event in events:
-            key = event.message.key
-            if key not in partitions:
-                partitions[key] = producer.key_partition(sink_name, key).partition
-            outgoing.setdefault(partitions[key], []).append(
-                (key, event.message.value, int(time.time() * 1000))
-            )
-        for partition, records in outgoing.items():
-            await producer.send_records(sink_name, partition, records)
+            outgoing.add(event.message.key, event.message.value)
+        await outgoing.send()
 
 
 if __name__ == "__main__":

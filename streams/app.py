@@ -8,13 +8,15 @@ topic instead of stopping the partition.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import faust
 from faust.exceptions import ProducerSendError
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP
 
 from streams.settings import StreamsSettings
 from topics.catalog import INTERVIEW_PARTITIONS, TopicSpec
@@ -54,6 +56,42 @@ class IdempotentProducer(faust_aiokafka.Producer):
 
 
 faust_aiokafka.Transport.Producer = IdempotentProducer
+
+
+class RecordProducer(Protocol):
+    """What :class:`PartitionedRecords` needs of a producer (an :class:`IdempotentProducer`)."""
+
+    async def send_records(
+        self, topic: str, partition: int, records: Sequence[Record]
+    ) -> asyncio.Future[Any]: ...
+
+    def key_partition(self, topic: str, key: bytes) -> TP: ...
+
+
+class PartitionedRecords:
+    """Records for one topic, each stamped as it is added and filed under the partition the
+    producer's partitioner gives its key (where ``send`` would put it), then handed over as
+    one record batch per partition (:meth:`IdempotentProducer.send_records`)."""
+
+    def __init__(self, producer: RecordProducer, topic: str) -> None:
+        self._producer = producer
+        self._topic = topic
+        self._partitions: dict[bytes, int] = {}  # the partitioner runs once per key
+        self._records: dict[int, list[Record]] = {}
+
+    def add(self, key: bytes, value: bytes) -> None:
+        partition = self._partitions.get(key)
+        if partition is None:
+            partition = self._partitions[key] = self._producer.key_partition(self._topic, key).partition
+        self._records.setdefault(partition, []).append((key, value, int(time.time() * 1000)))
+
+    async def send(self) -> list[asyncio.Future[Any]]:
+        """Hand every partition's records over; each future resolves when the broker has them."""
+        return [
+            await self._producer.send_records(self._topic, partition, records)
+            for partition, records in self._records.items()
+        ]
+
 
 settings = StreamsSettings()
 codec = codec_from_settings(settings.schema_registry_url)

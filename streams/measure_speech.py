@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
 import faust
 from faust.types import TP
 
-from streams.app import Record, app, channel, codec, codec_table, settings
+from streams.app import PartitionedRecords, RecordProducer, app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
 from streams.speech_metrics import SpeechCounts, add_counts, measure_segment
 from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
@@ -71,18 +69,12 @@ def fold_segment(
     return {"ends": {**ends, seq: _last_word_end(segment, previous_end)}, "counts": counts}, metrics
 
 
-class Producer(Protocol):
+class Producer(RecordProducer, Protocol):
     """What the batch step needs of the worker's producer (``streams.app.IdempotentProducer``)."""
 
     async def send(
         self, topic: str, key: bytes, value: bytes, partition: int | None, timestamp: None, headers: None
     ) -> asyncio.Future[Any]: ...
-
-    async def send_records(
-        self, topic: str, partition: int, records: Sequence[Record]
-    ) -> asyncio.Future[Any]: ...
-
-    def key_partition(self, topic: str, key: bytes) -> TP: ...
 
 
 def _failed(delivery: asyncio.Future[Any]) -> BaseException | None:
@@ -116,8 +108,7 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
     metrics_schema = SEGMENT_METRICS.value_schema
     entries: dict[bytes, dict[str, Any]] = {}
     partitions: dict[bytes, int] = {}
-    out_partitions: dict[bytes, int] = {}
-    outgoing: dict[int, list[Record]] = {}
+    outgoing = PartitionedRecords(producer, metrics_topic)
     for event in events:
         key = event.message.key
         try:
@@ -133,15 +124,9 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
             continue
         entries[key] = entry
         partitions[key] = event.message.partition
-        metrics_key = segment["interview_id"].encode()
-        if metrics_key not in out_partitions:
-            out_partitions[metrics_key] = producer.key_partition(metrics_topic, metrics_key).partition
-        # stamped now, as a record sent one by one would be
-        outgoing.setdefault(out_partitions[metrics_key], []).append(
-            (metrics_key, value, int(time.time() * 1000))
-        )
-    for partition, records in outgoing.items():
-        (await producer.send_records(metrics_topic, partition, records)).add_done_callback(_metrics_sent)
+        outgoing.add(segment["interview_id"].encode(), value)
+    for delivery in await outgoing.send():
+        delivery.add_done_callback(_metrics_sent)
     changelog_topic = speech_totals.changelog_topic.get_topic_name()
     for key, entry in entries.items():
         # As ``table[key] = entry`` would in a per-event loop, but filed under the partition
