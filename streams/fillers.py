@@ -268,9 +268,14 @@ def filler_events(words: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def count_by_kind(fillers: Iterable[Filler | FillerSpan]) -> dict[str, int]:
+def count_kinds(kinds: Iterable[str]) -> dict[str, int]:
     """Filler kind -> count, in order of first occurrence; kinds that never occur are left out."""
     counts: dict[str, int] = {}
-    for filler in fillers:
-        counts[filler.kind] = counts.get(filler.kind, 0) + 1
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def count_by_kind(fillers: Iterable[Filler | FillerSpan]) -> dict[str, int]:
+    """:func:`count_kinds` of found fillers."""
+    return count_kinds(filler.kind for filler in fillers)

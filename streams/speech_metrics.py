@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from streams.fillers import filler_events
+from streams.fillers import count_kinds, filler_events
 
 #: A silence this long between words is a pause, not the gap between two words.
 PAUSE_SECONDS = 0.5
@@ -101,9 +101,7 @@ def measure_segment(segment: Mapping[str, Any], previous_end: float | None) -> d
     time runs from the first word's start to the last word's end, minus the pauses inside.
     """
     fillers = filler_events(segment["words"])  # punctuation-only tokens still mark breaks
-    filler_words: dict[str, int] = {}  # kind -> count, in order of first occurrence
-    for filler in fillers:
-        filler_words[filler["kind"]] = filler_words.get(filler["kind"], 0) + 1
+    filler_words = count_kinds(filler["kind"] for filler in fillers)
     words = [word for word in segment["words"] if _has_letter_or_digit(str(word["word"]))]
     inner_pauses = pauses_between(words)
     lead_in = pause_before(words, previous_end)
