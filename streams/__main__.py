@@ -11,7 +11,7 @@ import sys
 import faust
 
 from streams.app import app, codec, settings
-from streams.changelog_topics import changelog_topics
+from streams.internal_topics import internal_topics
 from topics.admin import catalog_topics, ensure_named_topics
 
 AGENTS = (
@@ -43,10 +43,11 @@ def main() -> None:
     load_agents(settings.agent_names)
     settings.table_dir.mkdir(parents=True, exist_ok=True)
     codec.warm_up()
-    # Topics come from the catalog, with the catalog's settings, and the tables' changelogs as
-    # Faust would make them, all before the consumer group first joins: a changelog the group
-    # leader does not see yet is left unassigned (see topics/admin.py).
-    wanted = catalog_topics(settings.topic_prefix) + changelog_topics(app)
+    # Topics come from the catalog, with the catalog's settings, and Faust's own topics (the
+    # tables' changelogs, the leader topic) as Faust would make them, all before the consumer
+    # group first joins: a changelog the group leader does not see yet is left unassigned (see
+    # topics/admin.py), and a topic appearing later rebalances the group.
+    wanted = catalog_topics(settings.topic_prefix) + internal_topics(app)
     asyncio.run(ensure_named_topics(settings.kafka_bootstrap, wanted))
     worker = faust.Worker(app, loglevel="INFO")
     worker.execute_from_commandline()

@@ -18,6 +18,7 @@ from faust.exceptions import ProducerSendError
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
+from streams.consumer import RebalanceSafeConsumer
 from streams.settings import StreamsSettings
 from topics.catalog import INTERVIEW_PARTITIONS, TopicSpec
 from topics.codec import codec_from_settings
@@ -56,6 +57,7 @@ class IdempotentProducer(faust_aiokafka.Producer):
 
 
 faust_aiokafka.Transport.Producer = IdempotentProducer
+faust_aiokafka.Transport.Consumer = RebalanceSafeConsumer
 
 
 class RecordProducer(Protocol):

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.protocol.api import RequestStruct, Response
+from aiokafka.protocol.types import Array, Int16, Int32, Schema, String
 
 from topics.catalog import TopicSpec
 from topics.codec import AvroCodec
@@ -95,3 +98,76 @@ async def collect_until(
         return seen
     finally:
         await consumer.stop()
+
+
+class OffsetDeleteResponse_v0(Response):
+    API_KEY = 47
+    API_VERSION = 0
+    SCHEMA = Schema(
+        ("error_code", Int16),
+        ("throttle_time_ms", Int32),
+        (
+            "topics",
+            Array(
+                ("name", String("utf-8")), ("partitions", Array(("partition", Int32), ("error_code", Int16)))
+            ),
+        ),
+    )
+
+
+class OffsetDeleteRequest_v0(RequestStruct):
+    """KIP-496's OffsetDelete, what ``kafka-consumer-groups --delete-offsets`` sends (aiokafka's
+    admin client has no call for it)."""
+
+    API_KEY = 47
+    API_VERSION = 0
+    RESPONSE_TYPE = OffsetDeleteResponse_v0
+    SCHEMA = Schema(
+        ("group_id", String("utf-8")),
+        ("topics", Array(("name", String("utf-8")), ("partitions", Array(Int32)))),
+    )
+
+
+async def delete_group_offsets(bootstrap: str, group_id: str, topics: dict[str, int]) -> None:
+    """Delete the committed offsets of an empty consumer group on ``topics`` (name → partition count)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        coordinator = await admin.find_coordinator(group_id)
+        request = OffsetDeleteRequest_v0(
+            group_id, [(name, list(range(count))) for name, count in topics.items()]
+        )
+        response = await admin._send_request(request, coordinator)
+        errors = [
+            (name, partition, code)
+            for name, partitions in response.topics
+            for partition, code in partitions
+            if code
+        ]
+        assert response.error_code == 0 and not errors, (response.error_code, errors)
+    finally:
+        await admin.close()
+
+
+async def committed_offsets(bootstrap: str, group_id: str) -> dict[tuple[str, int], int]:
+    """The group's committed offsets: (topic, partition) → offset."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group_id)
+        return {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+    finally:
+        await admin.close()
+
+
+async def group_members(bootstrap: str, group_id: str) -> tuple[str, int]:
+    """The group's state (``Stable``, ``PreparingRebalance``, ...) and how many members it has."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (response,) = await admin.describe_consumer_groups([group_id])
+        (group,) = response.groups
+        # (error_code, group_id, state, protocol_type, protocol, members[, authorized_operations])
+        return str(group[2]), len(group[5])
+    finally:
+        await admin.close()

@@ -13,7 +13,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from streams.__main__ import load_agents
 from streams.app import app
-from streams.changelog_topics import changelog_topics
+from streams.internal_topics import changelog_topics
 from topics.admin import WantedTopic, ensure_named_topics
 
 pytestmark = pytest.mark.stack
