@@ -43,8 +43,10 @@ class RecordingPublic(BaseModel):
     #: Probed when the upload completed; null when the file could not be read there.
     duration_seconds: float | None = None
     has_audio: bool | None = None
-    #: The user's earlier interview with the same file (SHA-256): this one is not processed
-    #: again, its status, transcript, metrics and analysis are that interview's.
+    #: The user's earlier interview with the same file (SHA-256), completed or under way when
+    #: this one was uploaded: this one is not processed again, its status, transcript, metrics
+    #: and analysis are that interview's. Null for a first upload, or when the earlier analysis
+    #: had failed or was stuck (the file is then analysed anew).
     duplicate_of: str | None = None
     #: When the recording was deleted at the end of its retention period (``GET /me/settings``);
     #: the transcript and analysis stay.

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from sinks.stuck_bound import StuckBound
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 TWO_GIB = 2 * 1024**3
 TEN_GIB = 10 * 1024**3
@@ -62,6 +64,15 @@ class Settings(BaseSettings):
     #: How often the retention sweeper looks for recordings past their retention
     #: (``IB_RETENTION_SWEEP_SECONDS``).
     retention_sweep_seconds: float = Field(default=3600.0, gt=0)
+    #: An interview counts as stuck when it has not moved for max(``IB_STUCK_MIN_SECONDS``,
+    #: ``IB_STUCK_DURATION_FACTOR`` × its recording's duration). Before transcription is done, its
+    #: ``interview.uploaded`` is then re-emitted, at most once per bound and ``IB_STUCK_MAX_REEMITS``
+    #: times in all (0: never); a re-upload of its file is analysed anew instead of linked to it.
+    stuck_min_seconds: float = Field(default=300.0, gt=0)
+    stuck_duration_factor: float = Field(default=3.0, ge=0)
+    stuck_max_reemits: int = Field(default=3, ge=0)
+    #: How often the stuck-interview sweeper looks (``IB_STUCK_SWEEP_SECONDS``).
+    stuck_sweep_seconds: float = Field(default=60.0, gt=0)
     #: Browser origins that may call the API and upload (``IB_CORS_ORIGINS``: comma-separated
     #: or a JSON list; ``*`` allows any). Defaults to a web UI on the developer's machine.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEV_CORS_ORIGINS))
@@ -104,6 +115,10 @@ class Settings(BaseSettings):
     def blob_root(self) -> Path:
         assert self.blob_dir is not None  # filled by the validator
         return self.blob_dir
+
+    @property
+    def stuck_bound(self) -> StuckBound:
+        return StuckBound(self.stuck_min_seconds, self.stuck_duration_factor)
 
     @property
     def auth_dir(self) -> Path:

@@ -23,6 +23,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sinks import upserts
 from sinks.errors import ReadModelUnavailable
 from sinks.migrate import apply_migrations
+from sinks.stuck_bound import STUCK, StuckBound
 
 Row = dict[str, Any]
 #: Runs inside the writing transaction, before it commits: publishing the matching event
@@ -302,14 +303,22 @@ class ReadModel:
             )
 
     async def record_upload(
-        self, interview_id: str, user_id: str, upload: dict[str, Any], before_commit: BeforeCommit
+        self,
+        interview_id: str,
+        user_id: str,
+        upload: dict[str, Any],
+        before_commit: BeforeCommit,
+        *,
+        stuck_bound: StuckBound,
     ) -> Row:
         """Attach the stored recording and set the state to UPLOADED (unless a worker was faster).
 
-        When the user already has this file (same SHA-256) on another interview, this one
-        becomes its duplicate instead: ``duplicate_of`` names the original, no state is
-        written and ``before_commit`` is not called, so nothing is processed again. Reads
-        follow ``duplicate_of`` (see :func:`source_interview_id`).
+        When the user already has this file (same SHA-256) on another interview whose analysis
+        completed or is still moving, this one becomes its duplicate instead: ``duplicate_of``
+        names the original, no state is written and ``before_commit`` is not called, so nothing
+        is processed again. Reads follow ``duplicate_of`` (see :func:`source_interview_id`).
+        An original whose analysis failed, or is stuck past ``stuck_bound``, is not linked: the
+        upload is analysed anew, since linking would only show the user the same failure.
         """
         params = {
             "duration_seconds": None,
@@ -326,12 +335,15 @@ class ReadModel:
                 params,
             )
             cursor = await conn.execute(
-                b"""SELECT interview_id FROM interviews
-                   WHERE user_id = %(user_id)s AND sha256 = %(sha256)s AND interview_id <> %(interview_id)s
-                     AND blob_uri IS NOT NULL AND duplicate_of IS NULL
-                     AND deleted_at IS NULL AND recording_deleted_at IS NULL
-                   ORDER BY uploaded_at, interview_id LIMIT 1""",
-                params,
+                f"""SELECT i.interview_id FROM interviews i
+                    JOIN interview_states s ON s.interview_id = i.interview_id AND s.user_id = i.user_id
+                    WHERE i.user_id = %(user_id)s AND i.sha256 = %(sha256)s
+                      AND i.interview_id <> %(interview_id)s
+                      AND i.blob_uri IS NOT NULL AND i.duplicate_of IS NULL
+                      AND i.deleted_at IS NULL AND i.recording_deleted_at IS NULL
+                      AND (s.status = 'COMPLETED' OR (s.status <> 'FAILED' AND NOT ({STUCK})))
+                    ORDER BY i.uploaded_at, i.interview_id LIMIT 1""".encode(),
+                {**params, **stuck_bound.params()},
             )
             original = await cursor.fetchone()
             params["duplicate_of"] = original["interview_id"] if original else None

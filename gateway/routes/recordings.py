@@ -24,6 +24,14 @@ file's name in `X-Filename` (URL-encode names that are not ASCII). The body is s
 storage, never held in memory. A recording past the account's quota (number of recordings
 and total size) is refused with 403; send `Content-Length` so that happens before any byte
 is sent.
+
+A file the account already uploaded (same SHA-256) is not analysed twice while its first
+analysis is completed or under way: the interview's `recording.duplicate_of` names the earlier
+interview, and its status, transcript and analysis are that one's. When the earlier analysis
+failed, or is stuck (by default no progress for 5 minutes or 3 × the recording's duration,
+whichever is longer: `IB_STUCK_MIN_SECONDS`, `IB_STUCK_DURATION_FACTOR`), or the earlier
+interview or its recording was deleted, the upload starts an analysis of its own: uploading
+the file again is how to retry a failed one.
 """
 
 
@@ -96,6 +104,7 @@ async def upload_recording(
                 "has_audio": probe.has_audio,
             },
             before_commit=announce,
+            stuck_bound=settings.stuck_bound,
         )
     except BaseException:
         # Nothing half-done stays behind: the user can simply upload again.

@@ -122,6 +122,7 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
                 "has_audio": completed.probe.has_audio,
             },
             before_commit=announce,
+            stuck_bound=services.settings.stuck_bound,
         )
     except BaseException:
         # Back where it was: a PATCH at the final offset completes it again.
