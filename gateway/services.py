@@ -17,12 +17,14 @@ from gateway.events import EventPublisher, make_producer
 from gateway.firebase_auth import FirebaseAuthenticator
 from gateway.retention import sweep_periodically as sweep_recordings_periodically
 from gateway.settings import Settings
+from gateway.stuck import sweep_periodically as sweep_stuck_periodically
 from gateway.tus.stores import tus_store_for
 from gateway.tus.sweeper import sweep_periodically
 from sinks.blob_store import BlobStore
 from sinks.blob_stores import open_blob_store as open_store
 from sinks.erasure_model import ErasureModel
 from sinks.read_model import ReadModel
+from sinks.stuck_model import StuckModel
 from sinks.uploads_model import UploadsModel
 from topics.admin import ensure_topics
 from topics.codec import codec_from_settings
@@ -93,6 +95,28 @@ def start_retention_sweeper(settings: Settings, eraser: Eraser, stack: AsyncExit
     )
 
 
+def start_stuck_sweeper(
+    settings: Settings,
+    read_model: ReadModel,
+    publisher: EventPublisher,
+    blob_store: BlobStore,
+    stack: AsyncExitStack,
+) -> None:
+    """Stuck interviews' ``interview.uploaded`` re-emitted in the background; cancelled at shutdown."""
+    run_in_background(
+        sweep_stuck_periodically(
+            StuckModel(read_model),
+            publisher,
+            blob_store,
+            settings.stuck_bound,
+            settings.stuck_max_reemits,
+            settings.stuck_sweep_seconds,
+        ),
+        "stuck-interview-sweeper",
+        stack,
+    )
+
+
 #: How long a background task is given to end after a cancellation before it gets another.
 STOP_RETRY_SECONDS = 0.5
 
@@ -140,6 +164,7 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             )
             start_sweeper(settings, read_model, blob_store, stack)
             start_retention_sweeper(settings, eraser, stack)
+            start_stuck_sweeper(settings, read_model, publisher, blob_store, stack)
             yield
 
     return lifespan

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -102,6 +104,18 @@ def current_context() -> TraceContext:
 
 def event_headers() -> list[tuple[str, bytes]]:
     return current_context().headers()
+
+
+@contextmanager
+def background_trace(request_id_prefix: str) -> Iterator[TraceContext]:
+    """A new trace for work no request started (a sweeper's), current inside the block: the
+    events published there carry it, and its request id starts with ``request_id_prefix``."""
+    context = context_for(None, None, f"{request_id_prefix}{uuid.uuid4().hex}")
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
 
 
 class TraceContextMiddleware:

@@ -129,8 +129,12 @@ class AzureBlobStore:
             raise BlobStoreError(f"invalid blob key {key!r}")
         return self._container.get_blob_client(key)
 
+    @property
+    def uri_prefix(self) -> str:
+        return self._container.url.rstrip("/") + "/"
+
     def _blob_for_uri(self, uri: str) -> BlobClient:
-        prefix = self._container.url.rstrip("/") + "/"
+        prefix = self.uri_prefix
         if not uri.startswith(prefix):
             raise BlobStoreError(f"blob {uri!r} is not in container {self._container.url}")
         return self._blob_for_key(unquote(uri[len(prefix) :].split("?", 1)[0]))

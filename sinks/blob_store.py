@@ -47,6 +47,11 @@ class BlobStore(Protocol):
         """Whether the blob is still stored (a deleted recording's is not)."""
         ...
 
+    @property
+    def uri_prefix(self) -> str:
+        """What every URI of this store starts with (its directory's or container's URL and ``/``)."""
+        ...
+
 
 class LocalBlobStore:
     """Blobs as files under ``root``, addressed by ``file://`` URIs."""
@@ -111,6 +116,10 @@ class LocalBlobStore:
 
     async def exists(self, uri: str) -> bool:
         return await asyncio.to_thread(self.local_path(uri).is_file)
+
+    @property
+    def uri_prefix(self) -> str:
+        return self.root.as_uri().rstrip("/") + "/"
 
 
 def _write_and_hash(file: BinaryIO, data: bytes, digest: hashlib._Hash) -> None:

@@ -1,4 +1,5 @@
-"""Liveness for operators and the dev stack: 200 only when Kafka and PostgreSQL answer."""
+"""For operators and the dev stack: liveness (200 only when Kafka and PostgreSQL answer) and the
+gateway's Prometheus metrics."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import asyncio
 from collections.abc import Awaitable
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.deps import PublisherDep, ReadModelDep
 from gateway.models import HealthPublic
@@ -30,3 +32,9 @@ async def healthz(read_model: ReadModelDep, publisher: PublisherDep) -> JSONResp
     healthy = kafka == "ok" and postgres == "ok"
     body = HealthPublic(status="ok" if healthy else "unavailable", kafka=kafka, postgres=postgres)
     return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics() -> Response:
+    """The process's Prometheus metrics (``ib_stuck_interviews_reemitted_total`` among them)."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
