@@ -1,7 +1,9 @@
 """How an interview's state moves as its events arrive: a pure fold, no Kafka.
 
 uploaded → transcribing (percent done and an ETA from the audio duration and the measured
-speed) → analyzing → completed, or failed with a reason a user understands. A state never
+speed) → analyzing → completed, or failed with a reason a user understands. A FAILED
+``transcription.progress`` record fails it: the transcriber's, or the rollup's when segments
+of the transcript never came (``error_code`` "transcript_incomplete"). A state never
 goes backwards: a late or replayed event of an earlier stage changes nothing, and a
 finished interview stays finished.
 """

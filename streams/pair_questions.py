@@ -2,7 +2,9 @@
 
 Each segment is folded into the interview's open turn (:mod:`streams.turn_tracking`); a
 turn is emitted as soon as the next question closes it, and the final segment closes the
-last one and is followed by an END record carrying the number of turns. The job
+last one and is followed by an END record carrying the number of turns. Segments are folded
+in ``seq`` order: one that comes before its predecessors waits for them, so no END is sent
+for a transcript with holes. The job
 description and the linked prep session come from the interview's metadata (a compacted
 topic written before the upload), kept in a table: each turn carries the job description,
 the END record the prep session. A tombstone on ``interview.metadata`` (the user deleted the

@@ -37,6 +37,11 @@ class StreamsSettings(BaseSettings):
     #: once per batch. Live traffic makes small batches; a replay makes full ones.
     speech_batch_size: int = 1000
     sink_batch_seconds: float = 0.25
+    #: How long the rollup waits for transcript segments missing when the final one has
+    #: come: this many seconds per second of audio, never less than the minimum. Then the
+    #: interview fails ("the transcript is incomplete"), never completed with holes.
+    transcript_wait_min_seconds: float = 60.0
+    transcript_wait_per_audio_second: float = 2.0
 
     #: Which agents this process runs: "all", or a comma-separated group such as
     #: "transcribe_recording" or "measure_speech,roll_up_analysis". Each group is its own

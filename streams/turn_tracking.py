@@ -5,6 +5,11 @@ recording ends; the final segment closes the last one. The state keeps only the 
 of the turn still open, so it stays small however long the interview. Segments are taken
 once each, by ``seq``: a replay after a crash does not pair a question twice.
 
+Segments are folded in ``seq`` order, 0 to the final one, without holes: one that comes
+before a predecessor (a lost record read again later, a retried transcription) waits in the
+state until the gap is filled, so the final segment never closes an interview whose
+transcript has holes (the rollup fails such an interview when the gap stays open).
+
 Turns follow speaker labels once more than one speaker is heard, unless the labels are
 unsure (the offline engine's speaker split gives each a confidence): when the words' mean
 confidence is under :data:`SPEAKER_CONFIDENCE_FLOOR`, turns are inferred from questions and
@@ -33,6 +38,7 @@ def new_state() -> State:
         "labelled_words": 0,
         "speaker_confidence_sum": 0.0,
         "finished": False,
+        "waiting": {},
     }
 
 
@@ -106,11 +112,39 @@ def turn_fields(
     }
 
 
+def _waiting_copy(segment: Mapping[str, Any]) -> dict[str, Any]:
+    """What folding ``segment`` later needs of it."""
+    return {
+        **_compact(segment),
+        "seq": int(segment["seq"]),
+        "speaker_confidence": segment.get("speaker_confidence"),
+        "final": bool(segment.get("final")),
+    }
+
+
 def fold_segment(state: State | None, segment: Mapping[str, Any]) -> Folded:
-    """The interview's new state and the turns that ``segment`` closed."""
+    """The interview's new state and the turns that ``segment`` closed: with the segments
+    that waited for it, when it fills the gap before them."""
     state = state or new_state()
-    if state["finished"] or int(segment["seq"]) <= state["last_seq"]:
+    seq = int(segment["seq"])
+    waiting: dict[str, Any] = state.get("waiting") or {}
+    if state["finished"] or seq <= state["last_seq"] or str(seq) in waiting:
         return Folded(state)
+    if seq > state["last_seq"] + 1:
+        return Folded({**state, "waiting": {**waiting, str(seq): _waiting_copy(segment)}})
+    waiting = dict(waiting)
+    folded = _fold_next(state, segment)
+    turns = list(folded.turns)
+    while str(folded.state["last_seq"] + 1) in waiting and not folded.state["finished"]:
+        folded = _fold_next(folded.state, waiting.pop(str(folded.state["last_seq"] + 1)))
+        turns += folded.turns
+    folded.state["waiting"] = {} if folded.state["finished"] else waiting
+    folded.turns = turns
+    return folded
+
+
+def _fold_next(state: State, segment: Mapping[str, Any]) -> Folded:
+    """``segment``, the one after ``state["last_seq"]``, folded in."""
     segments = [*state["segments"], _compact(segment)]
     speakers = sorted(set(state["speakers"]) | ({segment.get("speaker")} - {None}))
     labelled_words = int(state.get("labelled_words", 0))

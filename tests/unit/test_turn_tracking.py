@@ -96,3 +96,45 @@ def test_speaker_labels_when_the_engine_gives_them() -> None:
     emitted, _, _ = stream(parts)
     assert emitted[0]["asker"] == "Guest-1" and emitted[0]["answerer"] == "Guest-2"
     assert emitted[0]["speakers_known"] is True
+
+
+def test_a_final_segment_before_its_predecessors_closes_nothing_until_they_come() -> None:
+    parts = segments()
+    late = parts[:3]
+    state, emitted = None, []
+    for segment in parts[3:]:
+        folded = fold_segment(state, segment)
+        state = folded.state
+        emitted += folded.turns
+        assert folded.turn_count is None  # the final segment does not end a transcript with holes
+    assert emitted == []
+    counts = []
+    for segment in late:
+        folded = fold_segment(state, segment)
+        state = folded.state
+        emitted += folded.turns
+        counts.append(folded.turn_count)
+    whole, _, _ = stream(parts)
+    assert emitted == whole
+    assert counts == [None, None, 3]
+    assert state is not None and state["finished"] and state["waiting"] == {}
+
+
+def test_a_segment_waiting_for_its_predecessor_is_taken_once() -> None:
+    parts = segments()
+    shuffled = [parts[0], parts[2], parts[2], parts[1], parts[1], *parts[3:]]
+    emitted, counts, _ = stream(shuffled)
+    whole, _, _ = stream(parts)
+    assert emitted == whole
+    assert counts[-1] == 3 and counts[:-1] == [None] * (len(shuffled) - 1)
+
+
+def test_a_state_stored_before_segments_could_wait_still_folds() -> None:
+    parts = segments()
+    _, _, state = stream(parts[:2])
+    assert state is not None
+    del state["waiting"]  # as an open turn stored by an earlier version
+    held = fold_segment(state, parts[3])
+    assert held.turns == [] and held.state["last_seq"] == 1
+    folded = fold_segment(held.state, parts[2])
+    assert folded.state["last_seq"] == 3 and folded.state["waiting"] == {}
