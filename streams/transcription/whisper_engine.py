@@ -4,12 +4,17 @@ Whisper leaves out filled pauses and sometimes whole stretches of speech, and lo
 word. Around the model call this engine: refuses pieces with no speech (VAD), prompts with
 fillers, bounds the tokens a piece can produce, drops loops, and listens again to voiced
 gaps between words.
+
+Its temperature fallback samples at random; each piece is decoded from the same seed, so one
+recording gives the same segments on every run, whatever the process decoded before.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
+import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -27,24 +32,44 @@ TOKENS_PER_SECOND = 6.0
 MIN_SPEECH_SECONDS = 0.3
 RECHECK_SEPARATOR_SECONDS = 0.6
 MAX_RECHECK_SECONDS = 25.0
+#: Seed of the sampling that the temperature fallback does (any fixed value would do).
+SAMPLING_SEED = 20240917
 
 
 class WhisperEngine:
     name = "whisper"
 
     def __init__(self, model_dir: Path, settings: TranscriptionSettings) -> None:
+        self._model_dir = model_dir
         self._settings = settings
-        self._model = WhisperModel(
-            str(model_dir),
+        self._model = self._load()
+
+    def _load(self) -> WhisperModel:
+        # CTranslate2 seeds a thread's generator once, from the global seed, when that thread
+        # first samples: set_random_seed alone does not rewind a model that has sampled.
+        ctranslate2.set_random_seed(SAMPLING_SEED)
+        model = WhisperModel(
+            str(self._model_dir),
             device="cpu",
-            compute_type=settings.whisper_compute_type,
-            cpu_threads=settings.asr_threads,
+            compute_type=self._settings.whisper_compute_type,
+            cpu_threads=self._settings.asr_threads,
             num_workers=1,
         )
+        model.model = SamplingWatch(model.model)  # type: ignore[assignment]  # forwards all
+        return model
+
+    def _rewind_sampling(self) -> None:
+        """Gives the next piece a generator fresh from the seed: a model whose threads have
+        drawn random numbers is loaded again (~0.4 s), which happens only after a fallback."""
+        if cast(SamplingWatch, self._model.model).sampled:
+            # Freed first: loaded side by side, the allocator keeps both (~150 MB more).
+            del self._model
+            self._model = self._load()
 
     def recognize(self, audio: np.ndarray, offset: float) -> list[RecognizedSegment]:
         if speech_seconds(audio) < MIN_SPEECH_SECONDS:
             return []
+        self._rewind_sampling()
         segments = self._transcribe(audio)
         # Whisper can skip a stretch of speech without a word: voiced gaps of at least
         # skipped_speech_seconds are always heard again; short gaps (filled pauses) only
@@ -111,6 +136,23 @@ class WhisperEngine:
                     Word(word.word, round(word.start + shift, 3), round(word.end + shift, 3), word.confidence)
                 )
         return found
+
+
+class SamplingWatch:
+    """Forwards to a CTranslate2 Whisper model and notes whether it has sampled at random
+    (faster-whisper asks for sampling with ``sampling_topk=0`` at a temperature above 0)."""
+
+    def __init__(self, model: ctranslate2.models.Whisper) -> None:
+        self._model = model
+        self.sampled = False
+
+    def generate(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("sampling_topk", 1) != 1:
+            self.sampled = True
+        return self._model.generate(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
 
 
 def speech_seconds(audio: np.ndarray) -> float:
