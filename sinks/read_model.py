@@ -1,8 +1,10 @@
 """The read model in PostgreSQL: the sinks write events into it, the gateway reads it.
 
 Writes are idempotent upserts by natural key (``interview_id``, ``seq``), so replaying a
-topic or restarting a worker rewrites rows instead of adding them. Every read takes the
-caller's ``user_id``: another user's interview is indistinguishable from a missing one.
+topic or restarting a worker rewrites rows instead of adding them. A final segment (and its
+metrics) also removes the interview's rows past its ``seq``, so a re-run that ends with fewer
+segments than an earlier one leaves no stale tail. Every read takes the caller's ``user_id``:
+another user's interview is indistinguishable from a missing one.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ EDITABLE_COLUMNS = ("company", "job_title", "interview_type", "notes", "job_desc
 #: A claim older than this belongs to an upload that died with its gateway process.
 STALE_UPLOAD_CLAIM = "6 hours"
 _NOW_MS = "date_trunc('milliseconds', now())"  # what Avro's timestamp-millis can carry
+#: Run at a final record: the rows an earlier, longer run of the transcription left past it.
+TRIM_SEGMENTS = "DELETE FROM transcript_segments WHERE interview_id = %(interview_id)s AND seq > %(seq)s"
+TRIM_METRICS = "DELETE FROM segment_metrics WHERE interview_id = %(interview_id)s AND seq > %(seq)s"
 
 _INTERVIEW_WITH_STATE = """
 SELECT i.*, coalesce(s.status, 'CREATED') AS status, coalesce(s.percent, 0) AS percent,
@@ -160,11 +165,30 @@ class ReadModel:
         async with self._connection() as conn, conn.transaction(), conn.cursor() as cursor:
             await cursor.executemany(query.encode(), batch)
 
+    async def _upsert_trimming_tails(self, upsert: str, trim: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Upserts ``rows`` in their order; after each final one, ``trim`` removes its
+        interview's rows past its ``seq``. In order, so the rows of a later run further on in
+        the same batch are written after the trim, not removed by it; all in one transaction."""
+        batch = list(rows)
+        if not batch:
+            return
+        async with self._connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            pending: list[dict[str, Any]] = []
+            for row in batch:
+                pending.append(row)
+                if row["final"]:
+                    await cursor.executemany(upsert.encode(), pending)
+                    await cursor.execute(trim.encode(), row)
+                    pending = []
+            if pending:
+                await cursor.executemany(upsert.encode(), pending)
+
     # --- writes from the event sinks -------------------------------------------------
 
     async def upsert_segments(self, segments: list[dict[str, Any]]) -> None:
-        await self._execute_many(
+        await self._upsert_trimming_tails(
             upserts.UPSERT_SEGMENT,
+            TRIM_SEGMENTS,
             (
                 {**s, "words": Jsonb(s["words"]), "speaker": s.get("speaker"), "final": s.get("final", False)}
                 for s in segments
@@ -172,8 +196,9 @@ class ReadModel:
         )
 
     async def upsert_metrics(self, metrics: list[dict[str, Any]]) -> None:
-        await self._execute_many(
+        await self._upsert_trimming_tails(
             upserts.UPSERT_METRICS,
+            TRIM_METRICS,
             (
                 {
                     **m,

@@ -1,8 +1,10 @@
 """sink: segments, metrics, state and analyses → PostgreSQL, the read model the gateway serves.
 
 Events are taken in small batches and upserted by natural key, so a replay or a restart
-rewrites the same rows instead of adding new ones. Offsets are committed only after a
-batch is written (the batch is acknowledged when the next one is requested).
+rewrites the same rows instead of adding new ones; a final segment or metrics record also
+removes its interview's rows past its ``seq``, in the same write, so a re-transcription that
+ends shorter leaves no stale tail. Offsets are committed only after a batch is written (the
+batch is acknowledged when the next one is requested).
 
 Tombstones (a deleted interview) are skipped: the gateway deleted its rows when it wrote them,
 and the read model itself refuses rows of a deleted interview that are still in flight.

@@ -60,13 +60,13 @@ async def test_replaying_segments_rewrites_rows_instead_of_adding(
     # The same key twice in one batch: the last one wins.
     await read_model.upsert_segments(
         [
-            segment_event(interview_id, user_id, 1, "first"),
-            segment_event(interview_id, user_id, 1, "corrected", final=True),
+            segment_event(interview_id, user_id, 2, "first"),
+            segment_event(interview_id, user_id, 2, "corrected", final=True),
         ]
     )
     rows = await read_model.list_segments(interview_id, user_id)
     assert len(rows) == 3
-    assert (rows[1]["text"], rows[1]["final"]) == ("corrected", True)
+    assert (rows[2]["text"], rows[2]["final"]) == ("corrected", True)
 
 
 async def test_search_finds_segments_with_all_the_words(read_model: ReadModel, ids: tuple[str, str]) -> None:
