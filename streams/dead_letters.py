@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import faust
 from faust.exceptions import PartitionsMismatch
@@ -98,8 +98,19 @@ async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> 
     return False
 
 
-def error_headers(event: faust.EventT, exc: BaseException, attempts: int, consumer: str) -> dict[str, bytes]:
-    message = event.message
+class SourceMessage(Protocol):
+    """Where a dead letter came from: a Faust message, or a job that kept one's coordinates."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+def error_headers(
+    message: SourceMessage, exc: BaseException, attempts: int, consumer: str
+) -> dict[str, bytes]:
     return {
         "ib-error-type": type(exc).__name__.encode(),
         "ib-error-message": str(exc)[:2000].encode(),
@@ -112,8 +123,13 @@ def error_headers(event: faust.EventT, exc: BaseException, attempts: int, consum
 
 
 async def dead_letter(event: faust.EventT, exc: BaseException, *, attempts: int, consumer: str) -> None:
-    message = event.message
-    spec = by_name(topic_spec_of(event))
+    await dead_letter_message(event.message, exc, attempts=attempts, consumer=consumer)
+
+
+async def dead_letter_message(
+    message: SourceMessage, exc: BaseException, *, attempts: int, consumer: str
+) -> None:
+    spec = by_name(message.topic.removeprefix(settings.topic_prefix))
     if not spec.has_dead_letters:
         # A dead-letter topic has no dead-letter topic of its own: log it and move on.
         log.error("dropped unreadable %s[%d]@%d: %s", message.topic, message.partition, message.offset, exc)
@@ -135,7 +151,7 @@ async def dead_letter(event: faust.EventT, exc: BaseException, *, attempts: int,
     await channel(dlq).send(
         key=message.key,
         value=codec.encode(dlq.value_schema, record),
-        headers=error_headers(event, exc, attempts, consumer),
+        headers=error_headers(message, exc, attempts, consumer),
     )
     log.warning(
         "dead-lettered %s[%d]@%d to %s: %s", message.topic, message.partition, message.offset, dlq.name, exc

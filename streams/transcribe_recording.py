@@ -1,10 +1,13 @@
 """transcriber: interview.uploaded → transcript.segments (+ transcription.progress).
 
-Decoding and recognition run in the transcription service's process pool, so this event
-loop keeps consuming and the other agents keep flowing. Segments are emitted as each
-piece of the recording is recognized; the last one carries ``final=true``. A recording
-that cannot be transcribed (not media, no audio, no speech) fails the interview with a
-reason the user understands; it is not a poison message.
+The agent records each upload as a job and acknowledges it at once; the worker's job runner
+transcribes the jobs of the partitions it owns (see :mod:`streams.transcription_jobs`: a
+recording is neither lost nor abandoned when the group rebalances mid-way). Decoding and
+recognition run in the transcription service's process pool, so this event loop keeps
+consuming and the other agents keep flowing. Segments are emitted as each piece of the
+recording is recognized; the last one carries ``final=true``. A recording that cannot be
+transcribed (not media, no audio, no speech) fails the interview with a reason the user
+understands; it is not a poison message.
 
 A deleted interview's recording is deleted first, so the blob being gone is how the
 transcriber learns of it: before each piece it checks that the recording is still stored, and
@@ -14,9 +17,9 @@ failure and no dead letter.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -38,20 +41,20 @@ from streams.transcription import (
     TranscriptionSettings,
 )
 from streams.transcription.service import KeepGoing, TranscriptionStopped
+from streams.transcription_jobs import JobRunner, enqueue
 from topics.catalog import INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS, TRANSCRIPTION_PROGRESS
 
 log = logging.getLogger(__name__)
 
 service = TranscriptionService(TranscriptionSettings())
-#: Agents may start before services: a recording waits for the recognizer to be loaded.
-service_started = asyncio.Event()
 #: Opened with the worker (Azure needs an open client); set before any recording is read.
 stores: dict[str, BlobStore] = {}
 
 
 @app.service
-class TranscriptionPool(faust.Service):
-    """Opens the recording store and starts the recognizer's process pool with the worker."""
+class Transcriber(faust.Service):
+    """Opens the recording store and starts the recognizer's process pool with the worker,
+    then runs the transcription jobs of the partitions this worker owns."""
 
     async def on_start(self) -> None:
         self._closing = AsyncExitStack()
@@ -64,11 +67,14 @@ class TranscriptionPool(faust.Service):
             azure_container=settings.azure_blob_container,
         )
         await service.start()
-        service_started.set()
 
     async def on_stop(self) -> None:
         await service.stop()
         await self._closing.aclose()
+
+    @faust.Service.task
+    async def _run_jobs(self) -> None:
+        await runner.run_forever()
 
 
 def _now_ms() -> int:
@@ -89,8 +95,9 @@ def progress_event(uploaded: dict[str, Any], stage: str, progress: Progress, **e
     }
 
 
-async def transcribe(uploaded: dict[str, Any], _event: faust.EventT) -> None:
-    await service_started.wait()
+async def transcribe(uploaded: dict[str, Any], still_ours: Callable[[], bool]) -> None:
+    """Transcribe one recording; stop quietly before the next piece when it was deleted, or
+    when the job is no longer this worker's (``still_ours``: its partition moved)."""
     started = time.monotonic()
     store, uri = stores["recordings"], uploaded["blob_uri"]
     # An Azure recording comes with a read-only SAS URL (24 h); past that, the store's own
@@ -100,11 +107,15 @@ async def transcribe(uploaded: dict[str, Any], _event: faust.EventT) -> None:
     async def still_stored() -> bool:
         return await recording_exists(store, uri, read_url)
 
+    async def keep_going() -> bool:
+        return still_ours() and await still_stored()
+
     try:
         async with open_recording(store, uri, read_url) as path:
-            await _transcribe_file(uploaded, path, started, still_stored)
+            await _transcribe_file(uploaded, path, started, keep_going)
     except (BlobNotFound, TranscriptionStopped):
-        log.info("recording of %s was deleted: not transcribing it", uploaded["interview_id"])
+        if still_ours():
+            log.info("recording of %s was deleted: not transcribing it", uploaded["interview_id"])
     except Exception:
         # A file deleted under the decoder fails in many ways; none of them is a poison message.
         if await still_stored():
@@ -113,7 +124,7 @@ async def transcribe(uploaded: dict[str, Any], _event: faust.EventT) -> None:
 
 
 async def _transcribe_file(
-    uploaded: dict[str, Any], path: Path, started: float, still_stored: KeepGoing
+    uploaded: dict[str, Any], path: Path, started: float, keep_going: KeepGoing
 ) -> None:
     interview_id = uploaded["interview_id"]
     duration = 0.0
@@ -127,7 +138,7 @@ async def _transcribe_file(
         pending: RecognizedSegment | None = None
         seq = 0
         latest = Progress(duration, 0.0, 0.0)
-        async for item in service.transcribe(path, keep_going=still_stored):
+        async for item in service.transcribe(path, keep_going=keep_going):
             if isinstance(item, Progress):
                 latest = item
                 await send(TRANSCRIPTION_PROGRESS, interview_id, progress_event(uploaded, "PROGRESS", item))
@@ -159,8 +170,8 @@ async def _transcribe_file(
             done.elapsed_seconds,
         )
     except MediaError as exc:
-        if not await still_stored():
-            raise TranscriptionStopped(f"recording of {interview_id} deleted") from exc
+        if not await keep_going():
+            raise TranscriptionStopped(f"recording of {interview_id} deleted or moved") from exc
         log.info("recording of %s cannot be transcribed: %s", interview_id, exc.code)
         failed = Progress(duration, 0.0, time.monotonic() - started)
         await send(
@@ -170,7 +181,15 @@ async def _transcribe_file(
         )
 
 
-@app.agent(channel(INTERVIEW_UPLOADED), name="transcribe_recording", concurrency=1)
+runner = JobRunner(transcribe, consumer="transcribe_recording")
+
+
+async def record_job(uploaded: dict[str, Any], event: faust.EventT) -> None:
+    enqueue(uploaded, event)
+    runner.wake()
+
+
+@app.agent(channel(INTERVIEW_UPLOADED), name="transcribe_recording")
 async def transcribe_recording(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
-        await process_event(event, transcribe, consumer="transcriber")
+        await process_event(event, record_job, consumer="transcriber")
