@@ -9,7 +9,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.protocol.api import RequestStruct, Response
+from aiokafka.protocol.api import Request, RequestStruct, Response
 from aiokafka.protocol.types import Array, Int16, Int32, Schema, String
 
 from topics.catalog import TopicSpec
@@ -116,9 +116,6 @@ class OffsetDeleteResponse_v0(Response):
 
 
 class OffsetDeleteRequest_v0(RequestStruct):
-    """KIP-496's OffsetDelete, what ``kafka-consumer-groups --delete-offsets`` sends (aiokafka's
-    admin client has no call for it)."""
-
     API_KEY = 47
     API_VERSION = 0
     RESPONSE_TYPE = OffsetDeleteResponse_v0
@@ -128,13 +125,27 @@ class OffsetDeleteRequest_v0(RequestStruct):
     )
 
 
+class OffsetDeleteRequest(Request[OffsetDeleteRequest_v0]):
+    """KIP-496's OffsetDelete, what ``kafka-consumer-groups --delete-offsets`` sends (aiokafka's
+    admin client has no call for it)."""
+
+    API_KEY = 47
+
+    def __init__(self, group_id: str, topics: list[tuple[str, list[int]]]) -> None:
+        self._group_id = group_id
+        self._topics = topics
+
+    def build(self, request_struct_class: type[OffsetDeleteRequest_v0]) -> OffsetDeleteRequest_v0:
+        return request_struct_class(self._group_id, self._topics)
+
+
 async def delete_group_offsets(bootstrap: str, group_id: str, topics: dict[str, int]) -> None:
     """Delete the committed offsets of an empty consumer group on ``topics`` (name → partition count)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         coordinator = await admin.find_coordinator(group_id)
-        request = OffsetDeleteRequest_v0(
+        request = OffsetDeleteRequest(
             group_id, [(name, list(range(count))) for name, count in topics.items()]
         )
         response = await admin._send_request(request, coordinator)

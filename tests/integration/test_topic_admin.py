@@ -13,7 +13,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from streams.__main__ import load_agents
 from streams.app import app
-from streams.internal_topics import changelog_topics
+from streams.internal_topics import changelog_topics, internal_topics
 from topics.admin import WantedTopic, ensure_named_topics
 
 pytestmark = pytest.mark.stack
@@ -52,3 +52,13 @@ def test_the_worker_knows_every_table_changelog_it_will_subscribe_to() -> None:
         topic = wanted[table.changelog_topic.get_topic_name()]
         assert topic.partitions == table.partitions
         assert topic.config["cleanup.policy"] == "compact"
+
+
+def test_the_worker_creates_faust_s_leader_topic_before_the_group_joins() -> None:
+    """Faust makes its leader topic lazily, after the first join; the metadata change then
+    rebalanced a fresh stack half a minute after it started."""
+    load_agents(None)
+    wanted = {topic.name: topic for topic in internal_topics(app)}
+    leader = f"{app.conf.id}-__assignor-__leader"
+    assert wanted[leader].partitions == 1
+    assert set(wanted) == {topic.name for topic in changelog_topics(app)} | {leader}
