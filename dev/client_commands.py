@@ -111,6 +111,18 @@ def _upload(
             _fail(str(exc))
 
 
+def _analyse_again(client: httpx.Client, interview_id: str) -> int:
+    """Start a new analysis when the file's analysis is finished already (the upload was linked
+    to an earlier one of the same file); a file new to the gateway is being analysed anyway.
+    Returns the run to wait for."""
+    status = _checked(client.get(f"/interviews/{interview_id}/status"))
+    if status["status"] not in ("COMPLETED", "FAILED"):
+        return int(status.get("run", 0))
+    started = _checked(client.post(f"/interviews/{interview_id}/reanalyze"))
+    err.print(f"analysing it again (run {started['run']})")
+    return int(started["run"])
+
+
 def _eta(seconds: float | None) -> str:
     if seconds is None:
         return ""
@@ -118,14 +130,19 @@ def _eta(seconds: float | None) -> str:
     return f" · ETA {minutes}:{secs:02d}"
 
 
-def _wait_for_analysis(client: httpx.Client, interview_id: str, timeout: float) -> tuple[dict[str, Any], Any]:
-    """Poll until the analysis exists or the interview failed; returns (status, analysis or None)."""
+def _wait_for_analysis(
+    client: httpx.Client, interview_id: str, timeout: float, run: int = 0
+) -> tuple[dict[str, Any], Any]:
+    """Poll until the analysis of run ``run`` (or a later one) exists or the interview failed;
+    returns (status, analysis or None)."""
     deadline = time.monotonic() + timeout
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"))
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("waiting", total=100)
         while True:
             status = _checked(client.get(f"/interviews/{interview_id}/status"))
+            if status.get("run", 0) < run:
+                status = {**status, "status": "UPLOADED", "percent": 0.0}  # the new run not yet shown
             label = f"{status['status'].lower()} {status['percent']:.0f}%{_eta(status.get('eta_seconds'))}"
             if status.get("notice"):
                 label += f" ({status['notice']})"
@@ -136,7 +153,9 @@ def _wait_for_analysis(client: httpx.Client, interview_id: str, timeout: float) 
                 # The state and the analysis reach the database through separate sinks.
                 response = client.get(f"/interviews/{interview_id}/analysis")
                 if response.status_code != 404:
-                    return status, _checked(response)
+                    analysis = _checked(response)
+                    if analysis.get("run", 0) >= run:
+                        return status, analysis
             if time.monotonic() > deadline:
                 _fail(
                     f"no analysis after {timeout:.0f}s (status {status['status']}); "
@@ -151,6 +170,7 @@ def _result(
     return {
         "interview_id": interview_id,
         "status": status,
+        "run": analysis.get("run", 0),
         "url": url,
         "transcript": {
             "text": transcript["text"],
@@ -252,6 +272,14 @@ def analyze(
         str | None, typer.Option(help="The prep session you prepared with: the analysis compares the two.")
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print only one JSON object.")] = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="When this file was analysed before (you uploaded it already), analyse it anew "
+            "instead of showing that analysis.",
+        ),
+    ] = False,
     gateway_url: Annotated[str | None, typer.Option(help="Default: IB_GATEWAY_URL.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the analysis.")] = 1800.0,
 ) -> None:
@@ -275,7 +303,8 @@ def analyze(
             key = resume_key(file, base_url, _token_user(settings, token))
             interview_id = _upload(client, file, key, ResumeStore.under(settings.run_dir), new_interview)
             url = f"{base_url}/interviews/{interview_id}"
-            status, analysis = _wait_for_analysis(client, interview_id, timeout)
+            run = _analyse_again(client, interview_id) if again else 0
+            status, analysis = _wait_for_analysis(client, interview_id, timeout, run)
             if analysis is None:
                 reason = status.get("error_reason") or "the analysis failed"
                 if json_output:

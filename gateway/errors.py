@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from sinks.errors import BlobStoreError, ReadModelUnavailable
+from sinks.errors import AnalysisStillRunning, BlobStoreError, NoRecordingToAnalyse, ReadModelUnavailable
 from topics.errors import InterviewBuddyError, SchemaRegistryError
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,8 @@ class BrokerUnavailable(GatewayError):
 #: Errors raised by other packages, answered with these status codes.
 _STATUS_BY_KIND: tuple[tuple[type[InterviewBuddyError], int], ...] = (
     (ReadModelUnavailable, 503),
+    (AnalysisStillRunning, 409),
+    (NoRecordingToAnalyse, 409),
     (BlobStoreError, 503),
     (SchemaRegistryError, 503),
 )

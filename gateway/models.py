@@ -65,6 +65,11 @@ class StatusPublic(BaseModel):
     notice: str | None = Field(
         default=None, description="A passing condition to know of, e.g. 'analysis delayed by high demand'."
     )
+    run: int = Field(
+        default=0,
+        description="Which analysis of the interview the status is of: 0 for the first, one more "
+        "for each re-analysis (`POST /interviews/{id}/reanalyze`).",
+    )
 
 
 class InterviewPublic(InterviewBase, StatusPublic):
@@ -158,6 +163,7 @@ class AnalysisPublic(BaseModel):
     scores: dict[str, float]
     recommendations: list[str] = []
     completed_at: datetime
+    run: int = Field(default=0, description="Which analysis of the interview this is: 0 for the first.")
 
 
 class HealthPublic(BaseModel):

@@ -28,3 +28,23 @@ class BlobStoreError(SinkError):
 class BlobNotFound(BlobStoreError):
     code = "blob_not_found"
     user_message = "The recording is no longer stored."
+
+
+class AnalysisStillRunning(SinkError):
+    """An analysis cannot start again while the interview's current one is still moving."""
+
+    code = "analysis_still_running"
+    user_message = (
+        "This interview is still being analysed. Wait until it is completed or has failed, "
+        "then ask for a new analysis."
+    )
+
+
+class NoRecordingToAnalyse(SinkError):
+    """The interview has no stored recording (none uploaded yet, or it was deleted)."""
+
+    code = "no_recording"
+    user_message = (
+        "There is no recording of this interview to analyse again: none was uploaded, or it has "
+        "been deleted. Upload the recording again to have it analysed."
+    )

@@ -23,7 +23,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from sinks import upserts
-from sinks.errors import ReadModelUnavailable
+from sinks.errors import AnalysisStillRunning, NoRecordingToAnalyse, ReadModelUnavailable
 from sinks.migrate import apply_migrations
 from sinks.stuck_bound import STUCK, StuckBound
 
@@ -45,7 +45,8 @@ TRIM_METRICS = "DELETE FROM segment_metrics WHERE interview_id = %(interview_id)
 _INTERVIEW_WITH_STATE = """
 SELECT i.*, coalesce(s.status, 'CREATED') AS status, coalesce(s.percent, 0) AS percent,
        s.eta_seconds, s.audio_duration, coalesce(s.segments, 0) AS segments,
-       s.error_code, s.error_reason, s.notice, s.updated_at AS status_updated_at
+       s.error_code, s.error_reason, s.notice, s.updated_at AS status_updated_at,
+       coalesce(s.run, 0) AS run
 FROM interviews i
 LEFT JOIN interview_states s
        ON s.interview_id = coalesce(i.duplicate_of, i.interview_id) AND s.user_id = i.user_id
@@ -223,11 +224,12 @@ class ReadModel:
             "error_code": None,
             "error_reason": None,
             "notice": None,
+            "run": 0,
         }
         await self._execute_many(upserts.UPSERT_STATE, ({**defaults, **s} for s in states))
 
     async def upsert_analysis(self, analysis: dict[str, Any]) -> None:
-        row = {**analysis, "document": Jsonb(analysis, dumps=_dumps)}
+        row = {"run": 0, **analysis, "document": Jsonb(analysis, dumps=_dumps)}
         await self._execute_many(upserts.UPSERT_ANALYSIS, [row])
 
     async def upsert_metadata(self, metadata: dict[str, Any]) -> None:
@@ -395,6 +397,51 @@ class ReadModel:
                     ON CONFLICT (interview_id) DO NOTHING""".encode(),
                 params,
             )
+            await before_commit(row)
+        return row
+
+    async def start_reanalysis(
+        self, interview_id: str, user_id: str, before_commit: BeforeCommit
+    ) -> Row | None:
+        """Start the next analysis run of the caller's interview (an original, not a duplicate:
+        pass :func:`source_interview_id`): its state goes back to UPLOADED under ``run`` + 1, its
+        stuck-interview count starts over, and ``before_commit`` is called with the interview's
+        row and the new ``run`` before committing (it publishes ``interview.uploaded``). None
+        when there is no such interview. Raises :class:`AnalysisStillRunning` unless the current
+        analysis completed or failed, and :class:`NoRecordingToAnalyse` when no recording is
+        stored. The rows of the earlier run stay until the new run rewrites them.
+        """
+        params = {"interview_id": interview_id, "user_id": user_id}
+        async with self._connection() as conn, conn.transaction():
+            cursor = await conn.execute(
+                b"""SELECT * FROM interviews
+                    WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s AND deleted_at IS NULL
+                    FOR UPDATE""",
+                params,
+            )
+            interview = await cursor.fetchone()
+            if interview is None:
+                return None
+            if interview["blob_uri"] is None or interview["recording_deleted_at"] is not None:
+                raise NoRecordingToAnalyse(f"interview {interview_id} has no stored recording")
+            cursor = await conn.execute(
+                f"""UPDATE interview_states SET status = 'UPLOADED', percent = 0, eta_seconds = NULL,
+                        audio_duration = NULL, segments = 0, error_code = NULL, error_reason = NULL,
+                        notice = NULL, version = version + 1, updated_at = {_NOW_MS}, run = run + 1
+                    WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s
+                      AND status IN ('COMPLETED', 'FAILED')
+                    RETURNING status, run""".encode(),
+                params,
+            )
+            state = await cursor.fetchone()
+            if state is None:
+                raise AnalysisStillRunning(f"interview {interview_id} is still being analysed")
+            cursor = await conn.execute(
+                b"""UPDATE interviews SET reemitted_at = NULL, reemit_count = 0
+                    WHERE interview_id = %(interview_id)s RETURNING *""",
+                params,
+            )
+            row = {**(await cursor.fetchone() or interview), **state}
             await before_commit(row)
         return row
 

@@ -77,9 +77,9 @@ class StuckModel:
         before_commit: BeforeCommit,
     ) -> Row | None:
         """Record a re-emission of ``interview_id`` if it is still a candidate, and call
-        ``before_commit`` with its row (the interview's columns, ``status`` and
-        ``status_updated_at``) before committing; None when it is no candidate any more (it
-        moved, was deleted, or another gateway claimed it first)."""
+        ``before_commit`` with its row (the interview's columns, ``status``,
+        ``status_updated_at`` and the analysis ``run``) before committing; None when it is no
+        candidate any more (it moved, was deleted, or another gateway claimed it first)."""
         async with self._read_model.connection() as conn, conn.transaction():
             cursor = await conn.execute(
                 f"""UPDATE interviews i
@@ -88,7 +88,7 @@ class StuckModel:
                     WHERE i.interview_id = %(interview_id)s
                       AND s.interview_id = i.interview_id AND s.user_id = i.user_id
                       AND {_CANDIDATE}
-                    RETURNING i.*, s.status, s.updated_at AS status_updated_at""".encode(),
+                    RETURNING i.*, s.status, s.updated_at AS status_updated_at, s.run""".encode(),
                 {**self._params(bound, max_reemits, uri_prefix), "interview_id": interview_id},
             )
             row = await cursor.fetchone()

@@ -39,25 +39,26 @@ ON CONFLICT (interview_id, seq) DO UPDATE SET
 UPSERT_STATE = """
 INSERT INTO interview_states
     (interview_id, user_id, status, percent, eta_seconds, audio_duration, segments,
-     error_code, error_reason, notice, version, updated_at)
+     error_code, error_reason, notice, version, updated_at, run)
 VALUES (%(interview_id)s, %(user_id)s, %(status)s, %(percent)s, %(eta_seconds)s,
         %(audio_duration)s, %(segments)s, %(error_code)s, %(error_reason)s, %(notice)s,
-        %(version)s, %(updated_at)s)
+        %(version)s, %(updated_at)s, %(run)s)
 ON CONFLICT (interview_id) DO UPDATE SET
     user_id = EXCLUDED.user_id, status = EXCLUDED.status, percent = EXCLUDED.percent,
     eta_seconds = EXCLUDED.eta_seconds, audio_duration = EXCLUDED.audio_duration,
     segments = EXCLUDED.segments, error_code = EXCLUDED.error_code,
     error_reason = EXCLUDED.error_reason, notice = EXCLUDED.notice, version = EXCLUDED.version,
-    updated_at = EXCLUDED.updated_at
+    updated_at = EXCLUDED.updated_at, run = EXCLUDED.run
 WHERE interview_states.version <= EXCLUDED.version
 """
 
 UPSERT_ANALYSIS = """
-INSERT INTO analyses (interview_id, user_id, document, overall_score, completed_at)
-VALUES (%(interview_id)s, %(user_id)s, %(document)s, %(overall_score)s, %(completed_at)s)
+INSERT INTO analyses (interview_id, user_id, document, overall_score, completed_at, run)
+VALUES (%(interview_id)s, %(user_id)s, %(document)s, %(overall_score)s, %(completed_at)s, %(run)s)
 ON CONFLICT (interview_id) DO UPDATE SET
     user_id = EXCLUDED.user_id, document = EXCLUDED.document,
-    overall_score = EXCLUDED.overall_score, completed_at = EXCLUDED.completed_at
+    overall_score = EXCLUDED.overall_score, completed_at = EXCLUDED.completed_at, run = EXCLUDED.run
+WHERE analyses.run <= EXCLUDED.run
 """
 
 UPSERT_METADATA = """

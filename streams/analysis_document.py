@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from streams.analysis_runs import run_of
 from streams.content.embeddings import SentenceEmbedder
 from streams.content_section import build_content, overall
 from streams.prep.comparison import prep_section
@@ -70,4 +71,5 @@ def build_analysis(
         "preliminary": preliminary,
         "warnings": warnings,
         "completed_at": completed_at_ms,
+        "run": run_of(final_metrics),
     }

@@ -13,6 +13,7 @@ from typing import Any
 
 import faust
 
+from streams.analysis_runs import run_of
 from streams.app import app, channel, send
 from streams.content.analyzer import AnswerAnalyzer, answer_sentences
 from streams.content.claude_analyzer import ClaudeAnalyzer, answer_analyzer_from_settings
@@ -65,6 +66,7 @@ def answer_record(record: dict[str, Any], turn: AnswerTurn, analysis: dict[str, 
         "speakers_uncertain": record.get("speakers_uncertain", False),
         "asker": record.get("asker"),
         "answerer": record.get("answerer"),
+        "run": run_of(record),
     }
 
 
@@ -79,6 +81,7 @@ async def analyze(record: dict[str, Any], _event: faust.EventT) -> None:
             "speakers_known": record["speakers_known"],
             "speakers_uncertain": record.get("speakers_uncertain", False),
             "prep_session_id": record.get("prep_session_id"),
+            "run": run_of(record),
         }
         await send(ANSWER_ANALYSIS, interview_id, end)
         return
@@ -93,6 +96,7 @@ async def analyze(record: dict[str, Any], _event: faust.EventT) -> None:
             "kind": "DELAYED",
             "turn_index": turn.turn_index,
             "notice": notice,
+            "run": run_of(record),
         }
         await send(ANSWER_ANALYSIS, interview_id, waiting)
 

@@ -5,12 +5,17 @@ speed) → analyzing → completed, or failed with a reason a user understands. 
 ``transcription.progress`` record fails it: the transcriber's, or the rollup's when segments
 of the transcript never came (``error_code`` "transcript_incomplete"). A state never
 goes backwards: a late or replayed event of an earlier stage changes nothing, and a
-finished interview stays finished.
+finished interview stays finished, until it is analysed again: an event of a later run
+(:mod:`streams.analysis_runs`) starts it over at uploaded, and one of an earlier run changes
+nothing (see :func:`fold_in_run`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from streams.analysis_runs import RunOrder, compare_runs, run_of
 
 State = dict[str, Any]
 
@@ -46,7 +51,28 @@ def initial_state(interview_id: str, user_id: str, now_ms: int) -> State:
         "notice": None,
         "version": 0,
         "updated_at": now_ms,
+        "run": 0,
     }
+
+
+Fold = Callable[[State | None, dict[str, Any], int], State | None]
+
+
+def fold_in_run(fold: Fold, state: State | None, event: dict[str, Any], now_ms: int) -> State | None:
+    """``fold`` applied within the analysis runs: an event of an earlier run than the state's
+    changes nothing; one of a later run (a re-analysis) folds into a fresh state of that run,
+    whose version still grows, so no sink takes it for an old one."""
+    order = compare_runs(state, event)
+    if order is RunOrder.EARLIER:
+        return state
+    if state is not None and order is RunOrder.LATER:
+        fresh = initial_state(state["interview_id"], state["user_id"], now_ms)
+        state = {**fresh, "run": run_of(event), "version": state["version"] + 1}
+        return fold(state, event, now_ms) or state
+    after = fold(state, event, now_ms)
+    if state is None and after is not None:
+        return {**after, "run": run_of(event)}
+    return after
 
 
 def is_finished(state: State) -> bool:

@@ -22,6 +22,7 @@ from typing import Any, Protocol, cast
 import faust
 from faust.types import TP
 
+from streams.analysis_runs import RunOrder, compare_runs, run_of
 from streams.app import PartitionedRecords, RecordProducer, app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
 from streams.speech_metrics import SpeechCounts, add_counts, measure_segment
@@ -56,17 +57,27 @@ def _last_word_end(segment: dict[str, Any], previous_end: float | None) -> float
 
 def fold_segment(
     entry: dict[str, Any] | None, segment: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """(the interview's new table entry, the segment's metrics): pure. A segment counted
-    before (a replay) gives its metrics again and leaves the counts as they were."""
+    before (a replay) gives its metrics again and leaves the counts as they were; one of a
+    later analysis run (:mod:`streams.analysis_runs`) starts the counts afresh, and one of an
+    earlier run gives nothing: (the entry as it was, None)."""
+    order = compare_runs(entry, segment)
+    if order is RunOrder.EARLIER:
+        return entry, None
+    if order is RunOrder.LATER:
+        entry = None
     ends: dict[str, float | None] = entry["ends"] if entry else {}
     counts: SpeechCounts = entry["counts"] if entry else SpeechCounts()
     seq = str(segment["seq"])
     previous_end = ends.get(str(segment["seq"] - 1))
     metrics = measure_segment(segment, previous_end)
+    run = run_of(segment)
+    metrics["run"] = run
     if seq not in ends:
         counts = add_counts(counts, metrics)
-    return {"ends": {**ends, seq: _last_word_end(segment, previous_end)}, "counts": counts}, metrics
+    ends = {**ends, seq: _last_word_end(segment, previous_end)}
+    return {"ends": ends, "counts": counts, "run": run}, metrics
 
 
 class Producer(RecordProducer, Protocol):
@@ -114,6 +125,8 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
         try:
             segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
             entry, metrics = fold_segment(entries[key] if key in entries else speech_totals.get(key), segment)
+            if entry is None or metrics is None:
+                continue  # a segment of an analysis that was run again since
             value = codec.encode(metrics_schema, metrics)
         except SerializationError as exc:
             await dead_letter(event, exc, attempts=1, consumer="speech")

@@ -19,6 +19,7 @@ from typing import Any
 import faust
 import orjson
 
+from streams.analysis_runs import run_of
 from streams.app import app, channels, send, topic_spec_of
 from streams.dead_letters import process_event
 from streams.tombstones import DELETED, is_tombstone, tombstone_key
@@ -52,6 +53,7 @@ def _turn_record(
         "kind": "TURN",
         **fields,
         "job_description": job_description,
+        "run": run_of(segment),
     }
 
 
@@ -75,6 +77,7 @@ async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
             "speakers_known": folded.speakers_known,
             "speakers_uncertain": folded.speakers_uncertain,
             "prep_session_id": context.get("prep_session_id"),
+            "run": run_of(segment),
         }
         await send(INTERVIEW_TURNS, interview_id, end)
     open_turns[interview_id] = orjson.dumps(folded.state)

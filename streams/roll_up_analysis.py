@@ -14,6 +14,9 @@ past its bound fails the interview with the reason (a ``transcription.progress``
 record, which the state agent folds like the transcriber's own failures) and is counted
 in ``ib_incomplete_transcripts_total``; the interview is never completed with holes.
 
+Each record belongs to an analysis run (:mod:`streams.analysis_runs`): one of a later run than
+the parts hold starts the interview afresh (a re-analysis), one of an earlier run is dropped.
+
 The agent also reads ``analysis.completed`` for one thing only: the tombstone the gateway writes
 when the user deletes the interview. Its parts become :data:`~streams.tombstones.DELETED`, so
 metrics and answers still in flight never complete an analysis of it; when an analysis had been
@@ -32,6 +35,7 @@ import orjson
 from prometheus_client import Counter
 
 from streams.analysis_document import build_analysis
+from streams.analysis_runs import RunOrder, compare_runs, run_of
 from streams.app import app, channel, channels, codec_table, send, settings, topic_spec_of
 from streams.content.embeddings import shared_embedder
 from streams.dead_letters import process_event
@@ -92,11 +96,31 @@ async def forget(interview_id: str) -> None:
         await send_tombstone(ANALYSIS_COMPLETED, interview_id)
 
 
+def _new_parts(run: int = 0) -> dict[str, Any]:
+    return {"final_metrics": None, "answers": {}, "end": None, "sent": False, "failed": False, "run": run}
+
+
 def _parts(interview_id: str) -> dict[str, Any]:
     stored = analysis_parts.get(interview_id)
     if stored is None:
-        return {"final_metrics": None, "answers": {}, "end": None, "sent": False, "failed": False}
+        return _new_parts()
     parts: dict[str, Any] = orjson.loads(stored)
+    return parts
+
+
+def _parts_in_run(interview_id: str, record: dict[str, Any], key: bytes) -> dict[str, Any] | None:
+    """The interview's parts for ``record``'s analysis run: None when the record belongs to an
+    earlier run (it is dropped); fresh parts, with the speech totals and the wait gone, when it
+    starts a later one (the interview is being analysed again)."""
+    parts = _parts(interview_id)
+    order = compare_runs(parts, record)
+    if order is RunOrder.EARLIER:
+        return None
+    if order is RunOrder.LATER:
+        speech_rollup.pop(key, None)
+        transcript_waits.pop(interview_id, None)
+        parts = _new_parts(run_of(record))
+        analysis_parts[interview_id] = orjson.dumps(parts)
     return parts
 
 
@@ -165,11 +189,14 @@ async def add_metrics(metrics: dict[str, Any], event: faust.EventT) -> None:
     if is_deleted(interview_id):
         return
     key = event.message.key
+    parts = _parts_in_run(interview_id, metrics, key)
+    if parts is None:
+        return
     speech_rollup[key] = add_segment_metrics(speech_rollup.get(key) or SpeechTotals(), metrics)
     if metrics["final"]:
-        await _complete_if_ready(interview_id, {**_parts(interview_id), "final_metrics": metrics}, event)
+        await _complete_if_ready(interview_id, {**parts, "final_metrics": metrics}, event)
     elif interview_id in transcript_waits:
-        await _complete_if_ready(interview_id, _parts(interview_id), event)  # a gap filled
+        await _complete_if_ready(interview_id, parts, event)  # a gap filled
 
 
 async def add_answer(answer: dict[str, Any], event: faust.EventT) -> None:
@@ -178,7 +205,9 @@ async def add_answer(answer: dict[str, Any], event: faust.EventT) -> None:
     interview_id = answer["interview_id"]
     if is_deleted(interview_id):
         return
-    parts = _parts(interview_id)
+    parts = _parts_in_run(interview_id, answer, event.message.key)
+    if parts is None:
+        return
     if answer["kind"] == "END":
         parts["end"] = answer
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from streams.analysis_runs import run_of
 from streams.transcription import Progress, RecognizedSegment
 
 
@@ -38,4 +39,5 @@ def segment_event(
         ),
         "elapsed_seconds": progress.elapsed_seconds,
         "final": final,
+        "run": run_of(uploaded),
     }

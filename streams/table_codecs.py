@@ -33,15 +33,17 @@ def _totals_document(totals: SpeechTotals) -> dict[str, Any]:
 
 def dump_speech_entry(entry: dict[str, Any]) -> bytes:
     """The changelog bytes of a speech agent's table entry."""
-    return orjson.dumps({"ends": entry["ends"], "counts": entry["counts"].to_dict()})
+    counts = entry["counts"].to_dict()
+    return orjson.dumps({"ends": entry["ends"], "counts": counts, "run": entry.get("run", 0)})
 
 
 def load_speech_entry(data: bytes) -> dict[str, Any]:
     """A speech agent's table entry from its changelog bytes. Entries written before the
-    agent kept counts only (``"totals"``, with every filler and pause) read as their counts."""
+    agent kept counts only (``"totals"``, with every filler and pause) read as their counts,
+    and those written before analysis runs as run 0."""
     stored = orjson.loads(data)
     counts = stored["counts"] if "counts" in stored else stored["totals"]
-    return {"ends": stored["ends"], "counts": SpeechCounts.from_dict(counts)}
+    return {"ends": stored["ends"], "counts": SpeechCounts.from_dict(counts), "run": stored.get("run", 0)}
 
 
 class SpeechTotalsCodec(codecs.Codec):
@@ -53,7 +55,7 @@ class SpeechTotalsCodec(codecs.Codec):
 
 
 class SpeechEntryCodec(codecs.Codec):
-    """``{"ends": {seq: last word end}, "counts": SpeechCounts}`` of the speech agent."""
+    """``{"ends": {seq: last word end}, "counts": SpeechCounts, "run": n}`` of the speech agent."""
 
     def _dumps(self, entry: dict[str, Any]) -> bytes:
         return dump_speech_entry(entry)

@@ -82,7 +82,7 @@ async def apply_event(value: dict[str, Any], event: faust.EventT) -> None:
         return
     fold = _FOLDS[topic_spec_of(event)]
     before = _load(value["interview_id"])
-    await _store(before, fold(before, value, _now_ms()))
+    await _store(before, progress.fold_in_run(fold, before, value, _now_ms()))
 
 
 async def apply_dead_letter(value: dict[str, Any], event: faust.EventT) -> None:

@@ -29,6 +29,7 @@ import faust
 from sinks.blob_store import BlobStore
 from sinks.blob_stores import open_blob_store, open_recording, recording_exists
 from sinks.errors import BlobNotFound
+from streams.analysis_runs import run_of
 from streams.app import app, channel, send, settings
 from streams.dead_letters import process_event
 from streams.segment_events import segment_event
@@ -92,6 +93,7 @@ def progress_event(uploaded: dict[str, Any], stage: str, progress: Progress, **e
         "error_code": error.get("code"),
         "error_message": error.get("message"),
         "emitted_at": _now_ms(),
+        "run": run_of(uploaded),
     }
 
 

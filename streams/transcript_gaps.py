@@ -12,6 +12,8 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from streams.analysis_runs import run_of
+
 #: ``error_code`` of an interview failed because its transcript has holes.
 INCOMPLETE_TRANSCRIPT = "transcript_incomplete"
 #: Past this many separate gaps, the reason counts the missing parts instead of naming them.
@@ -95,4 +97,5 @@ def incomplete_transcript_event(
         "error_code": INCOMPLETE_TRANSCRIPT,
         "error_message": incomplete_reason(missing, int(final_metrics["seq"]) + 1),
         "emitted_at": int(time.time() * 1000) if now_ms is None else now_ms,
+        "run": run_of(final_metrics),
     }

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams.analysis_runs import RunOrder, compare_runs, run_of
 from streams.content.questions import Turn, detect_turns
 
 State = dict[str, Any]
@@ -29,8 +30,9 @@ State = dict[str, Any]
 SPEAKER_CONFIDENCE_FLOOR = 0.7
 
 
-def new_state() -> State:
+def new_state(run: int = 0) -> State:
     return {
+        "run": run,
         "last_seq": -1,
         "next_index": 0,
         "segments": [],
@@ -124,8 +126,13 @@ def _waiting_copy(segment: Mapping[str, Any]) -> dict[str, Any]:
 
 def fold_segment(state: State | None, segment: Mapping[str, Any]) -> Folded:
     """The interview's new state and the turns that ``segment`` closed: with the segments
-    that waited for it, when it fills the gap before them."""
-    state = state or new_state()
+    that waited for it, when it fills the gap before them. A segment of an earlier run than
+    the state's is dropped; one of a later run starts the interview afresh."""
+    order = compare_runs(state, segment)
+    if order is RunOrder.EARLIER:
+        return Folded(state or new_state())
+    if state is None or order is RunOrder.LATER:
+        state = new_state(run_of(segment))
     seq = int(segment["seq"])
     waiting: dict[str, Any] = state.get("waiting") or {}
     if state["finished"] or seq <= state["last_seq"] or str(seq) in waiting:
@@ -173,6 +180,7 @@ def _fold_next(state: State, segment: Mapping[str, Any]) -> Folded:
     else:
         open_segments = []  # talk before the first question is not part of any turn
     new = {
+        "run": run_of(state),
         "last_seq": int(segment["seq"]),
         "next_index": next_index,
         "segments": open_segments,

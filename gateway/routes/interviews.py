@@ -1,4 +1,5 @@
-"""Interviews: create, list, read, edit (with optimistic locking), follow their status, delete."""
+"""Interviews: create, list, read, edit (with optimistic locking), follow their status, analyse
+again, delete."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
-from gateway.deps import CurrentUser, EraserDep, PublisherDep, ReadModelDep
+from gateway.deps import BlobStoreDep, CurrentUser, EraserDep, PublisherDep, ReadModelDep
 from gateway.errors import InterviewNotFound, PreconditionFailed, PreconditionRequired, PrepSessionNotFound
 from gateway.etags import etag_for, versions_in_if_match
 from gateway.models import (
@@ -17,8 +18,9 @@ from gateway.models import (
     InterviewUpdate,
     StatusPublic,
 )
+from gateway.uploads import internal_read_url
 from sinks.prep_model import PrepModel
-from sinks.read_model import ReadModel, Row
+from sinks.read_model import ReadModel, Row, source_interview_id
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 
@@ -140,6 +142,46 @@ async def update_interview(
 
 @router.get("/{interview_id}/status", response_model=StatusPublic)
 async def get_status(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> StatusPublic:
+    return StatusPublic.model_validate(await load_interview(read_model, interview_id, user.user_id))
+
+
+_REANALYZE_DOC = """Analyse the interview's recording again, from the transcript on: for example
+after the scoring changed, or when an analysis failed.
+
+Allowed once the current analysis has **completed or failed**; while it is still moving the
+answer is **409** (`analysis_still_running`), and when no recording is stored (none was
+uploaded, or it was deleted) **409** (`no_recording`). Answers **202** with the status of the
+new analysis: `UPLOADED`, under the next `run` number. Follow it as any analysis
+(`GET /interviews/{id}/status`); the transcript, metrics and analysis of the earlier run stay
+readable until the new run rewrites them (the analysis says its `run`). For a duplicate upload,
+the original interview is analysed again.
+"""
+
+
+@router.post(
+    "/{interview_id}/reanalyze",
+    status_code=202,
+    response_model=StatusPublic,
+    description=_REANALYZE_DOC,
+    responses={
+        404: {"description": "No such interview of yours."},
+        409: {"description": "The analysis is still running, or no recording is stored."},
+    },
+)
+async def reanalyze_interview(
+    interview_id: str,
+    user: CurrentUser,
+    read_model: ReadModelDep,
+    publisher: PublisherDep,
+    blob_store: BlobStoreDep,
+) -> StatusPublic:
+    source_id = source_interview_id(await load_interview(read_model, interview_id, user.user_id))
+
+    async def announce(row: dict[str, Any]) -> None:
+        await publisher.publish_uploaded(row, read_url=internal_read_url(blob_store, row["blob_uri"]))
+
+    if await read_model.start_reanalysis(source_id, user.user_id, announce) is None:
+        raise InterviewNotFound(f"interview {source_id} not found for user {user.user_id}")
     return StatusPublic.model_validate(await load_interview(read_model, interview_id, user.user_id))
 
 

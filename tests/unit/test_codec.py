@@ -21,6 +21,7 @@ UPLOADED = {
     "duration_seconds": 12.5,
     "has_audio": True,
     "read_url": None,
+    "run": 2,
 }
 
 codec = AvroCodec()

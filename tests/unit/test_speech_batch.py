@@ -132,7 +132,7 @@ async def test_an_unreadable_record_is_dead_lettered_and_the_rest_are_measured(
 def test_the_changelog_bytes_are_those_of_the_counts_as_a_dict() -> None:
     entry, _ = fold_segment(None, segment("a", 0, "Um, I led the team, like, you know, really well."))
     entry, _ = fold_segment(entry, segment("a", 2, "Uh, so basically we, um, shipped it."))
-    document = {"ends": entry["ends"], "counts": entry["counts"].to_dict()}
+    document = {"ends": entry["ends"], "counts": entry["counts"].to_dict(), "run": 0}
     assert dump_speech_entry(entry) == orjson.dumps(document)
     assert entry["counts"].filler_words == {"um": 2, "like": 1, "you know": 1, "uh": 1, "basically": 1}
 

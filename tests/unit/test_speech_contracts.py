@@ -49,7 +49,7 @@ SEGMENTS = [
 
 @pytest.mark.parametrize("segment", SEGMENTS, ids=["with-fillers", "no-words", "final"])
 def test_segment_metrics_encode_and_read_back_unchanged(segment: dict[str, Any]) -> None:
-    metrics = measure_segment(segment, previous_end=None if segment["seq"] == 0 else 4.0)
+    metrics = {**measure_segment(segment, previous_end=None if segment["seq"] == 0 else 4.0), "run": 3}
     assert codec.decode(codec.encode(SEGMENT_METRICS, metrics), SEGMENT_METRICS) == metrics
 
 
