@@ -46,6 +46,7 @@ UPLOADED = {
     "duration_seconds": 75.5,
     "has_audio": True,
     "read_url": "https://example.blob.core.windows.net/recordings/registry.wav?sp=r&sig=x",
+    "run": 1,
 }
 
 
