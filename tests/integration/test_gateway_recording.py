@@ -115,6 +115,7 @@ async def test_an_upload_is_stored_recorded_and_announced(gateway: RunningGatewa
         "duration_seconds": 0.5,
         "has_audio": True,
         "read_url": None,  # a local recording: the worker opens the file itself
+        "run": 0,  # the first analysis of this recording
     }
     assert event["uploaded_at"] == row["uploaded_at"]
 
