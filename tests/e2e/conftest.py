@@ -82,7 +82,7 @@ def run_stack(
     return Stack(worker, gateway)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(
     kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
@@ -137,12 +137,21 @@ class LongRecording:
     reference_words: int
 
 
-@pytest.fixture(scope="session")
-def long_recording(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> LongRecording:
-    """Every corpus answer in a row: minutes of speech, long enough to act mid-transcription."""
-    out = tmp_path_factory.mktemp("long") / "long_interview.wav"
+def answers_in_a_row(corpus: list[dict[str, Any]], out: Path) -> LongRecording:
     subprocess.run(["sox", *(str(entry["path"]) for entry in corpus), str(out)], check=True)
     return LongRecording(out, sum(entry["word_count"] for entry in corpus))
+
+
+@pytest.fixture(scope="session")
+def long_recording(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> LongRecording:
+    """Every corpus answer in a row: over four minutes of speech, nine pieces to transcribe."""
+    return answers_in_a_row(corpus, tmp_path_factory.mktemp("long") / "long_interview.wav")
+
+
+@pytest.fixture(scope="session")
+def two_answers(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> LongRecording:
+    """Two corpus answers in a row: over a minute and a half, four pieces to transcribe."""
+    return answers_in_a_row(corpus[:2], tmp_path_factory.mktemp("two") / "two_answers.wav")
 
 
 def wait_until(condition: Callable[[], T], timeout: float, what: str) -> T:

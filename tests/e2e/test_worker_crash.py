@@ -51,9 +51,9 @@ def test_interview_completes_after_sigkill_without_duplicate_rows(
     kafka_bootstrap: str,
     database_url: str,
     tmp_path_factory: pytest.TempPathFactory,
-    long_recording: LongRecording,
+    two_answers: LongRecording,
 ) -> None:
-    recording, reference_words = long_recording.path, long_recording.reference_words
+    recording, reference_words = two_answers.path, two_answers.reference_words
     stack: Stack = run_stack(kafka_bootstrap, database_url, tmp_path_factory.mktemp("crash"))
     replacement = None
     try:

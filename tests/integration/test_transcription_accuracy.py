@@ -1,4 +1,6 @@
-"""Accuracy of the default engine on synthetic interviews and real recordings (needs the model, no Kafka)."""
+"""The default engine on its own (needs the model, no Kafka): pieces, progress, the repetition
+guard, bad uploads, containers, and loose bounds on real recordings. The accuracy targets on
+synthetic answers are held on the real stack, in tests/e2e/test_analyze_accuracy.py."""
 
 from __future__ import annotations
 
@@ -70,28 +72,6 @@ async def transcript_of(
     async for item in service.transcribe(path):
         (segments if isinstance(item, RecognizedSegment) else progress).append(item)  # type: ignore[arg-type]
     return " ".join(s.text for s in segments), segments, progress
-
-
-@pytest_asyncio.fixture(scope="session")
-async def corpus_transcripts(service: TranscriptionService, corpus: list[dict]) -> dict[str, str]:
-    return {entry["file"]: (await transcript_of(service, entry["path"]))[0] for entry in corpus}
-
-
-async def test_synthetic_interviews_word_error_rate_is_at_most_8_percent(
-    corpus: list[dict], corpus_transcripts: dict[str, str]
-) -> None:
-    references = [normalize(e["text"]) for e in corpus]
-    hypotheses = [normalize(corpus_transcripts[e["file"]]) for e in corpus]
-    assert jiwer.wer(references, hypotheses) <= 0.08
-
-
-@pytest.mark.parametrize("filler", ["um", "uh"])
-async def test_filled_pauses_are_counted_within_a_quarter(
-    filler: str, corpus: list[dict], corpus_transcripts: dict[str, str]
-) -> None:
-    expected = sum(e["fillers"][filler] for e in corpus)
-    heard = sum(count(corpus_transcripts[e["file"]], filler) for e in corpus)
-    assert abs(heard - expected) <= 0.25 * expected, f"{filler}: heard {heard}, said {expected}"
 
 
 async def test_long_recording_streams_pieces_with_absolute_times_and_progress(
