@@ -11,6 +11,7 @@ WORKDIR /app
 # Dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml setup.py README.md ./
 COPY topics ./topics
+COPY analysis ./analysis
 COPY schemas ./schemas
 COPY streams ./streams
 COPY gateway ./gateway

@@ -27,6 +27,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from analysis.moments import clock
 from dev.tus_client import ResumeStore, TusClient, TusError, resumable_upload, resume_key
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
@@ -199,7 +200,7 @@ def _print_turns(out: Console, content: dict[str, Any] | None) -> None:
             for letter, part in zip("STAR", ("situation", "task", "action", "result"), strict=True)
         )
         out.print(
-            f"  {_clock(turn['start'])} {escape(turn['question'])}\n"
+            f"  {clock(turn['start'])} {escape(turn['question'])}\n"
             f"        STAR {star} · relevance {turn['relevance']} · confidence {turn['confidence']}"
         )
 
@@ -215,12 +216,7 @@ def _print_prep(out: Console, content: dict[str, Any] | None) -> None:
         delta = f" · change {match['delta_score']:+.0f}" if match["delta_score"] is not None else ""
         out.print(f"  practised: {escape(match['practised_question'])}{delta}")
     for question in comparison["unexpected_questions"]:
-        out.print(f"  unexpected at {_clock(question['start'])}: {escape(question['question'])}")
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
+        out.print(f"  unexpected at {clock(question['start'])}: {escape(question['question'])}")
 
 
 def _print_summary(result: dict[str, Any]) -> None:

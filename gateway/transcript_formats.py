@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
+from analysis.moments import clock
+
 TranscriptFormat = Literal["txt", "srt", "vtt"]
 
 MEDIA_TYPES: dict[TranscriptFormat, str] = {
@@ -44,11 +46,6 @@ def vtt_timestamp(seconds: float) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
-def _clock(seconds: float) -> str:
-    hours, minutes, secs, _ = _split_millis(seconds)
-    return f"{hours:d}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
 def _cue_text(text: str) -> str:
     # An arrow or a blank line inside a cue would end it early in both formats.
     lines = [line.strip() for line in text.replace("-->", "->").splitlines()]
@@ -71,7 +68,7 @@ def to_txt(segments: Sequence[Segment]) -> str:
     for segment in segments:
         who = _speaker(segment, named)
         speaker = f"{who}: " if who else ""
-        lines.append(f"[{_clock(segment.start)}] {speaker}{' '.join(segment.text.split())}")
+        lines.append(f"[{clock(segment.start)}] {speaker}{' '.join(segment.text.split())}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from statistics import fmean
 from typing import Any
 
+from analysis.moments import clock
 from streams.content.models import STAR_PART_NAMES
 
 CATEGORY_WEIGHTS = {
@@ -49,11 +50,6 @@ SPEAKERS_GUESSED = (
     "Questions and answers were told apart by question form and pauses, not by voice: check "
     "that the questions listed are the interviewer's."
 )
-
-
-def clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _turn(answer: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import Any
 
+from analysis.moments import clock
 from streams.fillers import FILLER_KINDS, HESITATION_KINDS
 
 PACE_CURVE = ((60.0, 0.0), (100.0, 60.0), (130.0, 100.0), (160.0, 100.0), (180.0, 60.0), (240.0, 0.0))
@@ -87,12 +88,6 @@ def score_speech(section: Mapping[str, Any]) -> tuple[float, dict[str, float]]:
     return round(overall, 1), breakdown
 
 
-def mm_ss(seconds: float) -> str:
-    """A time in the recording as listeners read it: 130.7 -> "02:10"."""
-    whole = max(0, int(seconds))
-    return f"{whole // 60:02d}:{whole % 60:02d}"
-
-
 def _quoted(text: str) -> str:
     return f"\u201c{text}\u201d"
 
@@ -155,7 +150,7 @@ def _filler_recommendation(section: Mapping[str, Any], filler_events: Sequence[M
     stretch = densest_stretch(filler_events)
     if stretch is not None:
         start, end, in_stretch = stretch
-        text += f" The densest stretch was {mm_ss(start)}\u2013{mm_ss(end)}, with {in_stretch} fillers."
+        text += f" The densest stretch was {clock(start)}\u2013{clock(end)}, with {in_stretch} fillers."
     return f"{text} {_filler_advice(kinds[0])}"
 
 
@@ -181,7 +176,7 @@ def _pause_recommendation(section: Mapping[str, Any], long_pauses: Sequence[Mapp
     )
     if long_pauses:
         longest = max(long_pauses, key=lambda pause: float(pause["seconds"]))
-        text += f"; the longest was {float(longest['seconds']):.1f} s at {mm_ss(float(longest['start']))}"
+        text += f"; the longest was {float(longest['seconds']):.1f} s at {clock(float(longest['start']))}"
     return (
         f"{text}. A short pause to think is fine; for a longer one, say \u201cLet me think about that "
         "for a moment\u201d so the silence has a reason, and prepare examples you can reach for quickly."

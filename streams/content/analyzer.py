@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from analysis.moments import clock
 from streams.content.confidence import analyze_confidence, analyze_enthusiasm
 from streams.content.embeddings import SentenceEmbedder, shared_embedder
 from streams.content.models import (
@@ -58,7 +59,7 @@ def _finding(kind: str, text: str, start: float, end: float) -> Finding:
 
 def feedback_for(star: Star, relevance: Relevance, confidence: Confidence, turn: AnswerTurn) -> list[str]:
     """Actionable notes on one answer, each citing when it was said or the figure behind it."""
-    at = _clock(turn.answer_start if turn.answer_start is not None else turn.start)
+    at = clock(turn.answer_start if turn.answer_start is not None else turn.start)
     notes: list[str] = []
     missing = star.missing()
     if "result" in missing and star.action.present:
@@ -82,14 +83,9 @@ def feedback_for(star: Star, relevance: Relevance, confidence: Confidence, turn:
         first = confidence.hedges[0]
         notes.append(
             f'{len(confidence.hedges)} hedges in the answer at {at} (the first, "{first.text}", '
-            f"at {_clock(first.start)}) make you sound unsure: state what you did plainly."
+            f"at {clock(first.start)}) make you sound unsure: state what you did plainly."
         )
     return notes
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class OfflineAnalyzer:

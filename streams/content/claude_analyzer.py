@@ -23,6 +23,7 @@ import anthropic
 from anthropic.types import Message
 from pydantic import ValidationError
 
+from analysis.moments import clock
 from streams.content.analyzer import AnswerAnalyzer, DelayNotice, OfflineAnalyzer, answer_sentences
 from streams.content.claude_client import (
     call_tool,
@@ -50,7 +51,7 @@ from streams.content.models import (
     Star,
     StarPart,
 )
-from streams.content.quotes import CLOCK, clock, findings, locate_quote, spans
+from streams.content.quotes import CLOCK, findings, locate_quote, spans
 from streams.content.star import PART_WEIGHTS
 
 log = logging.getLogger(__name__)

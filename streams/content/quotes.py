@@ -81,9 +81,4 @@ def findings(kind: str, quotes: Sequence[str], sentences: Sequence[TimedSentence
     return [Finding(kind=kind, **span.model_dump()) for span in spans(quotes, sentences)]
 
 
-def clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 CLOCK = re.compile(r"\b\d{1,3}:\d{2}\b")

@@ -165,7 +165,7 @@ async def test_status_transcript_metrics_and_analysis_follow_the_pipeline(
     assert vtt.headers["content-type"].startswith("text/vtt")
     assert vtt.text.startswith("WEBVTT\n\n00:00:00.000 --> 00:00:01.800\n")
     txt = await gateway.client.get(f"/interviews/{interview_id}/transcript.txt?q=um", headers=auth)
-    assert txt.text == "[00:02] um I led the migration project\n"
+    assert txt.text == "[0:02] um I led the migration project\n"
 
     metrics = (await gateway.client.get(f"/interviews/{interview_id}/metrics", headers=auth)).json()
     assert metrics["count"] == 2

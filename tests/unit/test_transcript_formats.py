@@ -53,7 +53,7 @@ def test_cue_text_cannot_end_a_cue_early() -> None:
 
 def test_txt_is_one_line_per_segment_with_a_clock() -> None:
     assert to_txt(SEGMENTS) == (
-        "[00:01] Tell me about yourself.\n[00:03] Candidate: Um, I have five years of experience\n"
+        "[0:01] Tell me about yourself.\n[0:03] Candidate: Um, I have five years of experience\n"
     )
     assert to_txt([]) == ""
 
