@@ -1,31 +1,19 @@
-"""The Azure engine with the real Speech SDK, pointed at a local server instead of Azure.
-
-``FakeSpeechService`` speaks enough of the service's WebSocket protocol for the SDK: per turn
-the SDK sends ``speech.config``/``speech.context`` text frames and ``audio`` binary frames (a
-2-byte header length, headers, then a WAV header and PCM; an empty body ends the stream);
-the service answers ``turn.start``, ``speech.phrase`` results and ``turn.end``, each a text
-frame of headers and a JSON body. It can also refuse the WebSocket upgrade with an HTTP
-status, as Azure does for a bad key (401) or a spent quota (429), or never answer.
-"""
+"""The Azure engine with the real Speech SDK, pointed at a local server instead of Azure
+(``FakeSpeechService`` in tests/fakes/azure_speech.py, which tells what it speaks of the
+protocol): results, errors, refusals and a service that never answers."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import pickle
 import socket
-import threading
 import time
 import wave
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import azure.cognitiveservices.speech as speechsdk
 import numpy as np
 import pytest
-from aiohttp import WSMsgType, web
 
 from streams.transcription.azure_engine import (
     AzureSpeechEngine,
@@ -42,143 +30,7 @@ from streams.transcription.segments import RecognizedSegment
 from streams.transcription.service import TranscriptionService
 from streams.transcription.settings import TranscriptionSettings
 from streams.transcription.worker import build_engine
-
-# What the service sends for "Um, so I led it." 0.5 s into the turn (ticks of 100 ns).
-PHRASE = {
-    "Id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
-    "RecognitionStatus": "Success",
-    "Offset": 5000000,
-    "Duration": 12000000,
-    "Channel": 0,
-    "DisplayText": "Um, so I led it.",
-    "NBest": [
-        {
-            "Confidence": 0.9021,
-            "Lexical": "um so i led it",
-            "ITN": "um so i led it",
-            "MaskedITN": "um so i led it",
-            "Display": "Um, so I led it.",
-            "Words": [
-                {"Word": "um", "Offset": 5000000, "Duration": 2000000, "Confidence": 0.8012},
-                {"Word": "so", "Offset": 7500000, "Duration": 2000000, "Confidence": 0.9133},
-                {"Word": "i", "Offset": 10000000, "Duration": 1000000, "Confidence": 0.9561},
-                {"Word": "led", "Offset": 11000000, "Duration": 3000000, "Confidence": 0.9302},
-                {"Word": "it", "Offset": 14000000, "Duration": 3000000, "Confidence": 0.9187},
-            ],
-        }
-    ],
-}
-# The rest of a 2-s piece, heard as noise. Without a result that reaches the end of the
-# audio, the SDK sends the unaccounted tail again in its next turn.
-NO_MATCH = {
-    "Id": "1a2b3c4d5e6f708192a3b4c5d6e7f809",
-    "RecognitionStatus": "NoMatch",
-    "Offset": 17000000,
-    "Duration": 3000000,
-    "Channel": 0,
-}
-
-
-class FakeSpeechService:
-    def __init__(
-        self,
-        phrases: Sequence[Mapping[str, Any]] = (),
-        *,
-        reject_status: int | None = None,
-        answer: bool = True,
-    ) -> None:
-        self._phrases = list(phrases)
-        self._reject_status = reject_status
-        self._answer = answer
-        self.requests: list[str] = []
-        self.keys: list[str | None] = []
-        self.audio = bytearray()
-        self._open: set[web.WebSocketResponse] = set()
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self.host = f"ws://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._ready = threading.Event()
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, name="fake-speech-service", daemon=True)
-
-    def __enter__(self) -> FakeSpeechService:
-        self._thread.start()
-        assert self._ready.wait(5), "fake speech service did not start"
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        asyncio.run_coroutine_threadsafe(self._close_connections(), self._loop).result(5)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
-
-    async def _close_connections(self) -> None:
-        for ws in list(self._open):
-            await ws.close()
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        app = web.Application()
-        app.router.add_get("/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
-        try:
-            self._loop.run_until_complete(runner.setup())
-            self._loop.run_until_complete(web.SockSite(runner, self._socket).start())
-            self._ready.set()
-            self._loop.run_forever()
-        finally:
-            self._loop.run_until_complete(runner.cleanup())
-            self._socket.close()
-            self._loop.close()
-
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        self.requests.append(request.path_qs)
-        self.keys.append(request.headers.get("Ocp-Apim-Subscription-Key"))
-        if self._reject_status is not None:
-            return web.Response(status=self._reject_status, text='{"error":{"message":"refused"}}')
-        ws = web.WebSocketResponse(protocols=("USP",))
-        await ws.prepare(request)
-        self._open.add(ws)
-        request_id, turn_started, answered = "", False, False
-        async for message in ws:
-            if message.type == WSMsgType.TEXT:
-                headers = _headers(message.data.split("\r\n\r\n", 1)[0])
-                if headers.get("Path") == "speech.context":
-                    request_id, turn_started = headers["X-RequestId"], False
-                continue
-            if message.type != WSMsgType.BINARY or not self._answer:
-                continue
-            length = int.from_bytes(message.data[:2], "big")
-            body = message.data[2 + length :]
-            if not turn_started:
-                turn_started = True
-                await ws.send_str(_frame("turn.start", request_id, {"context": {"serviceTag": "fake"}}))
-            if body:
-                self.audio += _without_wav_header(body)
-                continue
-            # An empty audio message ends the stream: the turn's results, then its end.
-            for phrase in [] if answered else self._phrases:
-                await ws.send_str(_frame("speech.phrase", request_id, phrase))
-            answered = True
-            await ws.send_str(_frame("turn.end", request_id, {}))
-        self._open.discard(ws)
-        return ws
-
-
-def _headers(block: str) -> dict[str, str]:
-    pairs = (line.split(":", 1) for line in block.split("\r\n") if ":" in line)
-    return {name.strip(): value.strip() for name, value in pairs}
-
-
-def _frame(path: str, request_id: str, body: Mapping[str, Any]) -> str:
-    head = f"X-RequestId:{request_id}\r\nPath:{path}\r\nContent-Type:application/json; charset=utf-8"
-    return f"{head}\r\n\r\n{json.dumps(body)}"
-
-
-def _without_wav_header(body: bytes) -> bytes:
-    if body.startswith(b"RIFF"):
-        return body[body.index(b"data") + 8 :]
-    return body
+from tests.fakes.azure_speech import NO_MATCH, PHRASE, FakeSpeechService
 
 
 def azure_settings(**overrides: Any) -> TranscriptionSettings:

@@ -1,0 +1,1 @@
+"""Local servers that speak the protocol of a service out of reach from here."""
