@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -83,7 +82,7 @@ def records_so_far(stack: Stack, spec: TopicSpec) -> list[tuple[bytes | None, by
 
 
 def test_deleting_during_transcription_stops_the_worker_and_leaves_nothing(
-    stack: Stack, long_recording: LongRecording, recordings: dict[str, Path], database_url: str
+    stack: Stack, long_recording: LongRecording, corpus: list[dict[str, Any]], database_url: str
 ) -> None:
     with stack.client(USER) as client:
         interview_id = upload_wav(client, long_recording.path, "Deleted Inc")
@@ -115,7 +114,8 @@ def test_deleting_during_transcription_stops_the_worker_and_leaves_nothing(
         )
         # The worker goes on with the next recording: everything of the deleted one that was in
         # flight has gone through the agents by the time this one is analysed.
-        sentinel = upload_wav(client, recordings["sample"], "Deleted Inc")
+        shortest = min(corpus, key=lambda entry: entry["duration_s"])
+        sentinel = upload_wav(client, shortest["path"], "Deleted Inc")
         finished = wait_until(
             lambda: (s := status_of(client, sentinel))["status"] in ("COMPLETED", "FAILED") and s,
             600,

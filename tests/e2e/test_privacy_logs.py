@@ -8,10 +8,11 @@ import json
 import os
 import re
 import subprocess
-from typing import Any
+from pathlib import Path
 
 import pytest
 
+from dev import synthesize
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
 from tests.e2e.conftest import IB, REPO_ROOT, Stack, account
@@ -23,6 +24,12 @@ NAME = "Ramona Thistlewood"
 COMPANY = "Quuxly Dynamics"
 JOB_TITLE = "Staff Zorblatt Engineer"
 NOTES = "Second round with the Quuxly platform team"
+#: What the user says: words no route, agent or log message of ours has a reason to hold (the
+#: stack is shared with the other end-to-end tests, whose logs are read too).
+ANSWER = (
+    "Um, at my last job I reorganised the greenhouse irrigation spreadsheet for a horticulture"
+    " cooperative, uh, and the watering mistakes dropped by half within a fortnight."
+)
 
 
 def spoken_words(transcript: str) -> list[str]:
@@ -30,8 +37,9 @@ def spoken_words(transcript: str) -> list[str]:
     return sorted({word for word in re.findall(r"[a-z]+", transcript.lower()) if len(word) >= 8})
 
 
-def test_the_logs_hold_no_personal_data(stack: Stack, corpus: list[dict[str, Any]]) -> None:
-    recording = min(corpus, key=lambda entry: entry["duration_s"])["path"]
+def test_the_logs_hold_no_personal_data(stack: Stack, tmp_path: Path) -> None:
+    recording = tmp_path / "private_answer.wav"
+    synthesize.speak(ANSWER, recording)
     settings = Settings(run_dir=stack.gateway.run_dir)
     token = DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience).issue(
         account("privacy-user"), email=EMAIL, name=NAME
