@@ -22,6 +22,9 @@ from streams.content.sentiment import sentence_timeline
 from streams.dead_letters import process_event
 from topics.catalog import ANSWER_ANALYSIS, INTERVIEW_TURNS
 
+#: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
+AGENT = "analyze_answers"
+
 log = logging.getLogger(__name__)
 
 #: Claude when IB_ANTHROPIC_API_KEY is set (falling back to the offline result when it
@@ -108,7 +111,7 @@ async def analyze(record: dict[str, Any], _event: faust.EventT) -> None:
     await send(ANSWER_ANALYSIS, interview_id, answer_record(record, turn, analysis.model_dump()))
 
 
-@app.agent(channel(INTERVIEW_TURNS), name="analyze_answers")
+@app.agent(channel(INTERVIEW_TURNS), name=AGENT)
 async def analyze_answers(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
-        await process_event(event, analyze, consumer="content")
+        await process_event(event, analyze, consumer=AGENT)

@@ -22,6 +22,9 @@ prep_sessions = app.GlobalTable(
     help="Latest PrepSession per prep_session_id (Avro), on every worker.",
 )
 
+#: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
+AGENT = "keep_prep_sessions"
+
 
 async def keep(session: dict[str, object], _event: faust.EventT) -> None:
     prep_sessions[str(session["prep_session_id"])] = codec.encode(PREP_SESSIONS.value_schema, session)
@@ -33,7 +36,7 @@ def practised(prep_session_id: str | None) -> dict[str, object] | None:
     return None if stored is None else codec.decode(stored, PREP_SESSIONS.value_schema)
 
 
-@app.agent(channel(PREP_SESSIONS), name="keep_prep_sessions")
+@app.agent(channel(PREP_SESSIONS), name=AGENT)
 async def keep_prep_sessions(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
         key = event.message.key
@@ -41,4 +44,4 @@ async def keep_prep_sessions(stream: faust.StreamT[bytes]) -> None:
             if key:
                 prep_sessions.pop(key.decode(), None)
             continue
-        await process_event(event, keep, consumer="prep")
+        await process_event(event, keep, consumer=AGENT)

@@ -30,6 +30,9 @@ from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
 
+#: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
+AGENT = "measure_speech"
+
 log = logging.getLogger(__name__)
 
 #: How long a batch waits to fill: live traffic waits at most this long, a backlog (a
@@ -129,11 +132,11 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
                 continue  # a segment of an analysis that was run again since
             value = codec.encode(metrics_schema, metrics)
         except SerializationError as exc:
-            await dead_letter(event, exc, attempts=1, consumer="speech")
+            await dead_letter(event, exc, attempts=1, consumer=AGENT)
             continue
         except Exception as exc:  # a pure function fails the same way every time: no retry
             log.exception("cannot measure a segment")
-            await dead_letter(event, exc, attempts=1, consumer="speech")
+            await dead_letter(event, exc, attempts=1, consumer=AGENT)
             continue
         entries[key] = entry
         partitions[key] = event.message.partition
@@ -151,7 +154,7 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
         delivery.add_done_callback(_changelog_sent)
 
 
-@app.agent(channel(TRANSCRIPT_SEGMENTS), name="measure_speech")
+@app.agent(channel(TRANSCRIPT_SEGMENTS), name=AGENT)
 async def measure_speech(stream: faust.StreamT[bytes]) -> None:
     async for events in stream.take_events(settings.speech_batch_size, within=BATCH_SECONDS):
         await measure_batch(list(events))

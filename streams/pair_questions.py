@@ -44,9 +44,14 @@ interview_context = app.Table(
 )
 
 
+#: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
+AGENT = "pair_questions"
+
+
 def _turn_record(
     segment: dict[str, Any], fields: dict[str, Any], job_description: str | None
 ) -> dict[str, Any]:
+
     return {
         "interview_id": segment["interview_id"],
         "user_id": segment["user_id"],
@@ -106,7 +111,7 @@ async def _handle(value: dict[str, Any], event: faust.EventT) -> None:
     await _HANDLERS[topic_spec_of(event)](value, event)
 
 
-@app.agent(channels(TRANSCRIPT_SEGMENTS, INTERVIEW_METADATA), name="pair_questions")
+@app.agent(channels(TRANSCRIPT_SEGMENTS, INTERVIEW_METADATA), name=AGENT)
 async def pair_questions(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
         if is_tombstone(event):
@@ -114,4 +119,4 @@ async def pair_questions(stream: faust.StreamT[bytes]) -> None:
             if topic_spec_of(event) == INTERVIEW_METADATA.name and interview_id:
                 forget(interview_id)
             continue
-        await process_event(event, _handle, consumer="turns")
+        await process_event(event, _handle, consumer=AGENT)

@@ -46,6 +46,9 @@ from streams.tombstones import DELETED, is_tombstone, send_tombstone, tombstone_
 from streams.transcript_gaps import deadline_ms, incomplete_transcript_event, missing_seqs, overdue
 from topics.catalog import ANALYSIS_COMPLETED, ANSWER_ANALYSIS, SEGMENT_METRICS, TRANSCRIPTION_PROGRESS
 
+#: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
+AGENT = "roll_up_analysis"
+
 log = logging.getLogger(__name__)
 
 #: How often the waits for missing segments are looked at.
@@ -70,6 +73,7 @@ analysis_parts = app.Table(
     value_type=bytes,
     help="Per interview: the final segment's metrics, the answers by turn, the END record (JSON).",
 )
+
 transcript_waits = app.Table(
     "transcript_waits",
     default=None,
@@ -222,7 +226,7 @@ async def roll_up(value: dict[str, Any], event: faust.EventT) -> None:
     await _HANDLERS[topic_spec_of(event)](value, event)
 
 
-@app.agent(channels(SEGMENT_METRICS, ANSWER_ANALYSIS, ANALYSIS_COMPLETED), name="roll_up_analysis")
+@app.agent(channels(SEGMENT_METRICS, ANSWER_ANALYSIS, ANALYSIS_COMPLETED), name=AGENT)
 async def roll_up_analysis(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
         if topic_spec_of(event) == ANALYSIS_COMPLETED.name:
@@ -231,7 +235,7 @@ async def roll_up_analysis(stream: faust.StreamT[bytes]) -> None:
             if is_tombstone(event) and interview_id:
                 await forget(interview_id)
             continue
-        await process_event(event, roll_up, consumer="rollup")
+        await process_event(event, roll_up, consumer=AGENT)
 
 
 def _write_outside_event(table: faust.Table, interview_id: str, value: bytes | None, partition: int) -> None:

@@ -33,6 +33,9 @@ from topics.catalog import (
 )
 from topics.errors import SerializationError
 
+#: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
+AGENT = "sink_read_model"
+
 log = logging.getLogger(__name__)
 
 read_model = ReadModel(settings.database_url)
@@ -78,7 +81,7 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
         try:
             batch[name].append(await decode(event, by_name(name).value_schema))
         except SerializationError as exc:
-            await dead_letter(event, exc, attempts=1, consumer="sink")
+            await dead_letter(event, exc, attempts=1, consumer=AGENT)
     return batch
 
 
@@ -91,7 +94,7 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
         INTERVIEW_STATE,
         ANALYSIS_COMPLETED,
     ),
-    name="sink_read_model",
+    name=AGENT,
 )
 async def sink_read_model(stream: faust.StreamT[bytes]) -> None:
     async for events in stream.take_events(settings.sink_batch_size, within=settings.sink_batch_seconds):

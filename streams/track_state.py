@@ -39,6 +39,9 @@ interview_state = app.Table(
     help="Latest InterviewState per interview_id (Avro).",
 )
 
+#: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
+AGENT = "track_state"
+
 _FOLDS = {
     INTERVIEW_UPLOADED.name: progress.on_uploaded,
     TRANSCRIPTION_PROGRESS.name: progress.on_transcription_progress,
@@ -105,7 +108,7 @@ async def apply_dead_letter(value: dict[str, Any], event: faust.EventT) -> None:
         ANALYSIS_COMPLETED,
         *DEAD_LETTER_TOPICS,
     ),
-    name="track_state",
+    name=AGENT,
 )
 async def track_state(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
@@ -116,4 +119,4 @@ async def track_state(stream: faust.StreamT[bytes]) -> None:
                 await forget(interview_id)
             continue
         handler = apply_dead_letter if name in _DEAD_LETTER_NAMES else apply_event
-        await process_event(event, handler, consumer="state")
+        await process_event(event, handler, consumer=AGENT)

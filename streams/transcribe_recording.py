@@ -45,6 +45,9 @@ from streams.transcription.service import KeepGoing, TranscriptionStopped
 from streams.transcription_jobs import JobRunner, enqueue
 from topics.catalog import INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS, TRANSCRIPTION_PROGRESS
 
+#: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
+AGENT = "transcribe_recording"
+
 log = logging.getLogger(__name__)
 
 service = TranscriptionService(TranscriptionSettings())
@@ -183,7 +186,7 @@ async def _transcribe_file(
         )
 
 
-runner = JobRunner(transcribe, consumer="transcribe_recording")
+runner = JobRunner(transcribe, consumer=AGENT)
 
 
 async def record_job(uploaded: dict[str, Any], event: faust.EventT) -> None:
@@ -191,7 +194,7 @@ async def record_job(uploaded: dict[str, Any], event: faust.EventT) -> None:
     runner.wake()
 
 
-@app.agent(channel(INTERVIEW_UPLOADED), name="transcribe_recording")
+@app.agent(channel(INTERVIEW_UPLOADED), name=AGENT)
 async def transcribe_recording(stream: faust.StreamT[bytes]) -> None:
     async for event in stream.events():
-        await process_event(event, record_job, consumer="transcriber")
+        await process_event(event, record_job, consumer=AGENT)

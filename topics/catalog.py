@@ -1,5 +1,9 @@
 """The topic catalog: every topic the system uses, and who writes and reads it.
 
+Writers and readers are named as the code names them: a worker's agent by its agent name
+(``measure_speech``, its module ``streams/measure_speech.py``), the gateway as ``gateway``,
+the operators' CLI as ``ib ops``; tests/unit/test_catalog_names.py holds them to the code.
+
 The Faust app, the admin tooling, the replay tool and the Strimzi ``KafkaTopic`` manifests
 all come from this module. Refer to a topic by its entry (``INTERVIEW_UPLOADED``), never by
 a string literal.
@@ -23,7 +27,7 @@ class TopicSpec:
     name: str
     key: str
     value_schema: str
-    producer: str
+    producers: tuple[str, ...]
     consumers: tuple[str, ...]
     partitions: int = INTERVIEW_PARTITIONS
     cleanup_policy: CleanupPolicy = "delete"
@@ -31,6 +35,8 @@ class TopicSpec:
     description: str = ""
     has_dead_letters: bool = True
     config: dict[str, str] = field(default_factory=dict)
+    #: Why a topic has no producer or consumer yet, for one that a coming piece will use.
+    not_yet_used: str = ""
 
     def full_name(self, prefix: str = "") -> str:
         """The topic's name on the broker; tests and replays add a ``prefix``."""
@@ -52,8 +58,8 @@ INTERVIEW_METADATA = TopicSpec(
     name="interview.metadata",
     key="interview_id",
     value_schema="interviewbuddy.events.InterviewMetadata",
-    producer="gateway",
-    consumers=("sink", "turns"),
+    producers=("gateway",),
+    consumers=("pair_questions", "sink_read_model"),
     cleanup_policy="compact",
     description="What the user said about an interview (company, job title, type, notes).",
 )
@@ -61,8 +67,8 @@ INTERVIEW_UPLOADED = TopicSpec(
     name="interview.uploaded",
     key="interview_id",
     value_schema="interviewbuddy.events.InterviewUploaded",
-    producer="gateway",
-    consumers=("transcriber", "state", "sink"),
+    producers=("gateway",),
+    consumers=("transcribe_recording", "track_state", "sink_read_model"),
     retention_ms=30 * DAY_MS,
     description="A recording is stored and ready to be transcribed.",
 )
@@ -70,16 +76,16 @@ TRANSCRIPTION_PROGRESS = TopicSpec(
     name="transcription.progress",
     key="interview_id",
     value_schema="interviewbuddy.events.TranscriptionProgress",
-    producer="transcriber",
-    consumers=("state",),
+    producers=("transcribe_recording", "roll_up_analysis"),
+    consumers=("track_state",),
     description="The transcriber's progress and failures, one recording at a time.",
 )
 TRANSCRIPT_SEGMENTS = TopicSpec(
     name="transcript.segments",
     key="interview_id",
     value_schema="interviewbuddy.events.TranscriptSegment",
-    producer="transcriber",
-    consumers=("speech", "turns", "state", "sink"),
+    producers=("transcribe_recording",),
+    consumers=("measure_speech", "pair_questions", "track_state", "sink_read_model"),
     retention_ms=30 * DAY_MS,
     description="Recognized speech with word timings; the last segment has final=true.",
 )
@@ -87,32 +93,32 @@ SEGMENT_METRICS = TopicSpec(
     name="segment.metrics",
     key="interview_id",
     value_schema="interviewbuddy.events.SegmentMetrics",
-    producer="speech",
-    consumers=("rollup", "sink"),
+    producers=("measure_speech",),
+    consumers=("roll_up_analysis", "sink_read_model"),
     description="Filler words, pace, pauses and clarity per transcript segment.",
 )
 INTERVIEW_TURNS = TopicSpec(
     name="interview.turns",
     key="interview_id",
     value_schema="interviewbuddy.events.InterviewTurn",
-    producer="turns",
-    consumers=("content",),
+    producers=("pair_questions",),
+    consumers=("analyze_answers",),
     description="Questions paired with their answers, then an END record with the number of turns.",
 )
 ANSWER_ANALYSIS = TopicSpec(
     name="answer.analysis",
     key="interview_id",
     value_schema="interviewbuddy.events.AnswerAnalysisEvent",
-    producer="content",
-    consumers=("rollup", "state"),
+    producers=("analyze_answers",),
+    consumers=("roll_up_analysis", "track_state"),
     description="STAR, relevance, confidence, enthusiasm and sentiment per answer, then an END record.",
 )
 PREP_SESSIONS = TopicSpec(
     name="prep.sessions",
     key="prep_session_id",
     value_schema="interviewbuddy.events.PrepSession",
-    producer="gateway",
-    consumers=("prep",),
+    producers=("gateway",),
+    consumers=("keep_prep_sessions",),
     cleanup_policy="compact",
     description="Each prep session with its questions and latest practice answers (latest value wins).",
 )
@@ -120,8 +126,8 @@ INTERVIEW_STATE = TopicSpec(
     name="interview.state",
     key="interview_id",
     value_schema="interviewbuddy.events.InterviewState",
-    producer="state",
-    consumers=("sink", "notifier"),
+    producers=("track_state", "gateway"),
+    consumers=("sink_read_model",),
     cleanup_policy="compact",
     has_dead_letters=True,
     description="Where each interview is in the pipeline (latest value per interview).",
@@ -130,8 +136,8 @@ ANALYSIS_COMPLETED = TopicSpec(
     name="analysis.completed",
     key="interview_id",
     value_schema="interviewbuddy.events.AnalysisCompleted",
-    producer="rollup",
-    consumers=("state", "sink", "notifier"),
+    producers=("roll_up_analysis", "gateway"),
+    consumers=("track_state", "sink_read_model", "roll_up_analysis"),
     cleanup_policy="compact",
     description="The finished analysis of an interview.",
 )
@@ -139,8 +145,9 @@ NOTIFICATIONS = TopicSpec(
     name="notifications",
     key="user_id",
     value_schema="interviewbuddy.events.Notification",
-    producer="notifier",
-    consumers=("gateway",),
+    producers=(),
+    consumers=(),
+    not_yet_used="the notifier and the web app's live updates write and read it (the web app issue)",
     description="Messages for users: in the app and by email.",
 )
 
@@ -168,12 +175,13 @@ def dead_letter_topic(spec: TopicSpec) -> TopicSpec:
         name=spec.dead_letter_name,
         key=spec.key,
         value_schema=DEAD_LETTER_SCHEMA,
-        producer="any consumer of " + spec.name,
-        consumers=("state", "operators"),
+        producers=spec.consumers,
+        consumers=("track_state", "ib ops"),
         partitions=spec.partitions,
         retention_ms=30 * DAY_MS,
         description=f"Messages of {spec.name} that could not be processed, with the error.",
         has_dead_letters=False,
+        not_yet_used=spec.not_yet_used,
     )
 
 

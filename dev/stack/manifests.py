@@ -38,8 +38,8 @@ def kafka_topic(spec: TopicSpec) -> dict[str, Any]:
             "name": spec.name,
             "labels": {"strimzi.io/cluster": CLUSTER_NAME, "app.kubernetes.io/part-of": "interview-buddy"},
             "annotations": {
-                "interview-buddy/producer": spec.producer,
-                "interview-buddy/consumers": ",".join(spec.consumers),
+                "interview-buddy/producers": ",".join(spec.producers) or f"none yet: {spec.not_yet_used}",
+                "interview-buddy/consumers": ",".join(spec.consumers) or f"none yet: {spec.not_yet_used}",
             },
         },
         "spec": {

@@ -255,7 +255,7 @@ async def test_operators_see_the_dead_letters_and_the_lag(worker: ServiceProcess
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, TRANSCRIPT_SEGMENTS, interview_id, segment_event(interview_id))
     # Every consumer of the topic dead-letters its own copy; wait until all of them have.
-    consumers = {"speech", "turns", "state"}
+    consumers = {"measure_speech", "pair_questions", "track_state"}
     deadline = time.monotonic() + 30.0
     while True:
         letters = await dead_letters(worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix)
