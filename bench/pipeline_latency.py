@@ -27,8 +27,8 @@ import httpx
 
 from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
 from bench.transcription_speed import build_recording
+from dev.service_processes import gateway_process, new_prefix, worker_process
 from tests.integration.kafka_helpers import wait_for
-from tests.integration.worker_process import gateway_process, new_prefix, worker_process
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from dev import synthesize
-from tests.integration.worker_process import ServiceProcess, gateway_process, new_prefix, worker_process
+from dev.service_processes import ServiceProcess, gateway_process, new_prefix, worker_process
 
 T = TypeVar("T")
 

@@ -12,8 +12,8 @@ from typing import Any
 import psycopg
 import pytest
 
+from dev.service_processes import ServiceProcess
 from tests.integration.kafka_helpers import produce, wait_for
-from tests.integration.worker_process import ServiceProcess
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,

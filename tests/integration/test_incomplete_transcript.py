@@ -20,9 +20,9 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from dev.service_processes import ServiceProcess, new_prefix, worker_process
 from streams.transcript_gaps import INCOMPLETE_TRANSCRIPT
 from tests.integration.kafka_helpers import Received, collect_until, produce, wait_for
-from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_STATE,

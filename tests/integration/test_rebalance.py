@@ -23,13 +23,13 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
+from dev.service_processes import ServiceProcess, new_prefix, worker_process
 from tests.integration.kafka_helpers import (
     codec,
     collect_until,
     committed_offsets,
     group_members,
 )
-from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
 from topics.catalog import INTERVIEW_PARTITIONS, SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from dev.service_processes import ServiceProcess
 from streams.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
 from tests.integration.kafka_helpers import Received, produce, wait_for
-from tests.integration.worker_process import ServiceProcess
 from topics.catalog import ANALYSIS_COMPLETED, TRANSCRIPT_SEGMENTS
 
 pytestmark = pytest.mark.stack
