@@ -39,8 +39,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from dev.service_processes import free_port, worker_process
-from tests.integration.gateway_helpers import delete_prefixed_topics
-from topics.admin import WantedTopic, ensure_named_topics, ensure_topics
+from topics.admin import WantedTopic, delete_prefixed_topics, ensure_named_topics, ensure_topics
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, TopicSpec
 from topics.codec import AvroCodec
 

@@ -37,7 +37,7 @@ from dev.service_processes import ServiceProcess, free_port, gateway_process, ne
 from dev.stack.config import REPO_ROOT
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
-from tests.integration.gateway_helpers import delete_prefixed_topics
+from topics.admin import delete_prefixed_topics
 
 MB = 1024 * 1024
 TUS_VERSION = "1.0.0"

@@ -25,9 +25,10 @@ import psutil
 from tusclient.client import TusClient
 
 from dev.service_processes import free_port, new_prefix
+from dev.synthesize import wav_bytes
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
-from tests.integration.gateway_helpers import delete_prefixed_topics, wav_bytes
+from topics.admin import delete_prefixed_topics
 
 MB = 1024 * 1024
 

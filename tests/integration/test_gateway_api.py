@@ -6,13 +6,13 @@ import uuid
 
 import pytest
 
+from dev.synthesize import wav_bytes
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,
     metrics_event,
     segment_event,
     state_event,
-    wav_bytes,
 )
 from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_METADATA

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
+from dev.synthesize import wav_bytes
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,
     gateway_settings,
     running_gateway,
     state_event,
-    wav_bytes,
 )
 from tests.integration.kafka_helpers import collect_until, wait_for
 from topics.catalog import INTERVIEW_UPLOADED

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from dev.synthesize import make_video_only
+from dev.synthesize import make_video_only, wav_bytes
 from sinks.blob_store import LocalBlobStore
 from tests.integration.gateway_helpers import (
     RunningGateway,
@@ -21,7 +21,6 @@ from tests.integration.gateway_helpers import (
     segment_event,
     state_event,
     upload_announcement,
-    wav_bytes,
 )
 from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_UPLOADED

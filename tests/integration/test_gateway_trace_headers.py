@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from tests.integration.gateway_helpers import RunningGateway, wav_bytes
+from dev.synthesize import wav_bytes
+from tests.integration.gateway_helpers import RunningGateway
 from tests.integration.kafka_helpers import Received, wait_for
 from topics.catalog import INTERVIEW_UPLOADED
 

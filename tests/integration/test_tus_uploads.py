@@ -29,6 +29,7 @@ from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 from tusclient.uploader import Uploader
 
+from dev.synthesize import wav_bytes
 from gateway.auth import DevIssuer
 from gateway.main import create_app
 from gateway.settings import Settings
@@ -36,13 +37,8 @@ from gateway.tus.store import LocalTusStore
 from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadsModel
-from tests.integration.gateway_helpers import (
-    delete_prefixed_topics,
-    gateway_settings,
-    patch_then_vanish,
-    upload_announcement,
-    wav_bytes,
-)
+from tests.integration.gateway_helpers import gateway_settings, patch_then_vanish, upload_announcement
+from topics.admin import delete_prefixed_topics
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
