@@ -14,7 +14,7 @@ import pytest
 
 from dev.service_processes import worker_process
 from tests.e2e.conftest import Stack, run_stack, upload_wav, wait_until
-from tests.integration.kafka_helpers import committed_offsets, delete_group_offsets
+from tests.integration.consumer_groups import committed_offsets, delete_group_offsets
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 

@@ -15,8 +15,8 @@ import httpx
 import psycopg
 import pytest
 
+from dev.topic_records import Received, collect_until, produce
 from tests.e2e.conftest import Stack, run_stack, upload_wav, wait_until
-from tests.integration.kafka_helpers import Received, collect_until, produce
 from topics.catalog import INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from dev.topic_records import Received, wait_for_record
 from gateway.auth import DevIssuer
 from gateway.main import create_app
 from gateway.settings import Settings
 from sinks.read_model import ReadModel
-from tests.integration.kafka_helpers import Received, wait_for
 from topics.admin import delete_prefixed_topics
 from topics.catalog import (
     ANALYSIS_COMPLETED,
@@ -233,7 +233,7 @@ async def patch_then_vanish(
 
 async def upload_announcement(settings: Settings, interview_id: str) -> Received:
     """The ``interview.uploaded`` record the gateway published for ``interview_id``."""
-    return await wait_for(
+    return await wait_for_record(
         settings.kafka_bootstrap,
         INTERVIEW_UPLOADED,
         settings.topic_prefix,

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from dev.service_processes import ServiceProcess
-from tests.integration.kafka_helpers import produce, wait_for
+from dev.topic_records import produce, wait_for_record
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,
@@ -122,7 +122,9 @@ def state_event(interview_id: str) -> dict[str, Any]:
 
 async def assert_dead_lettered(worker: ServiceProcess, spec: TopicSpec, key: str) -> None:
     dlq = dead_letter_topic(spec)
-    record = await wait_for(worker.kafka_bootstrap, dlq, worker.topic_prefix, lambda r: r.key == key.encode())
+    record = await wait_for_record(
+        worker.kafka_bootstrap, dlq, worker.topic_prefix, lambda r: r.key == key.encode()
+    )
     assert record.headers["ib-error-type"] == b"SerializationError"
     assert record.headers["ib-source-topic"] == spec.full_name(worker.topic_prefix).encode()
     assert b"magic byte" in record.headers["ib-error-message"]
@@ -149,7 +151,7 @@ async def test_interview_uploaded(worker: ServiceProcess) -> None:
     blob.parent.mkdir(parents=True, exist_ok=True)
     blob.write_text("Dear hiring manager, this is a text file with a video's name.\n")
     await poison_then(worker, INTERVIEW_UPLOADED, interview_id, uploaded_event(interview_id, blob))
-    failed = await wait_for(
+    failed = await wait_for_record(
         worker.kafka_bootstrap,
         TRANSCRIPTION_PROGRESS,
         worker.topic_prefix,
@@ -161,7 +163,7 @@ async def test_interview_uploaded(worker: ServiceProcess) -> None:
 async def test_transcription_progress(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, TRANSCRIPTION_PROGRESS, interview_id, progress_event(interview_id))
-    await wait_for(
+    await wait_for_record(
         worker.kafka_bootstrap,
         INTERVIEW_STATE,
         worker.topic_prefix,
@@ -172,7 +174,7 @@ async def test_transcription_progress(worker: ServiceProcess) -> None:
 async def test_transcript_segments(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, TRANSCRIPT_SEGMENTS, interview_id, segment_event(interview_id))
-    await wait_for(worker.kafka_bootstrap, SEGMENT_METRICS, worker.topic_prefix, key_is(interview_id))
+    await wait_for_record(worker.kafka_bootstrap, SEGMENT_METRICS, worker.topic_prefix, key_is(interview_id))
 
 
 async def test_segment_metrics(worker: ServiceProcess) -> None:
@@ -181,13 +183,15 @@ async def test_segment_metrics(worker: ServiceProcess) -> None:
         worker.kafka_bootstrap, ANSWER_ANALYSIS, worker.topic_prefix, interview_id, turns_end(interview_id)
     )
     await poison_then(worker, SEGMENT_METRICS, interview_id, metrics_event(interview_id))
-    await wait_for(worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id))
+    await wait_for_record(
+        worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id)
+    )
 
 
 async def test_interview_turns(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, INTERVIEW_TURNS, interview_id, turns_end(interview_id))
-    await wait_for(worker.kafka_bootstrap, ANSWER_ANALYSIS, worker.topic_prefix, key_is(interview_id))
+    await wait_for_record(worker.kafka_bootstrap, ANSWER_ANALYSIS, worker.topic_prefix, key_is(interview_id))
 
 
 async def test_answer_analysis(worker: ServiceProcess) -> None:
@@ -200,14 +204,16 @@ async def test_answer_analysis(worker: ServiceProcess) -> None:
         metrics_event(interview_id),
     )
     await poison_then(worker, ANSWER_ANALYSIS, interview_id, turns_end(interview_id))
-    await wait_for(worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id))
+    await wait_for_record(
+        worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id)
+    )
 
 
 async def test_analysis_completed(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     analysis = await _analysis_for(worker, interview_id)
     await poison_then(worker, ANALYSIS_COMPLETED, interview_id, analysis)
-    await wait_for(
+    await wait_for_record(
         worker.kafka_bootstrap,
         INTERVIEW_STATE,
         worker.topic_prefix,
@@ -228,7 +234,7 @@ async def _analysis_for(worker: ServiceProcess, source_id: str) -> dict[str, Any
     await produce(
         worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix, helper_id, segment_event(helper_id)
     )
-    record = await wait_for(
+    record = await wait_for_record(
         worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(helper_id)
     )
     return {**record.decoded(ANALYSIS_COMPLETED), "interview_id": source_id}

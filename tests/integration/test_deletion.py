@@ -16,6 +16,7 @@ import pytest
 from pydantic import SecretStr
 
 from dev.synthesize import wav_bytes
+from dev.topic_records import Received, collect_until
 from gateway.settings import Settings
 from gateway.tus.store import LocalTusStore
 from sinks.azure_blob_store import AzureBlobStore
@@ -28,7 +29,6 @@ from tests.integration.gateway_helpers import (
     segment_event,
     state_event,
 )
-from tests.integration.kafka_helpers import Received, collect_until
 from topics.catalog import ANALYSIS_COMPLETED, INTERVIEW_METADATA, INTERVIEW_STATE, PREP_SESSIONS, TopicSpec
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from dev.synthesize import wav_bytes
+from dev.topic_records import collect_until
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,
@@ -14,7 +15,6 @@ from tests.integration.gateway_helpers import (
     segment_event,
     state_event,
 )
-from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_METADATA
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from dev.synthesize import make_video_only, wav_bytes
+from dev.topic_records import collect_until
 from sinks.blob_store import LocalBlobStore
 from tests.integration.gateway_helpers import (
     RunningGateway,
@@ -22,7 +23,6 @@ from tests.integration.gateway_helpers import (
     state_event,
     upload_announcement,
 )
-from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

@@ -21,8 +21,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
 from dev.service_processes import ServiceProcess, new_prefix, worker_process
+from dev.topic_records import Received, collect_until, produce, wait_for_record
 from streams.transcript_gaps import INCOMPLETE_TRANSCRIPT
-from tests.integration.kafka_helpers import Received, collect_until, produce, wait_for
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_STATE,
@@ -180,7 +180,7 @@ async def test_a_final_segment_without_its_predecessors_fails_the_interview_afte
     transcript = segments(interview_id, SHORT_AUDIO)
     await send_segments(worker, interview_id, transcript[HELD_BACK:])
 
-    final_metrics = await wait_for(
+    final_metrics = await wait_for_record(
         worker.kafka_bootstrap,
         SEGMENT_METRICS,
         worker.topic_prefix,
@@ -226,7 +226,7 @@ async def test_predecessors_that_come_after_the_final_segment_complete_the_analy
     # The final segment first: every agent reads segments 3, 4 and 5 before 0, 1 and 2.
     await send_segments(worker, interview_id, [*transcript[HELD_BACK:], *transcript[:HELD_BACK]])
 
-    record = await wait_for(
+    record = await wait_for_record(
         worker.kafka_bootstrap,
         ANALYSIS_COMPLETED,
         worker.topic_prefix,

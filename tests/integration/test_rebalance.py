@@ -24,12 +24,8 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 from dev.service_processes import ServiceProcess, new_prefix, worker_process
-from tests.integration.kafka_helpers import (
-    codec,
-    collect_until,
-    committed_offsets,
-    group_members,
-)
+from dev.topic_records import codec, collect_until
+from tests.integration.consumer_groups import committed_offsets, group_members
 from topics.catalog import INTERVIEW_PARTITIONS, SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
