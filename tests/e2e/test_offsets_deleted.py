@@ -12,8 +12,9 @@ from typing import Any
 import psycopg
 import pytest
 
+from dev.polling import wait_until
 from dev.service_processes import worker_process
-from tests.e2e.conftest import Stack, run_stack, upload_wav, wait_until
+from tests.e2e.conftest import Stack, run_stack, upload_wav
 from tests.integration.consumer_groups import committed_offsets, delete_group_offsets
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
