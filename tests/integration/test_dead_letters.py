@@ -3,7 +3,6 @@ headers, and the next message of the same partition is still processed."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from dev.polling import wait_until_async
 from dev.service_processes import ServiceProcess
 from dev.topic_records import produce, wait_for_record
 from topics.catalog import (
@@ -241,35 +241,35 @@ async def _analysis_for(worker: ServiceProcess, source_id: str) -> dict[str, Any
 
 
 async def _wait_for_row(database_url: str, interview_id: str, timeout: float = 30.0) -> tuple[str, float]:
-    deadline = time.monotonic() + timeout
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as connection:
-        while time.monotonic() < deadline:
+
+        async def row() -> tuple[str, float] | None:
             cursor = await connection.execute(
                 "SELECT status, percent FROM interview_states WHERE interview_id = %s", (interview_id,)
             )
-            row = await cursor.fetchone()
-            if row is not None:
-                return (row[0], row[1])
-            await asyncio.sleep(0.2)
-    raise AssertionError(f"no interview_states row for {interview_id} within {timeout}s")
+            found = await cursor.fetchone()
+            return None if found is None else (found[0], found[1])
+
+        return await wait_until_async(row, timeout, f"an interview_states row for {interview_id}")
 
 
 async def test_operators_see_the_dead_letters_and_the_lag(worker: ServiceProcess) -> None:
     """`ib ops` shows each poison message with its consumer and error, and the volumes."""
-    from dev.operations import dead_letters, topic_reports
+    from dev.operations import DeadLetterView, TopicReport, dead_letters, topic_reports
 
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, TRANSCRIPT_SEGMENTS, interview_id, segment_event(interview_id))
     # Every consumer of the topic dead-letters its own copy; wait until all of them have.
     consumers = {"speech", "turns", "state"}
-    deadline = time.monotonic() + 30.0
-    while True:
+
+    async def letters_of_every_consumer() -> list[DeadLetterView] | None:
         letters = await dead_letters(worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix)
         mine = [letter for letter in letters if letter.key == interview_id]
-        if {letter.consumer for letter in mine} >= consumers or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.2)
-    assert {letter.consumer for letter in mine} >= consumers
+        return mine if {letter.consumer for letter in mine} >= consumers else None
+
+    mine = await wait_until_async(
+        letters_of_every_consumer, 30, f"dead letters of {interview_id} from {sorted(consumers)}"
+    )
     assert all(
         letter.error_type == "SerializationError" and "magic byte" in letter.error_message for letter in mine
     )
@@ -280,12 +280,12 @@ async def test_operators_see_the_dead_letters_and_the_lag(worker: ServiceProcess
     group = f"{worker.topic_prefix}interview-buddy"
     dlq_name = dead_letter_topic(TRANSCRIPT_SEGMENTS).full_name(worker.topic_prefix)
     segments_name = TRANSCRIPT_SEGMENTS.full_name(worker.topic_prefix)
-    deadline = time.monotonic() + 30
-    while True:  # the worker commits its offsets every second: wait until it has caught up
+
+    async def reports_once_caught_up() -> dict[str, TopicReport] | None:
         reports = {r.name: r for r in await topic_reports(worker.kafka_bootstrap, worker.topic_prefix, group)}
-        if reports[segments_name].lag == 0 or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.2)
-    assert reports[segments_name].lag == 0, reports[segments_name]
+        return reports if reports[segments_name].lag == 0 else None
+
+    # The worker commits its offsets every second: wait until it has caught up.
+    reports = await wait_until_async(reports_once_caught_up, 30, f"{group} catching up on {segments_name}")
     assert reports[segments_name].messages >= 2
     assert reports[dlq_name].messages >= len(mine)

@@ -185,7 +185,7 @@ async def test_a_patch_cut_mid_body_resumes_and_head_never_says_more_than_azure_
         assert offset <= await tus_store.staged_bytes(user, upload_id)  # never ahead of Azure
         return offset == sent
 
-    await _eventually(offset_is_recorded, "the cut PATCH's bytes to be recorded")
+    await _eventually(offset_is_recorded, "the cut PATCH's bytes being recorded")
     _committed, uncommitted = await blobs._blob_for_key(tus_store.key(user, upload_id)).get_block_list("all")
     assert sum(block.size for block in uncommitted) == sent
     assert files_under(gateway.settings.blob_root) == []
