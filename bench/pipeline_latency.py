@@ -27,8 +27,8 @@ import httpx
 
 from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
 from bench.transcription_speed import build_recording
-from tests.integration.kafka_helpers import wait_for
-from tests.integration.worker_process import gateway_process, new_prefix, worker_process
+from dev.service_processes import gateway_process, new_prefix, worker_process
+from dev.topic_records import wait_for_record
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,
@@ -67,23 +67,27 @@ async def measure(minutes: float) -> None:
                         headers={"Content-Type": "audio/wav", "X-Filename": recording.name},
                     ).raise_for_status()
             key = interview_id.encode()
-            uploaded = await wait_for(BOOTSTRAP, INTERVIEW_UPLOADED, prefix, lambda r: r.key == key, 60)
-            completed = await wait_for(BOOTSTRAP, ANALYSIS_COMPLETED, prefix, lambda r: r.key == key, 1800)
-            final_segment = await wait_for(
+            uploaded = await wait_for_record(
+                BOOTSTRAP, INTERVIEW_UPLOADED, prefix, lambda r: r.key == key, 60
+            )
+            completed = await wait_for_record(
+                BOOTSTRAP, ANALYSIS_COMPLETED, prefix, lambda r: r.key == key, 1800
+            )
+            final_segment = await wait_for_record(
                 BOOTSTRAP,
                 TRANSCRIPT_SEGMENTS,
                 prefix,
                 lambda r: r.key == key and r.decoded(TRANSCRIPT_SEGMENTS)["final"],
                 60,
             )
-            final_metrics = await wait_for(
+            final_metrics = await wait_for_record(
                 BOOTSTRAP,
                 SEGMENT_METRICS,
                 prefix,
                 lambda r: r.key == key and r.decoded(SEGMENT_METRICS)["final"],
                 60,
             )
-            answers_end = await wait_for(
+            answers_end = await wait_for_record(
                 BOOTSTRAP,
                 ANSWER_ANALYSIS,
                 prefix,

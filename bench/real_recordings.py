@@ -23,7 +23,7 @@ from typing import Any
 import jiwer
 
 from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
-from tests.integration.worker_process import gateway_process, new_prefix, worker_process
+from dev.service_processes import gateway_process, new_prefix, worker_process
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = REPO_ROOT.parent / "shared" / "eval" / "speech"

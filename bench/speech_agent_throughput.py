@@ -38,9 +38,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from tests.integration.gateway_helpers import delete_prefixed_topics
-from tests.integration.worker_process import free_port, worker_process
-from topics.admin import WantedTopic, ensure_named_topics, ensure_topics
+from dev.polling import wait_until_async
+from dev.service_processes import free_port, worker_process
+from topics.admin import WantedTopic, delete_prefixed_topics, ensure_named_topics, ensure_topics
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, TopicSpec
 from topics.codec import AvroCodec
 
@@ -105,14 +105,14 @@ async def wait_for_output(topic: str, partitions: int, expected: int, timeout: f
     then: reading the records while the pipeline runs would take CPU from it (the baseline's
     are read after it has finished too)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=None)
+
+    async def all_written() -> bool:
+        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in range(partitions)])
+        return sum(ends.values()) >= expected
+
     await consumer.start()
     try:
-        async with asyncio.timeout(timeout):
-            while True:
-                ends = await consumer.end_offsets([TopicPartition(topic, p) for p in range(partitions)])
-                if sum(ends.values()) >= expected:
-                    return
-                await asyncio.sleep(0.25)
+        await wait_until_async(all_written, timeout, f"{expected} records on {topic}")
     finally:
         await consumer.stop()
 

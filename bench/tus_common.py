@@ -33,10 +33,11 @@ import httpx
 import psutil
 from azure.storage.blob.aio import BlobServiceClient
 
+from dev.service_processes import ServiceProcess, free_port, gateway_process, new_prefix
+from dev.stack.config import REPO_ROOT
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
-from tests.integration.gateway_helpers import delete_prefixed_topics
-from tests.integration.worker_process import REPO_ROOT, ServiceProcess, free_port, gateway_process, new_prefix
+from topics.admin import delete_prefixed_topics
 
 MB = 1024 * 1024
 TUS_VERSION = "1.0.0"

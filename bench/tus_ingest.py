@@ -24,10 +24,11 @@ import httpx
 import psutil
 from tusclient.client import TusClient
 
+from dev.service_processes import free_port, new_prefix
+from dev.synthesize import wav_bytes
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
-from tests.integration.gateway_helpers import delete_prefixed_topics, wav_bytes
-from tests.integration.worker_process import free_port, new_prefix
+from topics.admin import delete_prefixed_topics
 
 MB = 1024 * 1024
 

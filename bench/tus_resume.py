@@ -45,6 +45,7 @@ from bench.tus_common import (
     sha256_of,
     start_gateway,
 )
+from dev.polling import wait_until_async
 
 CUT_MODES = ("close", "reset", "kill")
 #: The client killed mid-body: sends the request up to the cut, says so, and waits to die.
@@ -141,15 +142,14 @@ async def wait_until_released(client: httpx.AsyncClient, url: str, auth: dict[st
         "Upload-Offset": str(size + 1),
         "Content-Type": OFFSET_CONTENT_TYPE,
     }
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    async def released() -> bool:
         status = (await client.patch(url, headers=headers, content=b"")).status_code
-        if status == 409:
-            return
-        if status != 423:
+        if status not in (409, 423):
             raise RuntimeError(f"lock probe answered {status}")
-        await asyncio.sleep(0.02)
-    raise TimeoutError(f"{url} still locked after 30 s")
+        return status == 409
+
+    await wait_until_async(released, 30, f"{url} releasing its lock", interval=0.02)
 
 
 async def settle(

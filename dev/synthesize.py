@@ -1,4 +1,5 @@
-"""Makes test recordings: synthetic interview answers (espeak-ng + sox) and broken uploads.
+"""Makes test recordings: synthetic interview answers (espeak-ng + sox), broken uploads, and
+a short tone made in memory (:func:`wav_bytes`) for tests that need a valid file, not speech.
 
     python -m dev.synthesize sample --out PATH.wav      # one ~75 s interview for `make demo`
     python -m dev.synthesize corpus --out DIR           # every dev/samples answer + manifest.json
@@ -12,11 +13,15 @@ candidate's answer below it. Media are generated, never committed.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import math
 import re
+import struct
 import subprocess
 import sys
 import tempfile
+import wave
 from fractions import Fraction
 from pathlib import Path
 
@@ -90,6 +95,21 @@ def duration_of(path: Path) -> float:
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
         return float(stream.duration * stream.time_base)
+
+
+def wav_bytes(seconds: float = 0.5, rate: int = SAMPLE_RATE) -> bytes:
+    """A short mono 16-bit WAV of a 440 Hz tone, made in memory: a valid recording without speech."""
+    frames = b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / rate)))
+        for n in range(int(seconds * rate))
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(frames)
+    return buffer.getvalue()
 
 
 def make_sample(out: Path) -> Path:

@@ -1,5 +1,6 @@
 """Create topics on a broker (the catalog's, with the catalog's settings, and any others a
-service names) and wait until the broker's metadata shows every partition. Idempotent.
+service names) and wait until the broker's metadata shows every partition. Idempotent. And
+delete the topics of one prefix (a test's or a bench run's) when it is done with them.
 
 Waiting matters on a fresh broker: a topic that was just created can be missing from the
 metadata a consumer group's leader sees for a few seconds. Faust's assignor then leaves the
@@ -107,3 +108,18 @@ async def _wait_until_visible(admin: AIOKafkaAdminClient, names: list[str], time
             log.warning("topics not yet in the broker's metadata after %.0fs: %s", timeout, sorted(pending))
             return
         await asyncio.sleep(VISIBLE_POLL_SECONDS)
+
+
+async def delete_prefixed_topics(bootstrap_servers: str, prefix: str) -> list[str]:
+    """Delete every topic whose name starts with ``prefix``; return the names deleted."""
+    if not prefix:
+        raise ValueError("refusing to delete topics without a prefix: that would be every topic")
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="ib-admin")
+    await admin.start()
+    try:
+        names = [name for name in await admin.list_topics() if name.startswith(prefix)]
+        if names:
+            await admin.delete_topics(names)
+        return names
+    finally:
+        await admin.close()

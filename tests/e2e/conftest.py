@@ -7,20 +7,17 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
 
 from dev import synthesize
-from tests.integration.worker_process import ServiceProcess, gateway_process, new_prefix, worker_process
-
-T = TypeVar("T")
+from dev.service_processes import ServiceProcess, gateway_process, new_prefix, worker_process
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The `ib` command installed beside this interpreter (the project's venv).
@@ -152,17 +149,6 @@ def long_recording(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPa
 def two_answers(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> LongRecording:
     """Two corpus answers in a row: over a minute and a half, four pieces to transcribe."""
     return answers_in_a_row(corpus[:2], tmp_path_factory.mktemp("two") / "two_answers.wav")
-
-
-def wait_until(condition: Callable[[], T], timeout: float, what: str) -> T:
-    """The first truthy value of ``condition``, polled every 0.25 s for up to ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
 def upload_wav(client: httpx.Client, recording: Path, company: str) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from dev.service_processes import gateway_process, new_prefix, worker_process
 from tests.e2e.conftest import Stack, analyze
-from tests.integration.worker_process import gateway_process, new_prefix, worker_process
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 

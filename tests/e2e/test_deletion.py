@@ -13,7 +13,8 @@ import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from tests.e2e.conftest import LongRecording, Stack, upload_wav, wait_until
+from dev.polling import wait_until
+from tests.e2e.conftest import LongRecording, Stack, upload_wav
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     DEAD_LETTER_TOPICS,

@@ -12,9 +12,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.e2e.conftest import Stack, run_stack, upload_wav, wait_until
-from tests.integration.kafka_helpers import committed_offsets, delete_group_offsets
-from tests.integration.worker_process import worker_process
+from dev.polling import wait_until
+from dev.service_processes import worker_process
+from tests.e2e.conftest import Stack, run_stack, upload_wav
+from tests.integration.consumer_groups import committed_offsets, delete_group_offsets
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 

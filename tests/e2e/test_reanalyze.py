@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from dev.topic_records import collect_until
 from tests.e2e.conftest import Stack, analyze
-from tests.integration.kafka_helpers import collect_until
 from topics.catalog import ANALYSIS_COMPLETED, INTERVIEW_STATE
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]

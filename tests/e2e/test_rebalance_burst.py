@@ -22,10 +22,12 @@ import psycopg
 import pytest
 
 from dev import synthesize
-from tests.e2e.conftest import Stack, run_stack, upload_wav, wait_until
+from dev.polling import wait_until
+from dev.service_processes import worker_process
+from dev.topic_records import collect_until
+from tests.e2e.conftest import Stack, run_stack, upload_wav
 from tests.fakes.azure_speech import FakeSpeechService
-from tests.integration.kafka_helpers import collect_until, group_members
-from tests.integration.worker_process import worker_process
+from tests.integration.consumer_groups import group_members
 from topics.catalog import ANALYSIS_COMPLETED
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]

@@ -15,8 +15,9 @@ import httpx
 import psycopg
 import pytest
 
-from tests.e2e.conftest import Stack, run_stack, upload_wav, wait_until
-from tests.integration.kafka_helpers import Received, collect_until, produce
+from dev.polling import wait_until
+from dev.topic_records import Received, collect_until, produce
+from tests.e2e.conftest import Stack, run_stack, upload_wav
 from topics.catalog import INTERVIEW_UPLOADED, TRANSCRIPT_SEGMENTS
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]

@@ -9,8 +9,9 @@ import psycopg
 import pytest
 
 from dev import synthesize
-from tests.e2e.conftest import LongRecording, Stack, run_stack, upload_wav, wait_until
-from tests.integration.worker_process import worker_process
+from dev.polling import wait_until
+from dev.service_processes import worker_process
+from tests.e2e.conftest import LongRecording, Stack, run_stack, upload_wav
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from dev.service_processes import ServiceProcess, new_prefix, worker_process
 from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway
-from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,8 @@
-"""Helpers for the gateway and read-model tests: a running app, tokens, recordings, events."""
+"""Helpers for the gateway and read-model tests: a running app, tokens, events, a vanishing client."""
 
 from __future__ import annotations
 
 import asyncio
-import io
-import math
-import struct
-import wave
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -15,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import SecretStr
 
+from dev.topic_records import Received, wait_for_record
 from gateway.auth import DevIssuer
 from gateway.main import create_app
 from gateway.settings import Settings
 from sinks.read_model import ReadModel
-from tests.integration.kafka_helpers import Received, wait_for
+from topics.admin import delete_prefixed_topics
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_METADATA,
@@ -77,33 +73,6 @@ async def running_gateway(settings: Settings) -> AsyncIterator[RunningGateway]:
                 )
     finally:
         await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)
-
-
-async def delete_prefixed_topics(bootstrap: str, prefix: str) -> None:
-    assert prefix, "refusing to delete topics without a test prefix"
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        names = [name for name in await admin.list_topics() if name.startswith(prefix)]
-        if names:
-            await admin.delete_topics(names)
-    finally:
-        await admin.close()
-
-
-def wav_bytes(seconds: float = 0.5, rate: int = 16_000) -> bytes:
-    """A short mono 16-bit WAV: a 440 Hz tone."""
-    frames = b"".join(
-        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / rate)))
-        for n in range(int(seconds * rate))
-    )
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(frames)
-    return buffer.getvalue()
 
 
 # --- events as the worker's sink gets them: through Avro and back -------------------------
@@ -264,7 +233,7 @@ async def patch_then_vanish(
 
 async def upload_announcement(settings: Settings, interview_id: str) -> Received:
     """The ``interview.uploaded`` record the gateway published for ``interview_id``."""
-    return await wait_for(
+    return await wait_for_record(
         settings.kafka_bootstrap,
         INTERVIEW_UPLOADED,
         settings.topic_prefix,

@@ -3,7 +3,6 @@ headers, and the next message of the same partition is still processed."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from pathlib import Path
@@ -12,8 +11,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.integration.kafka_helpers import produce, wait_for
-from tests.integration.worker_process import ServiceProcess
+from dev.polling import wait_until_async
+from dev.service_processes import ServiceProcess
+from dev.topic_records import produce, wait_for_record
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,
@@ -122,7 +122,9 @@ def state_event(interview_id: str) -> dict[str, Any]:
 
 async def assert_dead_lettered(worker: ServiceProcess, spec: TopicSpec, key: str) -> None:
     dlq = dead_letter_topic(spec)
-    record = await wait_for(worker.kafka_bootstrap, dlq, worker.topic_prefix, lambda r: r.key == key.encode())
+    record = await wait_for_record(
+        worker.kafka_bootstrap, dlq, worker.topic_prefix, lambda r: r.key == key.encode()
+    )
     assert record.headers["ib-error-type"] == b"SerializationError"
     assert record.headers["ib-source-topic"] == spec.full_name(worker.topic_prefix).encode()
     assert b"magic byte" in record.headers["ib-error-message"]
@@ -149,7 +151,7 @@ async def test_interview_uploaded(worker: ServiceProcess) -> None:
     blob.parent.mkdir(parents=True, exist_ok=True)
     blob.write_text("Dear hiring manager, this is a text file with a video's name.\n")
     await poison_then(worker, INTERVIEW_UPLOADED, interview_id, uploaded_event(interview_id, blob))
-    failed = await wait_for(
+    failed = await wait_for_record(
         worker.kafka_bootstrap,
         TRANSCRIPTION_PROGRESS,
         worker.topic_prefix,
@@ -161,7 +163,7 @@ async def test_interview_uploaded(worker: ServiceProcess) -> None:
 async def test_transcription_progress(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, TRANSCRIPTION_PROGRESS, interview_id, progress_event(interview_id))
-    await wait_for(
+    await wait_for_record(
         worker.kafka_bootstrap,
         INTERVIEW_STATE,
         worker.topic_prefix,
@@ -172,7 +174,7 @@ async def test_transcription_progress(worker: ServiceProcess) -> None:
 async def test_transcript_segments(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, TRANSCRIPT_SEGMENTS, interview_id, segment_event(interview_id))
-    await wait_for(worker.kafka_bootstrap, SEGMENT_METRICS, worker.topic_prefix, key_is(interview_id))
+    await wait_for_record(worker.kafka_bootstrap, SEGMENT_METRICS, worker.topic_prefix, key_is(interview_id))
 
 
 async def test_segment_metrics(worker: ServiceProcess) -> None:
@@ -181,13 +183,15 @@ async def test_segment_metrics(worker: ServiceProcess) -> None:
         worker.kafka_bootstrap, ANSWER_ANALYSIS, worker.topic_prefix, interview_id, turns_end(interview_id)
     )
     await poison_then(worker, SEGMENT_METRICS, interview_id, metrics_event(interview_id))
-    await wait_for(worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id))
+    await wait_for_record(
+        worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id)
+    )
 
 
 async def test_interview_turns(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, INTERVIEW_TURNS, interview_id, turns_end(interview_id))
-    await wait_for(worker.kafka_bootstrap, ANSWER_ANALYSIS, worker.topic_prefix, key_is(interview_id))
+    await wait_for_record(worker.kafka_bootstrap, ANSWER_ANALYSIS, worker.topic_prefix, key_is(interview_id))
 
 
 async def test_answer_analysis(worker: ServiceProcess) -> None:
@@ -200,14 +204,16 @@ async def test_answer_analysis(worker: ServiceProcess) -> None:
         metrics_event(interview_id),
     )
     await poison_then(worker, ANSWER_ANALYSIS, interview_id, turns_end(interview_id))
-    await wait_for(worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id))
+    await wait_for_record(
+        worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(interview_id)
+    )
 
 
 async def test_analysis_completed(worker: ServiceProcess) -> None:
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     analysis = await _analysis_for(worker, interview_id)
     await poison_then(worker, ANALYSIS_COMPLETED, interview_id, analysis)
-    await wait_for(
+    await wait_for_record(
         worker.kafka_bootstrap,
         INTERVIEW_STATE,
         worker.topic_prefix,
@@ -228,42 +234,42 @@ async def _analysis_for(worker: ServiceProcess, source_id: str) -> dict[str, Any
     await produce(
         worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix, helper_id, segment_event(helper_id)
     )
-    record = await wait_for(
+    record = await wait_for_record(
         worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, key_is(helper_id)
     )
     return {**record.decoded(ANALYSIS_COMPLETED), "interview_id": source_id}
 
 
 async def _wait_for_row(database_url: str, interview_id: str, timeout: float = 30.0) -> tuple[str, float]:
-    deadline = time.monotonic() + timeout
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as connection:
-        while time.monotonic() < deadline:
+
+        async def row() -> tuple[str, float] | None:
             cursor = await connection.execute(
                 "SELECT status, percent FROM interview_states WHERE interview_id = %s", (interview_id,)
             )
-            row = await cursor.fetchone()
-            if row is not None:
-                return (row[0], row[1])
-            await asyncio.sleep(0.2)
-    raise AssertionError(f"no interview_states row for {interview_id} within {timeout}s")
+            found = await cursor.fetchone()
+            return None if found is None else (found[0], found[1])
+
+        return await wait_until_async(row, timeout, f"an interview_states row for {interview_id}")
 
 
 async def test_operators_see_the_dead_letters_and_the_lag(worker: ServiceProcess) -> None:
     """`ib ops` shows each poison message with its consumer and error, and the volumes."""
-    from dev.operations import dead_letters, topic_reports
+    from dev.operations import DeadLetterView, TopicReport, dead_letters, topic_reports
 
     interview_id = f"dlq-{uuid.uuid4().hex[:8]}"
     await poison_then(worker, TRANSCRIPT_SEGMENTS, interview_id, segment_event(interview_id))
     # Every consumer of the topic dead-letters its own copy; wait until all of them have.
     consumers = {"measure_speech", "pair_questions", "track_state"}
-    deadline = time.monotonic() + 30.0
-    while True:
+
+    async def letters_of_every_consumer() -> list[DeadLetterView] | None:
         letters = await dead_letters(worker.kafka_bootstrap, TRANSCRIPT_SEGMENTS, worker.topic_prefix)
         mine = [letter for letter in letters if letter.key == interview_id]
-        if {letter.consumer for letter in mine} >= consumers or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.2)
-    assert {letter.consumer for letter in mine} >= consumers
+        return mine if {letter.consumer for letter in mine} >= consumers else None
+
+    mine = await wait_until_async(
+        letters_of_every_consumer, 30, f"dead letters of {interview_id} from {sorted(consumers)}"
+    )
     assert all(
         letter.error_type == "SerializationError" and "magic byte" in letter.error_message for letter in mine
     )
@@ -274,12 +280,12 @@ async def test_operators_see_the_dead_letters_and_the_lag(worker: ServiceProcess
     group = f"{worker.topic_prefix}interview-buddy"
     dlq_name = dead_letter_topic(TRANSCRIPT_SEGMENTS).full_name(worker.topic_prefix)
     segments_name = TRANSCRIPT_SEGMENTS.full_name(worker.topic_prefix)
-    deadline = time.monotonic() + 30
-    while True:  # the worker commits its offsets every second: wait until it has caught up
+
+    async def reports_once_caught_up() -> dict[str, TopicReport] | None:
         reports = {r.name: r for r in await topic_reports(worker.kafka_bootstrap, worker.topic_prefix, group)}
-        if reports[segments_name].lag == 0 or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.2)
-    assert reports[segments_name].lag == 0, reports[segments_name]
+        return reports if reports[segments_name].lag == 0 else None
+
+    # The worker commits its offsets every second: wait until it has caught up.
+    reports = await wait_until_async(reports_once_caught_up, 30, f"{group} catching up on {segments_name}")
     assert reports[segments_name].messages >= 2
     assert reports[dlq_name].messages >= len(mine)

@@ -15,6 +15,8 @@ import psycopg
 import pytest
 from pydantic import SecretStr
 
+from dev.synthesize import wav_bytes
+from dev.topic_records import Received, collect_until
 from gateway.settings import Settings
 from gateway.tus.store import LocalTusStore
 from sinks.azure_blob_store import AzureBlobStore
@@ -26,9 +28,7 @@ from tests.integration.gateway_helpers import (
     running_gateway,
     segment_event,
     state_event,
-    wav_bytes,
 )
-from tests.integration.kafka_helpers import Received, collect_until
 from topics.catalog import ANALYSIS_COMPLETED, INTERVIEW_METADATA, INTERVIEW_STATE, PREP_SESSIONS, TopicSpec
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

@@ -11,10 +11,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from dev.synthesize import wav_bytes
 from gateway.retention import sweep_recordings
 from sinks.blob_store import LocalBlobStore
 from sinks.erasure_model import ErasureModel
-from tests.integration.gateway_helpers import RunningGateway, analysis_event, wav_bytes
+from tests.integration.gateway_helpers import RunningGateway, analysis_event
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
 

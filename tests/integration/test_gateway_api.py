@@ -6,15 +6,15 @@ import uuid
 
 import pytest
 
+from dev.synthesize import wav_bytes
+from dev.topic_records import collect_until
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,
     metrics_event,
     segment_event,
     state_event,
-    wav_bytes,
 )
-from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_METADATA
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

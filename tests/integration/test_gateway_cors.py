@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from dev.synthesize import wav_bytes
 from gateway.settings import Settings
-from tests.integration.gateway_helpers import RunningGateway, running_gateway, wav_bytes
+from tests.integration.gateway_helpers import RunningGateway, running_gateway
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
 

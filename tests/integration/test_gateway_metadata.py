@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
+from dev.topic_records import collect_until
 from tests.integration.gateway_helpers import RunningGateway
-from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_METADATA
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

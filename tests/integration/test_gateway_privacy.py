@@ -12,6 +12,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from dev.synthesize import wav_bytes
 from gateway.settings import Settings
 from tests.integration.gateway_helpers import (
     RunningGateway,
@@ -19,7 +20,6 @@ from tests.integration.gateway_helpers import (
     metrics_event,
     running_gateway,
     segment_event,
-    wav_bytes,
 )
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

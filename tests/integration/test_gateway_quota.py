@@ -12,7 +12,8 @@ import httpx
 import psycopg
 import pytest
 
-from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway, wav_bytes
+from dev.synthesize import wav_bytes
+from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
 

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
+from dev.synthesize import wav_bytes
+from dev.topic_records import collect_until, wait_for_record
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,
     gateway_settings,
     running_gateway,
     state_event,
-    wav_bytes,
 )
-from tests.integration.kafka_helpers import collect_until, wait_for
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -155,7 +155,7 @@ async def test_a_duplicate_upload_reanalyses_its_original(gateway: RunningGatewa
 
     assert (response.status_code, response.json()["run"]) == (202, 1)
     assert response.json()["interview_id"] == duplicate
-    record = await wait_for(
+    record = await wait_for_record(
         gateway.settings.kafka_bootstrap,
         INTERVIEW_UPLOADED,
         gateway.settings.topic_prefix,

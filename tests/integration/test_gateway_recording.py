@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from dev.synthesize import make_video_only
+from dev.synthesize import make_video_only, wav_bytes
+from dev.topic_records import collect_until
 from sinks.blob_store import LocalBlobStore
 from tests.integration.gateway_helpers import (
     RunningGateway,
@@ -21,9 +22,7 @@ from tests.integration.gateway_helpers import (
     segment_event,
     state_event,
     upload_announcement,
-    wav_bytes,
 )
-from tests.integration.kafka_helpers import collect_until
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
+from dev.synthesize import wav_bytes
 from tests.integration.gateway_helpers import (
     RunningGateway,
     gateway_settings,
     running_gateway,
     state_event,
     upload_announcement,
-    wav_bytes,
 )
 from topics.catalog import INTERVIEW_UPLOADED
 

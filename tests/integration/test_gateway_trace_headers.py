@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
-from tests.integration.gateway_helpers import RunningGateway, wav_bytes
-from tests.integration.kafka_helpers import Received, wait_for
+from dev.synthesize import wav_bytes
+from dev.topic_records import Received, wait_for_record
+from tests.integration.gateway_helpers import RunningGateway
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -57,7 +58,7 @@ async def tus_upload(gateway: RunningGateway, user: str, interview_id: str, **la
 
 
 async def uploaded_record(gateway: RunningGateway, interview_id: str) -> Received:
-    return await wait_for(
+    return await wait_for_record(
         gateway.settings.kafka_bootstrap,
         INTERVIEW_UPLOADED,
         gateway.settings.topic_prefix,

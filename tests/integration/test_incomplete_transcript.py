@@ -8,11 +8,9 @@ When they come late, after the final one, the analysis is completed with every s
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,9 +18,10 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from dev.polling import wait_until_async
+from dev.service_processes import ServiceProcess, new_prefix, worker_process
+from dev.topic_records import Received, collect_until, produce, wait_for_record
 from streams.transcript_gaps import INCOMPLETE_TRANSCRIPT
-from tests.integration.kafka_helpers import Received, collect_until, produce, wait_for
-from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_STATE,
@@ -146,14 +145,6 @@ async def records_to_end(worker: ServiceProcess, spec: TopicSpec, interview_id: 
     return [record for record in seen if record.key == interview_id.encode()]
 
 
-async def poll(condition: Callable[[], Awaitable[bool]], what: str, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not await condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout}s for {what}")
-        await asyncio.sleep(0.2)
-
-
 async def wait_until_the_worker_has_read(worker: ServiceProcess, records: list[Received]) -> None:
     """Until the worker's group has committed past ``records`` of segment.metrics: every agent
     that reads the topic (the rollup among them) is done with them."""
@@ -168,7 +159,9 @@ async def wait_until_the_worker_has_read(worker: ServiceProcess, records: list[R
         return all(committed.get(record.partition, -1) > record.offset for record in records)
 
     try:
-        await poll(committed_past, what=f"{group} to commit past {len(records)} records of {topic}")
+        await wait_until_async(
+            committed_past, TIMEOUT, f"{group} committing past {len(records)} records of {topic}"
+        )
     finally:
         await admin.close()
 
@@ -180,7 +173,7 @@ async def test_a_final_segment_without_its_predecessors_fails_the_interview_afte
     transcript = segments(interview_id, SHORT_AUDIO)
     await send_segments(worker, interview_id, transcript[HELD_BACK:])
 
-    final_metrics = await wait_for(
+    final_metrics = await wait_for_record(
         worker.kafka_bootstrap,
         SEGMENT_METRICS,
         worker.topic_prefix,
@@ -226,7 +219,7 @@ async def test_predecessors_that_come_after_the_final_segment_complete_the_analy
     # The final segment first: every agent reads segments 3, 4 and 5 before 0, 1 and 2.
     await send_segments(worker, interview_id, [*transcript[HELD_BACK:], *transcript[:HELD_BACK]])
 
-    record = await wait_for(
+    record = await wait_for_record(
         worker.kafka_bootstrap,
         ANALYSIS_COMPLETED,
         worker.topic_prefix,

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from dev.fake_anthropic import FakeAnthropic, running_fake_anthropic
+from dev.topic_records import collect_until
 from tests.integration.gateway_helpers import RunningGateway
-from tests.integration.kafka_helpers import collect_until
 from topics.catalog import PREP_SESSIONS
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,10 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
-from tests.integration.kafka_helpers import (
-    codec,
-    collect_until,
-    committed_offsets,
-    group_members,
-)
-from tests.integration.worker_process import ServiceProcess, new_prefix, worker_process
+from dev.polling import wait_until_async
+from dev.service_processes import ServiceProcess, new_prefix, worker_process
+from dev.topic_records import codec, collect_until
+from tests.integration.consumer_groups import committed_offsets, group_members
 from topics.catalog import INTERVIEW_PARTITIONS, SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
@@ -112,17 +108,14 @@ class SteadyLoad:
 
 async def wait_for_group(bootstrap: str, group_id: str, members: int, timeout: float = 120.0) -> None:
     """Until the group is Stable with ``members`` members."""
-    deadline = time.monotonic() + timeout
-    seen: tuple[str, int] | None = None
-    while time.monotonic() < deadline:
+
+    async def stable() -> bool:
         try:
-            seen = await group_members(bootstrap, group_id)
-        except Exception as exc:  # the coordinator of a brand-new group takes a moment
-            seen = (type(exc).__name__, -1)
-        if seen == ("Stable", members):
-            return
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"group {group_id} not Stable with {members} members within {timeout}s: {seen}")
+            return await group_members(bootstrap, group_id) == ("Stable", members)
+        except Exception:  # the coordinator of a brand-new group takes a moment
+            return False
+
+    await wait_until_async(stable, timeout, f"group {group_id} Stable with {members} members")
 
 
 def speech_worker(prefix: str, run_dir: Path, kafka_bootstrap: str, database_url: str) -> ServiceProcess:
@@ -205,22 +198,20 @@ async def test_no_segment_is_lost_while_a_worker_joins_and_leaves_under_load(
 
 async def wait_for_rebalance(bootstrap: str, group_id: str, timeout: float = 120.0) -> None:
     """Until the group leaves the Stable state (a member joined or left)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    async def rebalancing() -> bool:
         state, _ = await group_members(bootstrap, group_id)
-        if state != "Stable":
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"group {group_id} did not start rebalancing within {timeout}s")
+        return state != "Stable"
+
+    # Asked often: the group may be Stable again soon after the join starts.
+    await wait_until_async(rebalancing, timeout, f"group {group_id} rebalancing", interval=0.05)
 
 
 async def wait_for_committed(bootstrap: str, group_id: str, topic: str, partitions: set[int]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        committed = {
-            partition for (name, partition) in await committed_offsets(bootstrap, group_id) if name == topic
-        }
-        if partitions <= committed:
-            return
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"no offsets committed on {topic} partitions {sorted(partitions)} within 60s")
+    """Until the group has committed an offset on each of ``partitions`` of ``topic``."""
+
+    async def committed() -> bool:
+        offsets = await committed_offsets(bootstrap, group_id)
+        return partitions <= {partition for (name, partition) in offsets if name == topic}
+
+    await wait_until_async(committed, 60, f"offsets committed on {topic} partitions {sorted(partitions)}")

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from dev.service_processes import ServiceProcess
+from dev.topic_records import Received, produce, wait_for_record
 from streams.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
-from tests.integration.kafka_helpers import Received, produce, wait_for
-from tests.integration.worker_process import ServiceProcess
 from topics.catalog import ANALYSIS_COMPLETED, TRANSCRIPT_SEGMENTS
 
 pytestmark = pytest.mark.stack
@@ -66,7 +66,7 @@ async def analysed(worker: ServiceProcess, speaker_confidence: float) -> dict[st
     def mine(record: Received) -> bool:
         return record.key == interview_id.encode()
 
-    record = await wait_for(
+    record = await wait_for_record(
         worker.kafka_bootstrap, ANALYSIS_COMPLETED, worker.topic_prefix, mine, timeout=120.0
     )
     analysis = record.decoded(ANALYSIS_COMPLETED)

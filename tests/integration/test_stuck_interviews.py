@@ -12,19 +12,14 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from dev.synthesize import wav_bytes
+from dev.topic_records import Received, collect_until
 from gateway.events import EventPublisher, make_producer
 from gateway.stuck import reemit_stuck
 from gateway.tracing import parse_traceparent
 from sinks.blob_store import LocalBlobStore
 from sinks.stuck_model import StuckModel
-from tests.integration.gateway_helpers import (
-    RunningGateway,
-    gateway_settings,
-    running_gateway,
-    state_event,
-    wav_bytes,
-)
-from tests.integration.kafka_helpers import Received, collect_until
+from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway, state_event
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]

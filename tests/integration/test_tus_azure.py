@@ -23,6 +23,7 @@ import psycopg
 import pytest
 from pydantic import SecretStr
 
+from dev.synthesize import wav_bytes
 from gateway.settings import Settings
 from gateway.tus.azure_store import AzureTusStore
 from gateway.tus.store import running_digests
@@ -32,13 +33,7 @@ from sinks.azure_blob_store import AzureBlobStore, block_id
 from sinks.blob_store import LocalBlobStore
 from sinks.blob_stores import open_recording, recording_exists
 from sinks.uploads_model import UploadsModel
-from tests.integration.gateway_helpers import (
-    delete_prefixed_topics,
-    gateway_settings,
-    patch_then_vanish,
-    upload_announcement,
-    wav_bytes,
-)
+from tests.integration.gateway_helpers import gateway_settings, patch_then_vanish, upload_announcement
 from tests.integration.test_tus_uploads import (
     CHUNK,
     Gateway,
@@ -51,6 +46,7 @@ from tests.integration.test_tus_uploads import (
     serve,
     uploader,
 )
+from topics.admin import delete_prefixed_topics
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -189,7 +185,7 @@ async def test_a_patch_cut_mid_body_resumes_and_head_never_says_more_than_azure_
         assert offset <= await tus_store.staged_bytes(user, upload_id)  # never ahead of Azure
         return offset == sent
 
-    await _eventually(offset_is_recorded, "the cut PATCH's bytes to be recorded")
+    await _eventually(offset_is_recorded, "the cut PATCH's bytes being recorded")
     _committed, uncommitted = await blobs._blob_for_key(tus_store.key(user, upload_id)).get_block_list("all")
     assert sum(block.size for block in uncommitted) == sent
     assert files_under(gateway.settings.blob_root) == []

@@ -18,12 +18,14 @@ import pytest
 from pydantic import SecretStr
 
 from dev import client_commands
+from dev.synthesize import wav_bytes
 from dev.tus_client import ResumeStore, TusClient, resumable_upload, resume_key
 from gateway.tus.azure_store import AzureTusStore
 from gateway.tus.store import LocalTusStore
 from sinks.azure_blob_store import AzureBlobStore
-from tests.integration.gateway_helpers import delete_prefixed_topics, gateway_settings, wav_bytes
+from tests.integration.gateway_helpers import gateway_settings
 from tests.integration.test_tus_uploads import Gateway, serve
+from topics.admin import delete_prefixed_topics
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
 

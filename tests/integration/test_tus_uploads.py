@@ -29,6 +29,8 @@ from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 from tusclient.uploader import Uploader
 
+from dev.polling import wait_until_async
+from dev.synthesize import wav_bytes
 from gateway.auth import DevIssuer
 from gateway.main import create_app
 from gateway.settings import Settings
@@ -36,13 +38,8 @@ from gateway.tus.store import LocalTusStore
 from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadsModel
-from tests.integration.gateway_helpers import (
-    delete_prefixed_topics,
-    gateway_settings,
-    patch_then_vanish,
-    upload_announcement,
-    wav_bytes,
-)
+from tests.integration.gateway_helpers import gateway_settings, patch_then_vanish, upload_announcement
+from topics.admin import delete_prefixed_topics
 from topics.catalog import INTERVIEW_UPLOADED
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -86,7 +83,11 @@ async def serve(settings: Settings) -> AsyncIterator[Gateway]:
     server = uvicorn.Server(uvicorn.Config(app, lifespan="on", ws="none", log_level="warning"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        await _until(lambda: server.started or task.done(), "uvicorn to start")
+
+        async def started_or_stopped() -> bool:
+            return server.started or task.done()
+
+        await _eventually(started_or_stopped, "uvicorn starting")
         if task.done():
             task.result()
             pytest.fail("the gateway did not start (see its log)")
@@ -102,20 +103,9 @@ async def serve(settings: Settings) -> AsyncIterator[Gateway]:
         sock.close()
 
 
-async def _until(condition: Callable[[], bool], what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-
-
-async def _eventually(probe: Callable[[], Awaitable[bool]], what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
-    while not await probe():
-        if asyncio.get_running_loop().time() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+async def _eventually(condition: Callable[[], Awaitable[bool]], what: str) -> None:
+    """Until ``condition`` holds, asked often: the gateway runs in this process."""
+    await wait_until_async(condition, WAIT_SECONDS, what, interval=0.02)
 
 
 @pytest.fixture
@@ -312,7 +302,7 @@ async def test_a_cut_connection_keeps_what_arrived(gateway: Gateway, user: str) 
         assert offset <= sent  # never more than was stored
         return offset == sent
 
-    await _eventually(offset_is_recorded, "the cut PATCH's bytes to be recorded")
+    await _eventually(offset_is_recorded, "the cut PATCH's bytes being recorded")
     resumed = await asyncio.to_thread(
         gateway.tus(user).uploader, file_stream=io.BytesIO(RECORDING), url=url, chunk_size=CHUNK
     )
@@ -483,7 +473,7 @@ async def test_a_second_concurrent_patch_is_locked_out(
                 row = await cursor.fetchone()
                 return row is not None and row[0] == 1
 
-            await _eventually(first_patch_holds_the_lock, "the first PATCH to take the upload's lock")
+            await _eventually(first_patch_holds_the_lock, "the first PATCH taking the upload's lock")
         response = await patch(gateway, user, url, 0, RECORDING[:CHUNK])
         assert response.status_code == 423
         assert response.json()["error"]["code"] == "upload_locked"
@@ -560,8 +550,11 @@ async def test_the_gateway_sweeps_expired_uploads_while_it_runs(
             async def swept() -> bool:
                 return (await head(gateway, user, url)).status_code == 404 and not stored_upload_dirs(gateway)
 
-            await _eventually(swept, "the sweeper to remove the expired upload")
-            await _until(lambda: upload_id in caplog.text, "the sweep to be logged")
+            async def sweep_logged() -> bool:
+                return upload_id in caplog.text
+
+            await _eventually(swept, "the sweeper removing the expired upload")
+            await _eventually(sweep_logged, "the sweep being logged")
             await create_upload(gateway, user, interview_id)  # the interview is free again
     finally:
         await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)

@@ -1,8 +1,8 @@
 """Runs the real worker (`python -m streams`) and gateway (`python -m gateway`) as child
-processes for a test module.
+processes, for the tests and the benches.
 
-Each pair gets its own topic prefix and app id, so its topics, consumer group and
-changelogs are its own, and its own ports for the readiness checks.
+Each pair gets its own topic prefix (and so its own app id) and run folder, so its topics,
+consumer group and changelogs are its own, and its own ports for the readiness checks.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from dev.stack.config import REPO_ROOT
 
 
 def free_port() -> int:
@@ -34,7 +34,7 @@ def new_prefix() -> str:
 
 @dataclass
 class ServiceProcess:
-    """One `python -m MODULE` child with the IB_* environment of a test stack."""
+    """One `python -m MODULE` child with the IB_* environment of its own stack (topic prefix, run folder)."""
 
     module: str
     topic_prefix: str
