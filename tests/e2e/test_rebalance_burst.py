@@ -27,7 +27,7 @@ from dev.service_processes import worker_process
 from dev.topic_records import collect_until
 from tests.e2e.conftest import Stack, run_stack, upload_wav
 from tests.fakes.azure_speech import FakeSpeechService
-from tests.integration.consumer_groups import group_members
+from tests.integration.consumer_groups import wait_for_group
 from topics.catalog import ANALYSIS_COMPLETED
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
@@ -70,14 +70,6 @@ def stored_seqs(database_url: str, table: str, interview_ids: list[str]) -> dict
     return found
 
 
-def group_size(bootstrap: str, group_id: str) -> int:
-    try:
-        state, members = asyncio.run(group_members(bootstrap, group_id))
-    except Exception:  # a brand-new group's coordinator takes a moment
-        return -1
-    return members if state == "Stable" else -1
-
-
 @pytest.fixture(scope="module")
 def speech_service() -> Iterator[FakeSpeechService]:
     with FakeSpeechService(dictation=True, delay=RECOGNITION_SECONDS) as service:
@@ -112,7 +104,7 @@ def test_a_burst_through_a_join_and_a_leave_on_a_fresh_stack_completes_every_rec
             second.start()
             for number, recording in enumerate(short_answers[RECORDINGS // 2 :], start=RECORDINGS // 2):
                 interview_ids.append(upload_wav(client, recording, f"Burst {number}"))
-            wait_until(lambda: group_size(kafka_bootstrap, group_id) == 2, 120, "the second worker joining")
+            asyncio.run(wait_for_group(kafka_bootstrap, group_id, members=2))  # the second worker joined
             # ...and leaves again once it has taken work, with recordings in its hands.
             wait_until(
                 lambda: "transcribed" in second.log_path.read_text(errors="replace"),

@@ -24,10 +24,11 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-#: Offsets and durations are in ticks of 100 ns.
-TICKS_PER_SECOND = 10_000_000
-#: 16 kHz mono 16-bit PCM, what the SDK streams.
-BYTES_PER_SECOND = 32_000
+from streams.transcription.azure_mapping import TICKS_PER_SECOND
+from streams.transcription.decoding import SAMPLE_RATE
+
+#: 16-bit mono PCM at the recognizer's rate, what the SDK streams.
+BYTES_PER_SECOND = 2 * SAMPLE_RATE
 #: Dictation: one phrase heard in each stretch this long.
 PHRASE_SECONDS = 3.0
 

@@ -7,6 +7,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.protocol.api import Request, RequestStruct, Response
 from aiokafka.protocol.types import Array, Int16, Int32, Schema, String
 
+from dev.polling import wait_until_async
+
 
 class OffsetDeleteResponse_v0(Response):
     API_KEY = 47
@@ -90,3 +92,15 @@ async def group_members(bootstrap: str, group_id: str) -> tuple[str, int]:
         return str(group[2]), len(group[5])
     finally:
         await admin.close()
+
+
+async def wait_for_group(bootstrap: str, group_id: str, members: int, timeout: float = 120.0) -> None:
+    """Until the group is Stable with ``members`` members."""
+
+    async def stable() -> bool:
+        try:
+            return await group_members(bootstrap, group_id) == ("Stable", members)
+        except Exception:  # the coordinator of a brand-new group takes a moment
+            return False
+
+    await wait_until_async(stable, timeout, f"group {group_id} Stable with {members} members")

@@ -25,7 +25,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from dev.polling import wait_until_async
 from dev.service_processes import ServiceProcess, new_prefix, worker_process
 from dev.topic_records import codec, collect_until
-from tests.integration.consumer_groups import committed_offsets, group_members
+from tests.integration.consumer_groups import committed_offsets, group_members, wait_for_group
 from topics.catalog import INTERVIEW_PARTITIONS, SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
@@ -104,18 +104,6 @@ class SteadyLoad:
         assert self._task is not None
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
-
-
-async def wait_for_group(bootstrap: str, group_id: str, members: int, timeout: float = 120.0) -> None:
-    """Until the group is Stable with ``members`` members."""
-
-    async def stable() -> bool:
-        try:
-            return await group_members(bootstrap, group_id) == ("Stable", members)
-        except Exception:  # the coordinator of a brand-new group takes a moment
-            return False
-
-    await wait_until_async(stable, timeout, f"group {group_id} Stable with {members} members")
 
 
 def speech_worker(prefix: str, run_dir: Path, kafka_bootstrap: str, database_url: str) -> ServiceProcess:
