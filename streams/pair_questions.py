@@ -1,6 +1,6 @@
 """turns: transcript.segments (+ interview.metadata) → ``interview.turns``.
 
-Each segment is folded into the interview's open turn (:mod:`streams.turn_tracking`); a
+Each segment is folded into the interview's open turn (:mod:`analysis.turns`); a
 turn is emitted as soon as the next question closes it, and the final segment closes the
 last one and is followed by an END record carrying the number of turns. Segments are folded
 in ``seq`` order: one that comes before its predecessors waits for them, so no END is sent
@@ -19,11 +19,11 @@ from typing import Any
 import faust
 import orjson
 
-from streams.analysis_runs import run_of
+from analysis.runs import run_of
+from analysis.turns import fold_segment
 from streams.app import app, channels, send, topic_spec_of
 from streams.dead_letters import process_event
 from streams.tombstones import DELETED, is_tombstone, tombstone_key
-from streams.turn_tracking import fold_segment
 from topics.catalog import INTERVIEW_METADATA, INTERVIEW_TURNS, TRANSCRIPT_SEGMENTS
 
 open_turns = app.Table(

@@ -1,20 +1,20 @@
-"""rollup: segment.metrics + answer.analysis → ``analysis.completed``.
+"""roll_up_analysis: segment.metrics + answer.analysis → ``analysis.completed``.
 
 Metrics are folded into a per-interview table as they stream in (idempotent per seq, so
-a replay does not double-count); answers are kept per interview by turn index. The
-analysis is written once both sides are complete: the metrics of every segment from 0 to
-the final one have arrived, and the END record of ``answer.analysis`` has, with as many
-answers as it counts. When the interview is linked to a prep session, the analysis
-compares the two (the session comes from the global ``prep_sessions`` table).
+a replay does not double-count); answers are kept per interview by turn index
+(:mod:`analysis.parts`). The analysis is written once both sides are complete: the metrics
+of every segment from 0 to the final one have arrived, and the END record of
+``answer.analysis`` has, with as many answers as it counts. When the interview is linked to
+a prep session, the analysis compares the two (the session comes from the global ``prep_sessions`` table).
 
 A final segment that comes before some of its predecessors starts a wait for them
-(:mod:`streams.transcript_gaps`), kept in the ``transcript_waits`` table. No event wakes a
+(:mod:`analysis.transcript_gaps`), kept in the ``transcript_waits`` table. No event wakes a
 wait that runs out, so a timer looks at the waits of the partitions this worker owns: one
 past its bound fails the interview with the reason (a ``transcription.progress`` FAILED
 record, which the state agent folds like the transcriber's own failures) and is counted
 in ``ib_incomplete_transcripts_total``; the interview is never completed with holes.
 
-Each record belongs to an analysis run (:mod:`streams.analysis_runs`): one of a later run than
+Each record belongs to an analysis run (:mod:`analysis.runs`): one of a later run than
 the parts hold starts the interview afresh (a re-analysis), one of an earlier run is dropped.
 
 The agent also reads ``analysis.completed`` for one thing only: the tombstone the gateway writes
@@ -34,16 +34,17 @@ import faust
 import orjson
 from prometheus_client import Counter
 
-from streams.analysis_document import build_analysis
-from streams.analysis_runs import RunOrder, compare_runs, run_of
+from analysis.content.embeddings import shared_embedder
+from analysis.document import build_analysis
+from analysis.parts import answers_in_order, is_complete, missing, new_parts, with_answer
+from analysis.runs import RunOrder, compare_runs, run_of
+from analysis.speech.metrics import SpeechTotals, add_segment_metrics
+from analysis.transcript_gaps import deadline_ms, incomplete_transcript_event, overdue
 from streams.app import app, channel, channels, codec_table, send, settings, topic_spec_of
-from streams.content.embeddings import shared_embedder
 from streams.dead_letters import process_event
 from streams.keep_prep_sessions import practised
-from streams.speech_metrics import SpeechTotals, add_segment_metrics
 from streams.table_codecs import SPEECH_TOTALS
 from streams.tombstones import DELETED, is_tombstone, send_tombstone, tombstone_key
-from streams.transcript_gaps import deadline_ms, incomplete_transcript_event, missing_seqs, overdue
 from topics.catalog import ANALYSIS_COMPLETED, ANSWER_ANALYSIS, SEGMENT_METRICS, TRANSCRIPTION_PROGRESS
 
 #: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
@@ -100,14 +101,10 @@ async def forget(interview_id: str) -> None:
         await send_tombstone(ANALYSIS_COMPLETED, interview_id)
 
 
-def _new_parts(run: int = 0) -> dict[str, Any]:
-    return {"final_metrics": None, "answers": {}, "end": None, "sent": False, "failed": False, "run": run}
-
-
 def _parts(interview_id: str) -> dict[str, Any]:
     stored = analysis_parts.get(interview_id)
     if stored is None:
-        return _new_parts()
+        return new_parts()
     parts: dict[str, Any] = orjson.loads(stored)
     return parts
 
@@ -123,27 +120,9 @@ def _parts_in_run(interview_id: str, record: dict[str, Any], key: bytes) -> dict
     if order is RunOrder.LATER:
         speech_rollup.pop(key, None)
         transcript_waits.pop(interview_id, None)
-        parts = _new_parts(run_of(record))
+        parts = new_parts(run_of(record))
         analysis_parts[interview_id] = orjson.dumps(parts)
     return parts
-
-
-def missing(parts: dict[str, Any], seen_seqs: frozenset[int]) -> list[int]:
-    """The segments not accounted for; every one but the final while it has not come."""
-    final = parts["final_metrics"]
-    return [] if final is None else missing_seqs(seen_seqs, int(final["seq"]))
-
-
-def is_complete(parts: dict[str, Any], seen_seqs: frozenset[int]) -> bool:
-    """Every segment's metrics and every answer are in, and nothing ended the interview."""
-    end = parts["end"]
-    return (
-        parts["final_metrics"] is not None
-        and not missing(parts, seen_seqs)
-        and end is not None
-        and len(parts["answers"]) >= end["turn_index"]
-        and not parts.get("failed", False)
-    )
 
 
 def _wait_for_missing(parts: dict[str, Any], seen_seqs: frozenset[int], event: faust.EventT) -> None:
@@ -173,12 +152,11 @@ async def _complete_if_ready(interview_id: str, parts: dict[str, Any], event: fa
     if not parts["sent"] and not parts.get("failed", False):
         _wait_for_missing(parts, totals.seen_seqs, event)
     if not parts["sent"] and is_complete(parts, totals.seen_seqs):
-        answers = [parts["answers"][str(index)] for index in range(parts["end"]["turn_index"])]
         analysis = build_analysis(
             parts["final_metrics"],
             totals,
             completed_at_ms=int(time.time() * 1000),
-            answers=answers,
+            answers=answers_in_order(parts),
             turns_end=parts["end"],
             prep_session=practised(parts["end"].get("prep_session_id")),
             embedder=shared_embedder(),
@@ -212,11 +190,7 @@ async def add_answer(answer: dict[str, Any], event: faust.EventT) -> None:
     parts = _parts_in_run(interview_id, answer, event.message.key)
     if parts is None:
         return
-    if answer["kind"] == "END":
-        parts["end"] = answer
-    else:
-        parts["answers"][str(answer["turn_index"])] = answer
-    await _complete_if_ready(interview_id, parts, event)
+    await _complete_if_ready(interview_id, with_answer(parts, answer), event)
 
 
 _HANDLERS = {SEGMENT_METRICS.name: add_metrics, ANSWER_ANALYSIS.name: add_answer}

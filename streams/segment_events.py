@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams.analysis_runs import run_of
+from analysis.runs import run_of
 from streams.transcription import Progress, RecognizedSegment
 
 

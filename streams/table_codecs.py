@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from faust.serializers import codecs
 
-from streams.speech_metrics import SpeechCounts, SpeechTotals
+from analysis.speech.metrics import SpeechCounts, SpeechTotals
 
 SPEECH_TOTALS = "speech_totals"
 SPEECH_ENTRY = "speech_entry"

@@ -16,7 +16,7 @@ from typing import Any
 
 import faust
 
-from streams import interview_progress as progress
+from analysis import progress
 from streams.app import app, channels, codec, send, topic_spec_of
 from streams.dead_letters import process_event
 from streams.tombstones import DELETED, is_tombstone, send_tombstone, tombstone_key

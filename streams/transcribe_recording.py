@@ -26,10 +26,10 @@ from typing import Any
 
 import faust
 
+from analysis.runs import run_of
 from sinks.blob_store import BlobStore
 from sinks.blob_stores import open_blob_store, open_recording, recording_exists
 from sinks.errors import BlobNotFound
-from streams.analysis_runs import run_of
 from streams.app import app, channel, send, settings
 from streams.dead_letters import process_event
 from streams.segment_events import segment_event

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from analysis.content.embeddings import shared_embedder
+from analysis.content.offline_analyzer import OfflineAnalyzer
+from analysis.prep.practice_feedback import analyse_practice, practice_feedback
+from analysis.prep.question_writer import (
+    JobToPrepare,
+    SessionQuestion,
+    WrittenQuestions,
+    question_writer_from_settings,
+)
+from analysis.prep.targeted import skill_progress, targeted_questions
 from gateway.deps import CurrentUser, PublisherDep, ReadModelDep
 from gateway.errors import GatewayError, PrepSessionNotFound
 from gateway.prep_models import (
@@ -21,19 +31,10 @@ from gateway.prep_models import (
     TargetedPracticePublic,
 )
 from sinks.prep_model import PrepModel, session_event
-from streams.content.analyzer import OfflineAnalyzer
-from streams.content.claude_settings import ClaudeSettings, ClaudeUnavailable
-from streams.content.embeddings import shared_embedder
-from streams.prep.practice_feedback import analyse_practice, practice_feedback
-from streams.prep.question_bank import rank_questions
-from streams.prep.targeted import skill_progress, targeted_questions
 from topics.catalog import PREP_SESSIONS
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/prep-sessions", tags=["prep"])
-CLAUDE_FELL_BACK = (
-    "The AI question writer is unavailable right now, so these questions come from our curated bank."
-)
 practice_router = APIRouter(prefix="/practice", tags=["prep"])
 
 
@@ -50,57 +51,9 @@ def _analyzer() -> OfflineAnalyzer:
     return OfflineAnalyzer(shared_embedder())
 
 
-async def _claude_questions(body: PrepSessionCreate, settings: ClaudeSettings) -> list[dict[str, Any]]:
-    # The SDK is imported when a key is configured and a session asks for questions, not at start.
-    from streams.content.claude_client import make_client
-    from streams.prep.claude_questions import generate_questions
-
-    async with make_client(settings) as client:
-        written = await generate_questions(
-            client,
-            settings,
-            body.job_title,
-            body.interview_type,
-            body.job_description,
-            body.question_count,
-            label="a new prep session",
-        )
-    return [
-        {
-            "question_id": f"ai-{index + 1}",
-            "text": question.text,
-            "kind": question.kind,
-            "ai_generated": True,
-            "skill": ", ".join(question.skills) or None,
-            "why": None,
-        }
-        for index, question in enumerate(written)
-    ]
-
-
-async def _bank_questions(body: PrepSessionCreate) -> list[dict[str, Any]]:
-    ranked = await asyncio.to_thread(
-        rank_questions,
-        body.job_title,
-        body.interview_type,
-        body.job_description,
-        shared_embedder(),
-        body.question_count,
-    )
-    return [
-        {
-            "question_id": item.question.id,
-            "text": item.question.text,
-            "kind": item.question.kind,
-            "ai_generated": False,
-            "skill": ", ".join(item.question.skills),
-            "why": f"matches the job on: {', '.join(item.matched_terms)}" if item.matched_terms else None,
-        }
-        for item in ranked
-    ]
-
-
-async def _targeted_questions(body: PrepSessionCreate, prep: PrepModel, user_id: str) -> list[dict[str, Any]]:
+async def _targeted_questions(
+    body: PrepSessionCreate, prep: PrepModel, user_id: str
+) -> list[SessionQuestion]:
     picked = targeted_questions(await prep.analysed_interviews(user_id), count=body.question_count)
     return [
         {
@@ -115,20 +68,12 @@ async def _targeted_questions(body: PrepSessionCreate, prep: PrepModel, user_id:
     ]
 
 
-async def _questions(
-    body: PrepSessionCreate, prep: PrepModel, user_id: str
-) -> tuple[list[dict[str, Any]], str | None]:
-    """The session's questions, and a notice when the AI writer was wanted but failed."""
+async def _questions(body: PrepSessionCreate, prep: PrepModel, user_id: str) -> WrittenQuestions:
+    """The session's questions, with a notice when the AI writer was wanted but failed."""
     if body.targeted:
-        return await _targeted_questions(body, prep, user_id), None
-    settings = ClaudeSettings()
-    if settings.claude_configured:
-        try:
-            return await _claude_questions(body, settings), None
-        except ClaudeUnavailable as exc:
-            log.warning("Claude question writing fell back to the bank: %s", exc)
-            return await _bank_questions(body), CLAUDE_FELL_BACK
-    return await _bank_questions(body), None
+        return WrittenQuestions(await _targeted_questions(body, prep, user_id))
+    job = JobToPrepare(body.job_title, body.interview_type, body.job_description, body.question_count)
+    return await question_writer_from_settings(embedder=shared_embedder()).write(job)
 
 
 @router.post("", status_code=201, response_model=PrepSessionPublic)
@@ -139,17 +84,17 @@ async def create_prep_session(
     when Claude fails, said in `notice`) from the curated bank ranked by the job description;
     each says whether it is AI-generated. With `targeted`, for your weakest skills so far."""
     prep = PrepModel(read_model)
-    questions, notice = await _questions(body, prep, user.user_id)
-    if not questions:
+    written = await _questions(body, prep, user.user_id)
+    if not written.questions:
         raise NothingToTarget(f"no analysed answers of {user.user_id} to target")
     session = await prep.create_session(
         user.user_id,
         body.model_dump(),
-        questions,
+        written.questions,
         lambda row: publisher.publish(PREP_SESSIONS, session_event(row)),
         targeted=body.targeted,
     )
-    return PrepSessionPublic.model_validate({**session, "notice": notice})
+    return PrepSessionPublic.model_validate({**session, "notice": written.notice})
 
 
 @router.get("", response_model=PrepSessionsPublic)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
 from dev import synthesize
-from streams.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
 from tests.e2e.conftest import Stack, analyze
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]

@@ -18,10 +18,10 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from analysis.transcript_gaps import INCOMPLETE_TRANSCRIPT
 from dev.polling import wait_until_async
 from dev.service_processes import ServiceProcess, new_prefix, worker_process
 from dev.topic_records import Received, collect_until, produce, wait_for_record
-from streams.transcript_gaps import INCOMPLETE_TRANSCRIPT
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_STATE,

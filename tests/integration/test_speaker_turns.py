@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from analysis.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
 from dev.service_processes import ServiceProcess
 from dev.topic_records import Received, produce, wait_for_record
-from streams.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
 from topics.catalog import ANALYSIS_COMPLETED, TRANSCRIPT_SEGMENTS
 
 pytestmark = pytest.mark.stack

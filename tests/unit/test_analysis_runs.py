@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams import interview_progress as progress
-from streams.analysis_runs import RunOrder, compare_runs
-from streams.measure_speech import fold_segment as measure
-from streams.turn_tracking import fold_segment as pair
+from analysis import progress
+from analysis.runs import RunOrder, compare_runs
+from analysis.speech.running_counts import fold_segment as measure
+from analysis.turns import fold_segment as pair
 from tests.unit.test_interview_progress import NOW, segment, transcription, uploaded
 from tests.unit.test_speech_batch import segment as spoken
 from tests.unit.test_turn_tracking import segments as script

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from streams.content.analyzer import answer_sentences
-from streams.content.claude_analyzer import analysis_from_judgement
-from streams.content.claude_prompt import AnswerJudgement
-from streams.content.models import AnswerTurn, TimedWord
-from streams.content.quotes import locate_quote
+from analysis.claude.answer_prompt import AnswerJudgement
+from analysis.claude.answers import analysis_from_judgement
+from analysis.content.answer_analysis import AnswerTurn, TimedWord
+from analysis.content.offline_analyzer import answer_sentences
+from analysis.content.quotes import locate_quote
 
 ANSWER = (
     "At my last job our builds took forty minutes. I was responsible for the CI pipeline. "

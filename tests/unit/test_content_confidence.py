@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.content.confidence import analyze_confidence, analyze_enthusiasm
-from streams.content.sentences import TimedSentence, segment_from_text, split_sentences
+from analysis.content.confidence import analyze_confidence, analyze_enthusiasm
+from analysis.content.sentences import TimedSentence, segment_from_text, split_sentences
 
 
 def _sentences(text: str) -> list[TimedSentence]:

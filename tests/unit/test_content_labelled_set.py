@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import yaml
 
-from streams.content.confidence import analyze_confidence
-from streams.content.embeddings import shared_embedder
-from streams.content.questions import text_is_question
-from streams.content.relevance import score_relevance
-from streams.content.sentences import segment_from_text, split_sentences
-from streams.content.star import STAR_PARTS, analyze_star_text
+from analysis.content.confidence import analyze_confidence
+from analysis.content.embeddings import shared_embedder
+from analysis.content.questions import text_is_question
+from analysis.content.relevance import score_relevance
+from analysis.content.sentences import segment_from_text, split_sentences
+from analysis.content.star import STAR_PARTS, analyze_star_text
 
 DATA = Path(__file__).parents[1] / "data" / "content"
 #: An answer at least this relevant to its question (0-100) counts as on topic.

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from streams.content.questions import detect_turns, text_is_question
-from streams.content.sentences import segment_from_text
+from analysis.content.questions import detect_turns, text_is_question
+from analysis.content.sentences import segment_from_text
 
 
 def _segment(text: str, start: float, speaker: str | None = None) -> dict[str, Any]:

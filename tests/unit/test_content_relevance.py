@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.content.relevance import content_stems, score_relevance
+from analysis.content.relevance import content_stems, score_relevance
 
 
 def test_word_forms_and_prompt_words_fold_away() -> None:

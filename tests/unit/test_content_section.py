@@ -6,11 +6,11 @@ import json
 import re
 from typing import Any
 
-from streams.analysis_document import build_analysis
-from streams.content.analyzer import OfflineAnalyzer
-from streams.content.models import AnswerTurn
-from streams.content.sentences import segment_from_text
-from streams.speech_metrics import SpeechTotals
+from analysis.content.answer_analysis import AnswerTurn
+from analysis.content.offline_analyzer import OfflineAnalyzer
+from analysis.content.sentences import segment_from_text
+from analysis.document import build_analysis
+from analysis.speech.metrics import SpeechTotals
 
 ANSWERS = [
     (

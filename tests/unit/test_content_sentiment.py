@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.content.sentences import segment_from_text
-from streams.content.sentiment import segment_sentiment, sentiment_timeline
+from analysis.content.sentences import segment_from_text
+from analysis.content.sentiment import segment_sentiment, sentiment_timeline
 
 
 def test_filler_like_does_not_make_a_neutral_segment_positive() -> None:

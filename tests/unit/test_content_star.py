@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.content.sentences import segment_from_text, split_sentences
-from streams.content.star import analyze_star, analyze_star_text, sentence_parts
+from analysis.content.sentences import segment_from_text, split_sentences
+from analysis.content.star import analyze_star, analyze_star_text, sentence_parts
 
 FULL_ANSWER = (
     "At my last job the team was missing every deadline. I was responsible for the release "

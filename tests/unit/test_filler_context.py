@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.filler_context import Sentence, hesitation_kind, tokenize
+from analysis.speech.filler_context import Sentence, hesitation_kind, tokenize
 
 
 def test_core_drops_edge_punctuation_and_capitals_but_keeps_contractions() -> None:

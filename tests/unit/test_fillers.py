@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.fillers import count_by_kind, filler_events, filler_spans, find_fillers
+from analysis.speech.fillers import count_by_kind, filler_events, filler_spans, find_fillers
 from tests.unit.test_speech_batch_outputs import varied_segments
 
 

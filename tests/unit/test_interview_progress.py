@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams import interview_progress as progress
+from analysis import progress
 
 NOW = 1_700_000_000_000
 

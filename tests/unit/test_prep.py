@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from streams.content.analyzer import OfflineAnalyzer
-from streams.content.embeddings import SentenceEmbedder, shared_embedder
-from streams.prep.comparison import compare
-from streams.prep.practice_feedback import analyse_practice, practice_feedback
-from streams.prep.question_bank import BANK, rank_questions
-from streams.prep.targeted import skill_progress, targeted_questions
+from analysis.content.embeddings import SentenceEmbedder, shared_embedder
+from analysis.content.offline_analyzer import OfflineAnalyzer
+from analysis.prep.comparison import compare
+from analysis.prep.practice_feedback import analyse_practice, practice_feedback
+from analysis.prep.question_bank import BANK, rank_questions
+from analysis.prep.targeted import skill_progress, targeted_questions
 
 STRONG = (
     "At my last job our nightly billing report took three hours. I was responsible for making it "

@@ -9,13 +9,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from streams.analysis_document import build_analysis
-from streams.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
+from analysis.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
+from analysis.document import build_analysis
+from analysis.turns import fold_segment
 from streams.transcription.segments import Word, segment_from_words
 from streams.transcription.speaker_clusters import Label, Voice
 from streams.transcription.speakers import labelled_segments, stretches_of
 from streams.transcription.voices import SAMPLE_RATE, VoiceFrames
-from streams.turn_tracking import fold_segment
 from tests.unit.test_content_section import final_metrics, speech, three_answers
 from tests.unit.test_turn_tracking import SCRIPT, segments
 

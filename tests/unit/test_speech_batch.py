@@ -9,10 +9,11 @@ from typing import Any
 import orjson
 import pytest
 
+from analysis.speech.metrics import PAUSE_SECONDS, _pause
+from analysis.speech.running_counts import fold_segment
 from streams import measure_speech
 from streams.app import app, channel, codec
-from streams.measure_speech import fold_segment, measure_batch, speech_totals
-from streams.speech_metrics import PAUSE_SECONDS, _pause
+from streams.measure_speech import measure_batch, speech_totals
 from streams.table_codecs import dump_speech_entry
 from tests.unit.speech_batch_fakes import Sent, event
 from topics.catalog import SEGMENT_METRICS

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from streams.speech_metrics import SpeechTotals, add_segment_metrics, measure_segment, speech_section
-from streams.speech_score import score_speech, speech_recommendations
+from analysis.speech.metrics import SpeechTotals, add_segment_metrics, measure_segment, speech_section
+from analysis.speech.score import score_speech, speech_recommendations
 from topics.codec import AvroCodec
 
 SEGMENT_METRICS = "interviewbuddy.events.SegmentMetrics"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from streams.speech_metrics import (
+from analysis.speech.metrics import (
     SpeechTotals,
     add_segment_metrics,
     clarity,

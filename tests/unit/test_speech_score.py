@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from streams.speech_score import (
+from analysis.speech.score import (
     densest_stretch,
     filler_score,
     pace_score,

@@ -7,10 +7,11 @@ from typing import Any
 
 import orjson
 
+from analysis.speech.metrics import SpeechCounts, SpeechTotals, add_segment_metrics
+from analysis.speech.running_counts import fold_segment
 from streams.app import app
-from streams.measure_speech import fold_segment, speech_totals
+from streams.measure_speech import speech_totals
 from streams.roll_up_analysis import speech_rollup
-from streams.speech_metrics import SpeechCounts, SpeechTotals, add_segment_metrics
 
 SEGMENT = {
     "interview_id": "i-1",

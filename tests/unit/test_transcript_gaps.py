@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams import interview_progress as progress
-from streams.roll_up_analysis import is_complete, missing
-from streams.transcript_gaps import (
+from analysis import progress
+from analysis.parts import is_complete, missing
+from analysis.transcript_gaps import (
     INCOMPLETE_TRANSCRIPT,
     deadline_ms,
     incomplete_reason,

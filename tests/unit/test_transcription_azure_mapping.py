@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from streams.fillers import count_by_kind, filler_spans
+from analysis.speech.fillers import count_by_kind, filler_spans
 from streams.transcription.azure_mapping import map_result, map_results, punctuate
 
 # A normal answer: word confidences present, ITN writes "six" as "6".

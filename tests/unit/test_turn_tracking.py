@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams.content.questions import detect_turns
-from streams.content.sentences import segment_from_text
-from streams.turn_tracking import fold_segment
+from analysis.content.questions import detect_turns
+from analysis.content.sentences import segment_from_text
+from analysis.turns import fold_segment
 
 SCRIPT = [
     "Thanks for coming in. Tell me about a time you missed a deadline.",
