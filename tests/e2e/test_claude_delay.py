@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from dev.fake_anthropic import FakeAnthropic, running_fake_anthropic
 from tests.e2e.conftest import Stack, analyze, run_stack
+from tests.fakes.anthropic_messages import FakeAnthropic, running_fake_anthropic
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 

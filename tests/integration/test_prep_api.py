@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dev.fake_anthropic import FakeAnthropic, running_fake_anthropic
 from dev.topic_records import collect_until
+from tests.fakes.anthropic_messages import FakeAnthropic, running_fake_anthropic
 from tests.integration.gateway_helpers import RunningGateway
 from topics.catalog import PREP_SESSIONS
 

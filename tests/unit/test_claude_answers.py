@@ -1,6 +1,6 @@
 """The Claude analyzer through the real ``anthropic`` SDK, against a local Messages API server.
 
-``dev.fake_anthropic`` serves ``POST /v1/messages`` on a free loopback port and replies as
+``tests.fakes.anthropic_messages`` serves ``POST /v1/messages`` on a free loopback port and replies as
 each test plans: a tool call, a 429 with ``retry-after``, 529s, malformed tool input, a reply
 slower than the client's timeout, prose without the tool, or a 401 for a wrong key.
 """
@@ -22,7 +22,7 @@ from analysis.claude.settings import ClaudeSettings
 from analysis.content.answer_analysis import AnswerTurn, TimedWord
 from analysis.content.answer_analyzer import answer_analyzer_from_settings
 from analysis.content.offline_analyzer import OfflineAnalyzer
-from dev.fake_anthropic import FakeAnthropic, running_fake_anthropic
+from tests.fakes.anthropic_messages import FakeAnthropic, running_fake_anthropic
 
 API_KEY = "sk-ant-test-0123456789"
 QUESTION = "Tell me about a time you made something faster."

@@ -1,5 +1,5 @@
 """Prep questions: from the curated bank without a key; from Claude (through the real
-``anthropic`` SDK against ``dev.fake_anthropic``) with one, the bank standing in when it fails."""
+``anthropic`` SDK against ``tests.fakes.anthropic_messages``) with one, the bank standing in when it fails."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from analysis.claude.settings import ClaudeSettings
 from analysis.content.embeddings import SentenceEmbedder, shared_embedder
 from analysis.prep.bank_writer import BankQuestionWriter
 from analysis.prep.question_writer import JobToPrepare, question_writer_from_settings
-from dev.fake_anthropic import FakeAnthropic, running_fake_anthropic
+from tests.fakes.anthropic_messages import FakeAnthropic, running_fake_anthropic
 
 API_KEY = "sk-ant-writer-test"
 JOB = JobToPrepare(
