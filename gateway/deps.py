@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway.auth import AuthenticatedUser
 from gateway.deletion import Eraser
-from gateway.errors import AuthenticationFailed
+from gateway.errors import AuthenticationFailed, answers
 from gateway.events import EventPublisher
+from gateway.firebase_auth import AuthenticationUnavailable
 from gateway.services import Services
 from gateway.settings import Settings
 from sinks.blob_store import BlobStore
+from sinks.errors import ReadModelUnavailable
 from sinks.read_model import ReadModel
+from topics.errors import InterviewBuddyError
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `ib dev-token USER` (or Firebase later).")
 
@@ -66,3 +69,9 @@ PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]
 BlobStoreDep = Annotated[BlobStore, Depends(get_blob_store)]
 EraserDep = Annotated[Eraser, Depends(get_eraser)]
 CurrentUser = Annotated[AuthenticatedUser, Depends(get_current_user)]
+
+
+def answers_for_user(*kinds: type[InterviewBuddyError]) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a route for a signed-in user that may also raise ``kinds``:
+    a missing or invalid token, the token's keys unreachable, the database unreachable."""
+    return answers(AuthenticationFailed, AuthenticationUnavailable, ReadModelUnavailable, *kinds)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
+from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
 
 from sinks.errors import AnalysisStillRunning, BlobStoreError, NoRecordingToAnalyse, ReadModelUnavailable
 from topics.errors import InterviewBuddyError, SchemaRegistryError
@@ -46,6 +52,7 @@ class PrepSessionNotFound(GatewayError):
 class AnalysisNotReady(GatewayError):
     code = "analysis_not_ready"
     status_code = 404
+    user_message = "The analysis is not ready yet: the message says the interview's status."
 
 
 class EmptyRecording(GatewayError):
@@ -57,11 +64,13 @@ class EmptyRecording(GatewayError):
 class UnsupportedMediaType(GatewayError):
     code = "unsupported_media_type"
     status_code = 415
+    user_message = "The file is not a recording we can read: upload an MP4, MOV, WebM, M4A or WAV file."
 
 
 class RecordingTooLarge(GatewayError):
     code = "recording_too_large"
     status_code = 413
+    user_message = "The recording is larger than the largest upload allowed (the message says how large)."
 
 
 class RecordingAlreadyUploaded(GatewayError):
@@ -78,6 +87,7 @@ class QuotaExceeded(GatewayError):
 
     code = "quota_exceeded"
     status_code = 403
+    user_message = "The recording does not fit in your account's quota (the message says what is used)."
 
 
 class PreconditionRequired(GatewayError):
@@ -114,13 +124,43 @@ _STATUS_BY_KIND: tuple[tuple[type[InterviewBuddyError], int], ...] = (
 )
 
 
-def status_for(error: InterviewBuddyError) -> int:
-    if isinstance(error, GatewayError):
-        return error.status_code
-    for kind, status in _STATUS_BY_KIND:
-        if isinstance(error, kind):
+def status_of(kind: type[InterviewBuddyError]) -> int:
+    if issubclass(kind, GatewayError):
+        return kind.status_code
+    for known, status in _STATUS_BY_KIND:
+        if issubclass(kind, known):
             return status
     return 500
+
+
+def status_for(error: InterviewBuddyError) -> int:
+    return status_of(type(error))
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="What went wrong, for programs: stable, e.g. `interview_not_found`.")
+    message: str = Field(description="What went wrong and what to do, for people.")
+
+
+class ErrorBody(BaseModel):
+    """Every refusal and failure the gateway answers (but 422, which says which input is invalid)."""
+
+    error: ErrorDetail
+
+
+def answers(*kinds: type[InterviewBuddyError]) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a route that may raise these errors: per status, the error
+    body's schema and each error's code with what it tells the user."""
+    by_status: dict[int, list[type[InterviewBuddyError]]] = {}
+    for kind in kinds:
+        by_status.setdefault(status_of(kind), []).append(kind)
+    return {
+        status: {
+            "model": ErrorBody,
+            "description": "\n\n".join(f"`{kind.code}`: {kind.user_message}" for kind in listed),
+        }
+        for status, listed in sorted(by_status.items())
+    }
 
 
 async def _handle(request: Request, exc: Exception) -> JSONResponse:
@@ -138,5 +178,50 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+#: FastAPI's answer to a JSON body that is not even text (bytes that are not UTF-8).
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route, those of included routers too (their paths carry the routers' prefixes)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from _routes(included.routes) if included is not None else (route,)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in _routes(request.app.router.routes):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
+async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's and FastAPI's own refusals (no such path, method not allowed, a body that is
+    not text) in the gateway's error body, and an unreadable JSON body as the 422 it is."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:
+        problem = {"type": "json_invalid", "loc": ["body"], "msg": "The body is not UTF-8 JSON."}
+        return JSONResponse(status_code=422, content={"detail": [problem]})
+    headers = dict(exc.headers or {})
+    phrase = HTTPStatus(exc.status_code).phrase
+    code = phrase.lower().replace(" ", "_").replace("-", "_")
+    message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else f"{phrase}."
+    if exc.status_code == 404:
+        message = f"There is no {request.url.path} here: the API's paths are listed at /docs."
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+        message = f"{request.url.path} does not take {request.method}: it takes {headers['Allow']}."
+    return JSONResponse(
+        status_code=exc.status_code,
+        content={"error": {"code": code, "message": message}},
+        headers=headers or None,
+    )
+
+
 def install_error_handler(app: FastAPI) -> None:
     app.add_exception_handler(InterviewBuddyError, _handle)
+    app.add_exception_handler(HTTPException, _handle_http)

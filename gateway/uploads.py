@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import unquote
 
+from starlette.requests import Request
+
 from gateway.errors import EmptyRecording, GatewayError, RecordingTooLarge, UnsupportedMediaType
 from gateway.media_types import ALLOWED_FORMATS, SNIFF_BYTES, MediaFormat, sniff_media_format
 from sinks.azure_blob_store import AzureBlobStore
@@ -35,6 +37,15 @@ def recording_too_large(max_bytes: int) -> RecordingTooLarge:
         f"recording over {max_bytes} bytes",
         user_message=f"The recording is larger than {limit}. Trim it or export it at a lower bitrate.",
     )
+
+
+def declared_length(request: Request) -> int | None:
+    """The body's size as the client declared it (``Content-Length``), when it did.
+
+    Read from the request, not declared as a parameter: it frames the request, so the API's
+    description leaves it to HTTP."""
+    value = request.headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
 
 
 def clean_filename(raw: str | None, media_format: MediaFormat) -> str:

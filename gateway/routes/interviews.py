@@ -6,10 +6,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Response
 
-from gateway.deps import BlobStoreDep, CurrentUser, EraserDep, PublisherDep, ReadModelDep
-from gateway.errors import InterviewNotFound, PreconditionFailed, PreconditionRequired, PrepSessionNotFound
+from gateway.deps import BlobStoreDep, CurrentUser, EraserDep, PublisherDep, ReadModelDep, answers_for_user
+from gateway.errors import (
+    BrokerUnavailable,
+    InterviewNotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    PrepSessionNotFound,
+)
 from gateway.etags import etag_for, versions_in_if_match
 from gateway.models import (
     InterviewCreate,
@@ -18,9 +24,12 @@ from gateway.models import (
     InterviewUpdate,
     StatusPublic,
 )
+from gateway.paging import Limit, Offset
 from gateway.uploads import internal_read_url
+from sinks.errors import AnalysisStillRunning, BlobStoreError, NoRecordingToAnalyse
 from sinks.prep_model import PrepModel
 from sinks.read_model import ReadModel, Row, source_interview_id
+from topics.errors import SchemaRegistryError
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 
@@ -63,7 +72,10 @@ def _with_etag(response: Response, row: Row) -> InterviewPublic:
     "",
     status_code=201,
     response_model=InterviewPublic,
-    responses={201: {"headers": _ETAG_HEADER}},
+    responses={
+        201: {"headers": _ETAG_HEADER},
+        **answers_for_user(PrepSessionNotFound, BrokerUnavailable, SchemaRegistryError),
+    },
 )
 async def create_interview(
     body: InterviewCreate,
@@ -81,18 +93,19 @@ async def create_interview(
     return _with_etag(response, await load_interview(read_model, interview_id, user.user_id))
 
 
-@router.get("", response_model=InterviewsPublic)
+@router.get("", response_model=InterviewsPublic, responses=answers_for_user())
 async def list_interviews(
-    user: CurrentUser,
-    read_model: ReadModelDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    user: CurrentUser, read_model: ReadModelDep, limit: Limit = 20, offset: Offset = 0
 ) -> InterviewsPublic:
     rows, count = await read_model.list_interviews(user.user_id, limit, offset)
     return InterviewsPublic(data=[InterviewPublic.from_row(row) for row in rows], count=count)
 
 
-@router.get("/{interview_id}", response_model=InterviewPublic, responses={200: {"headers": _ETAG_HEADER}})
+@router.get(
+    "/{interview_id}",
+    response_model=InterviewPublic,
+    responses={200: {"headers": _ETAG_HEADER}, **answers_for_user(InterviewNotFound)},
+)
 async def get_interview(
     interview_id: str, user: CurrentUser, read_model: ReadModelDep, response: Response
 ) -> InterviewPublic:
@@ -105,8 +118,14 @@ async def get_interview(
     description=_UPDATE_DOC,
     responses={
         200: {"headers": _ETAG_HEADER},
-        412: {"description": "The interview changed since the ETag in `If-Match` was read."},
-        428: {"description": "`If-Match` is missing."},
+        **answers_for_user(
+            InterviewNotFound,
+            PrepSessionNotFound,
+            PreconditionFailed,
+            PreconditionRequired,
+            BrokerUnavailable,
+            SchemaRegistryError,
+        ),
     },
 )
 async def update_interview(
@@ -140,7 +159,9 @@ async def update_interview(
     return _with_etag(response, await load_interview(read_model, interview_id, user.user_id))
 
 
-@router.get("/{interview_id}/status", response_model=StatusPublic)
+@router.get(
+    "/{interview_id}/status", response_model=StatusPublic, responses=answers_for_user(InterviewNotFound)
+)
 async def get_status(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> StatusPublic:
     return StatusPublic.model_validate(await load_interview(read_model, interview_id, user.user_id))
 
@@ -163,10 +184,14 @@ the original interview is analysed again.
     status_code=202,
     response_model=StatusPublic,
     description=_REANALYZE_DOC,
-    responses={
-        404: {"description": "No such interview of yours."},
-        409: {"description": "The analysis is still running, or no recording is stored."},
-    },
+    responses=answers_for_user(
+        InterviewNotFound,
+        AnalysisStillRunning,
+        NoRecordingToAnalyse,
+        BrokerUnavailable,
+        SchemaRegistryError,
+        BlobStoreError,
+    ),
 )
 async def reanalyze_interview(
     interview_id: str,
@@ -193,7 +218,12 @@ a missing interview (or one deleted already) is **404**.
 """
 
 
-@router.delete("/{interview_id}", status_code=204, description=_DELETE_DOC)
+@router.delete(
+    "/{interview_id}",
+    status_code=204,
+    description=_DELETE_DOC,
+    responses=answers_for_user(InterviewNotFound, BlobStoreError, BrokerUnavailable),
+)
 async def delete_interview(interview_id: str, user: CurrentUser, eraser: EraserDep) -> Response:
     if not await eraser.delete_interview(interview_id, user.user_id):
         raise InterviewNotFound(f"interview {interview_id} not found for user {user.user_id}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.deps import CurrentUser, EraserDep, ReadModelDep, SettingsDep
+from gateway.deps import CurrentUser, EraserDep, ReadModelDep, SettingsDep, answers_for_user
+from gateway.errors import BrokerUnavailable
+from sinks.errors import BlobStoreError
 from sinks.user_settings_model import UserSettingsModel
 
 router = APIRouter(prefix="/me", tags=["account"])
@@ -35,14 +37,14 @@ async def _settings_of(read_model: ReadModelDep, user_id: str, default_days: int
     return UserSettingsPublic(retention_days=chosen or default_days, retention_is_default=chosen is None)
 
 
-@router.get("/settings", response_model=UserSettingsPublic)
+@router.get("/settings", response_model=UserSettingsPublic, responses=answers_for_user())
 async def get_settings(
     user: CurrentUser, read_model: ReadModelDep, settings: SettingsDep
 ) -> UserSettingsPublic:
     return await _settings_of(read_model, user.user_id, settings.retention_days)
 
 
-@router.put("/settings", response_model=UserSettingsPublic)
+@router.put("/settings", response_model=UserSettingsPublic, responses=answers_for_user())
 async def put_settings(
     body: UserSettingsUpdate, user: CurrentUser, read_model: ReadModelDep, settings: SettingsDep
 ) -> UserSettingsPublic:
@@ -51,7 +53,7 @@ async def put_settings(
     return await _settings_of(read_model, user.user_id, settings.retention_days)
 
 
-@router.delete("", status_code=204)
+@router.delete("", status_code=204, responses=answers_for_user(BlobStoreError, BrokerUnavailable))
 async def delete_me(user: CurrentUser, eraser: EraserDep) -> Response:
     """Delete everything of yours: interviews with their recordings, transcripts and analyses,
     prep sessions with their practice answers, unfinished uploads and settings. Processing in

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from analysis.content.embeddings import shared_embedder
 from analysis.content.offline_analyzer import OfflineAnalyzer
@@ -19,8 +18,9 @@ from analysis.prep.question_writer import (
     question_writer_from_settings,
 )
 from analysis.prep.targeted import skill_progress, targeted_questions
-from gateway.deps import CurrentUser, PublisherDep, ReadModelDep
-from gateway.errors import GatewayError, PrepSessionNotFound
+from gateway.deps import CurrentUser, PublisherDep, ReadModelDep, answers_for_user
+from gateway.errors import BrokerUnavailable, GatewayError, PrepSessionNotFound
+from gateway.paging import Limit, Offset
 from gateway.prep_models import (
     PracticeAnswerCreate,
     PracticeAnswerPublic,
@@ -76,7 +76,12 @@ async def _questions(body: PrepSessionCreate, prep: PrepModel, user_id: str) -> 
     return await question_writer_from_settings(embedder=shared_embedder()).write(job)
 
 
-@router.post("", status_code=201, response_model=PrepSessionPublic)
+@router.post(
+    "",
+    status_code=201,
+    response_model=PrepSessionPublic,
+    responses=answers_for_user(NothingToTarget, BrokerUnavailable),
+)
 async def create_prep_session(
     body: PrepSessionCreate, user: CurrentUser, read_model: ReadModelDep, publisher: PublisherDep
 ) -> PrepSessionPublic:
@@ -97,12 +102,9 @@ async def create_prep_session(
     return PrepSessionPublic.model_validate({**session, "notice": written.notice})
 
 
-@router.get("", response_model=PrepSessionsPublic)
+@router.get("", response_model=PrepSessionsPublic, responses=answers_for_user())
 async def list_prep_sessions(
-    user: CurrentUser,
-    read_model: ReadModelDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    user: CurrentUser, read_model: ReadModelDep, limit: Limit = 20, offset: Offset = 0
 ) -> PrepSessionsPublic:
     rows, total = await PrepModel(read_model).list_sessions(user.user_id, limit, offset)
     return PrepSessionsPublic(
@@ -113,7 +115,9 @@ async def list_prep_sessions(
     )
 
 
-@router.get("/{prep_session_id}", response_model=PrepSessionPublic)
+@router.get(
+    "/{prep_session_id}", response_model=PrepSessionPublic, responses=answers_for_user(PrepSessionNotFound)
+)
 async def get_prep_session(
     prep_session_id: str, user: CurrentUser, read_model: ReadModelDep
 ) -> PrepSessionPublic:
@@ -124,7 +128,10 @@ async def get_prep_session(
 
 
 @router.post(
-    "/{prep_session_id}/questions/{question_id}/answers", status_code=201, response_model=PracticeAnswerPublic
+    "/{prep_session_id}/questions/{question_id}/answers",
+    status_code=201,
+    response_model=PracticeAnswerPublic,
+    responses=answers_for_user(PrepSessionNotFound, BrokerUnavailable),
 )
 async def answer_question(
     prep_session_id: str,
@@ -160,7 +167,11 @@ async def answer_question(
     return PracticeAnswerPublic.model_validate(row)
 
 
-@router.get("/{prep_session_id}/questions/{question_id}/answers", response_model=list[PracticeAnswerPublic])
+@router.get(
+    "/{prep_session_id}/questions/{question_id}/answers",
+    response_model=list[PracticeAnswerPublic],
+    responses=answers_for_user(PrepSessionNotFound),
+)
 async def list_answers(
     prep_session_id: str, question_id: str, user: CurrentUser, read_model: ReadModelDep
 ) -> list[PracticeAnswerPublic]:
@@ -171,7 +182,7 @@ async def list_answers(
     return [PracticeAnswerPublic.model_validate(row) for row in rows]
 
 
-@practice_router.get("/targeted", response_model=TargetedPracticePublic)
+@practice_router.get("/targeted", response_model=TargetedPracticePublic, responses=answers_for_user())
 async def targeted_practice(user: CurrentUser, read_model: ReadModelDep) -> TargetedPracticePublic:
     """Your weakest skills across your analysed interviews, questions to practise them, and
     each skill's level per interview over time."""

@@ -6,14 +6,31 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 
-from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep
-from gateway.errors import GatewayError, InterviewNotFound, RecordingAlreadyUploaded
+from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep, answers_for_user
+from gateway.errors import (
+    BrokerUnavailable,
+    EmptyRecording,
+    GatewayError,
+    InterviewNotFound,
+    QuotaExceeded,
+    RecordingAlreadyUploaded,
+    RecordingTooLarge,
+    UnsupportedMediaType,
+)
 from gateway.media_types import ALLOWED_FORMATS
 from gateway.models import InterviewPublic
 from gateway.probe import probe_blob
 from gateway.quota import QuotaLimits, QuotaUsage, check_room, storage_exceeded
 from gateway.routes.interviews import load_interview
-from gateway.uploads import clean_filename, internal_read_url, receive_recording, recording_too_large
+from gateway.uploads import (
+    clean_filename,
+    declared_length,
+    internal_read_url,
+    receive_recording,
+    recording_too_large,
+)
+from sinks.errors import BlobStoreError
+from topics.errors import SchemaRegistryError
 
 router = APIRouter(prefix="/interviews", tags=["recordings"])
 
@@ -40,6 +57,17 @@ the file again is how to retry a failed one.
     status_code=202,
     response_model=InterviewPublic,
     description=_UPLOAD_DOC,
+    responses=answers_for_user(
+        EmptyRecording,
+        QuotaExceeded,
+        InterviewNotFound,
+        RecordingAlreadyUploaded,
+        RecordingTooLarge,
+        UnsupportedMediaType,
+        BlobStoreError,
+        BrokerUnavailable,
+        SchemaRegistryError,
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -56,17 +84,18 @@ async def upload_recording(
     blob_store: BlobStoreDep,
     settings: SettingsDep,
     x_filename: Annotated[str | None, Header()] = None,
-    content_length: Annotated[int | None, Header()] = None,
 ) -> InterviewPublic:
+    content_length = declared_length(request)
     limits = QuotaLimits.from_settings(settings)
     recordings, used_bytes = await read_model.recording_usage(user.user_id)
     usage = QuotaUsage(recordings=recordings, bytes=used_bytes)
     check_room(usage, limits, content_length)
-    max_bytes = min(settings.max_upload_bytes, limits.bytes - usage.bytes)
+    free = limits.bytes_free(usage)
+    max_bytes = settings.max_upload_bytes if free is None else min(settings.max_upload_bytes, free)
 
     def over_limit(limit: int) -> GatewayError:
-        if limit < settings.max_upload_bytes:
-            return storage_exceeded(usage, limits)
+        if limits.bytes is not None and limit < settings.max_upload_bytes:
+            return storage_exceeded(usage, limits.bytes)
         return recording_too_large(limit)
 
     claim = await read_model.claim_upload(interview_id, user.user_id)

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from gateway.deps import CurrentUser, ReadModelDep
-from gateway.errors import AnalysisNotReady
+from gateway.deps import CurrentUser, ReadModelDep, answers_for_user
+from gateway.errors import AnalysisNotReady, InterviewNotFound
 from gateway.models import (
     AnalysisPublic,
     MetricsPublic,
@@ -51,7 +51,10 @@ def _download(transcript: TranscriptPublic, transcript_format: TranscriptFormat)
 @router.get(
     "/{interview_id}/transcript",
     response_model=TranscriptPublic,
-    responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
+    responses={
+        200: {"content": {media: {} for media in MEDIA_TYPES.values()}},
+        **answers_for_user(InterviewNotFound),
+    },
 )
 async def get_transcript(
     interview_id: str,
@@ -66,7 +69,14 @@ async def get_transcript(
     return _download(transcript, transcript_format) if transcript_format else transcript
 
 
-@router.get("/{interview_id}/transcript.{transcript_format}", response_class=Response)
+@router.get(
+    "/{interview_id}/transcript.{transcript_format}",
+    response_class=Response,
+    responses={
+        200: {"content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()}},
+        **answers_for_user(InterviewNotFound),
+    },
+)
 async def download_transcript(
     interview_id: str,
     transcript_format: TranscriptFormat,
@@ -77,7 +87,9 @@ async def download_transcript(
     return _download(await _transcript(read_model, interview_id, user.user_id, q), transcript_format)
 
 
-@router.get("/{interview_id}/metrics", response_model=MetricsPublic)
+@router.get(
+    "/{interview_id}/metrics", response_model=MetricsPublic, responses=answers_for_user(InterviewNotFound)
+)
 async def get_metrics(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> MetricsPublic:
     interview = await load_interview(read_model, interview_id, user.user_id)
     rows = await read_model.list_metrics(source_interview_id(interview), user.user_id)
@@ -95,7 +107,11 @@ def _parsed_content(content: Any) -> Any:
     return content
 
 
-@router.get("/{interview_id}/analysis", response_model=AnalysisPublic)
+@router.get(
+    "/{interview_id}/analysis",
+    response_model=AnalysisPublic,
+    responses=answers_for_user(InterviewNotFound, AnalysisNotReady),
+)
 async def get_analysis(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
     interview = await load_interview(read_model, interview_id, user.user_id)
     row = await read_model.get_analysis(source_interview_id(interview), user.user_id)

@@ -12,23 +12,34 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
-from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep
-from gateway.errors import EmptyRecording, InterviewNotFound, QuotaExceeded, RecordingAlreadyUploaded
+from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep, answers_for_user
+from gateway.errors import (
+    BrokerUnavailable,
+    EmptyRecording,
+    InterviewNotFound,
+    QuotaExceeded,
+    RecordingAlreadyUploaded,
+    UnsupportedMediaType,
+)
 from gateway.quota import QuotaLimits, QuotaUsage, check_room
 from gateway.tus import protocol
 from gateway.tus.errors import (
+    ChecksumMismatch,
     InvalidTusRequest,
+    TusVersionUnsupported,
     UploadAlreadyCompleted,
     UploadExpired,
     UploadLocked,
     UploadNotFound,
     UploadOffsetMismatch,
+    UploadTooLarge,
     WrongContentType,
 )
 from gateway.tus.service import EXPIRES_IN, TusServices, complete, receive_patch, terminate
 from gateway.tus.stores import tus_store_for
+from sinks.errors import BlobStoreError
 from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
-from topics.errors import InterviewBuddyError
+from topics.errors import InterviewBuddyError, SchemaRegistryError
 
 
 class TusRoute(APIRoute):
@@ -71,7 +82,11 @@ TusServicesDep = Annotated[TusServices, Depends(get_tus_services)]
 OptionalHeader = Annotated[str | None, Header()]
 
 
-def _version(tus_resumable: OptionalHeader = None) -> None:
+def _version(
+    tus_resumable: Annotated[
+        str | None, Header(description=f"The tus version: `{protocol.TUS_VERSION}` (any other: 412).")
+    ] = None,
+) -> None:
     protocol.check_version(tus_resumable)
 
 
@@ -140,7 +155,32 @@ async def describe_server(settings: SettingsDep) -> Response:
     )
 
 
-@router.post("/", status_code=201, dependencies=[TusVersion])
+#: What storing the bytes and handing over a finished upload may answer.
+_RECEIVING = (
+    UploadTooLarge,
+    ChecksumMismatch,
+    QuotaExceeded,
+    UnsupportedMediaType,
+    RecordingAlreadyUploaded,
+    BlobStoreError,
+    BrokerUnavailable,
+    SchemaRegistryError,
+)
+
+
+@router.post(
+    "/",
+    status_code=201,
+    dependencies=[TusVersion],
+    responses=answers_for_user(
+        TusVersionUnsupported,
+        InvalidTusRequest,
+        EmptyRecording,
+        WrongContentType,
+        InterviewNotFound,
+        *_RECEIVING,
+    ),
+)
 async def create_upload(
     request: Request,
     user: CurrentUser,
@@ -149,13 +189,13 @@ async def create_upload(
     upload_defer_length: OptionalHeader = None,
     upload_metadata: OptionalHeader = None,
     upload_checksum: OptionalHeader = None,
-    content_type: OptionalHeader = None,
-    content_length: OptionalHeader = None,
 ) -> Response:
     """Create an upload for one of your interviews (metadata ``interview_id``, ``filename``, ``filetype``)."""
     length = protocol.parse_creation_length(
         upload_length, upload_defer_length, services.settings.max_upload_bytes
     )
+    # Content-Type and Content-Length frame the request: read, not declared as parameters.
+    content_type, content_length = request.headers.get("content-type"), request.headers.get("content-length")
     if length == 0:
         raise EmptyRecording("Upload-Length 0")
     metadata = protocol.parse_metadata(upload_metadata)
@@ -218,7 +258,12 @@ router.add_api_route(
 )
 
 
-@router.head("/{upload_id}", name="upload_status", dependencies=[TusVersion])
+@router.head(
+    "/{upload_id}",
+    name="upload_status",
+    dependencies=[TusVersion],
+    responses=answers_for_user(TusVersionUnsupported, UploadNotFound, UploadExpired),
+)
 async def upload_status(upload_id: str, user: CurrentUser, services: TusServicesDep) -> Response:
     """How many bytes of the upload are stored: resume from ``Upload-Offset``."""
     upload = await _load(services, upload_id, user.user_id)
@@ -230,7 +275,21 @@ async def upload_status(upload_id: str, user: CurrentUser, services: TusServices
     return Response(status_code=200, headers=headers)
 
 
-@router.patch("/{upload_id}", status_code=204, dependencies=[TusVersion])
+@router.patch(
+    "/{upload_id}",
+    status_code=204,
+    dependencies=[TusVersion],
+    responses=answers_for_user(
+        TusVersionUnsupported,
+        InvalidTusRequest,
+        WrongContentType,
+        UploadNotFound,
+        UploadExpired,
+        UploadLocked,
+        UploadOffsetMismatch,
+        *_RECEIVING,
+    ),
+)
 async def append_to_upload(
     upload_id: str,
     request: Request,
@@ -239,11 +298,10 @@ async def append_to_upload(
     upload_offset: OptionalHeader = None,
     upload_length: OptionalHeader = None,
     upload_checksum: OptionalHeader = None,
-    content_type: OptionalHeader = None,
-    content_length: OptionalHeader = None,
 ) -> Response:
     """Send the next bytes, starting at the upload's current ``Upload-Offset``."""
-    _check_body_type(content_type)
+    content_length = request.headers.get("content-length")
+    _check_body_type(request.headers.get("content-type"))
     offset = protocol.parse_size("Upload-Offset", upload_offset)
     if offset is None:
         raise InvalidTusRequest("no Upload-Offset", user_message="A PATCH must say its Upload-Offset.")
@@ -298,7 +356,19 @@ async def _declare_length(
     return await locked.reload() or upload
 
 
-@router.delete("/{upload_id}", status_code=204, dependencies=[TusVersion])
+@router.delete(
+    "/{upload_id}",
+    status_code=204,
+    dependencies=[TusVersion],
+    responses=answers_for_user(
+        TusVersionUnsupported,
+        UploadNotFound,
+        UploadExpired,
+        UploadAlreadyCompleted,
+        UploadLocked,
+        BlobStoreError,
+    ),
+)
 async def terminate_upload(upload_id: str, user: CurrentUser, services: TusServicesDep) -> Response:
     """Cancel an unfinished upload: its stored bytes are deleted."""
     upload = await _load(services, upload_id, user.user_id)

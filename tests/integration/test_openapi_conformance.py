@@ -1,0 +1,162 @@
+"""The API answers as its OpenAPI document says, for any request a client could send.
+
+Schemathesis generates requests from the gateway's own document (valid and invalid ones, for
+every operation) and sends them over HTTP to a real gateway process: every answer must have
+a documented status code and content type, match the documented schema and headers, and
+never be a server error. The web app's types are generated from this document, so what it
+leaves out a client cannot handle.
+
+Two checks are left out on purpose: "a schema-valid request is accepted" (a valid `If-Match`
+can be stale, and tus refuses a request without `Tus-Resumable` with 412, as the protocol
+says) and "a schema-violating request is refused" (pydantic reads `0` as `false`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from dev.service_processes import ServiceProcess, gateway_process, new_prefix
+from gateway.auth import DevIssuer
+from gateway.paging import MAX_OFFSET
+from gateway.settings import Settings
+from tests.integration.gateway_helpers import RunningGateway
+from topics.admin import delete_prefixed_topics
+
+pytestmark = pytest.mark.stack
+#: The in-process gateway fixture lives on the session's event loop.
+on_session_loop = pytest.mark.asyncio(loop_scope="session")
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+#: Examples per operation and kind (valid, invalid): about 1,300 requests in all.
+EXAMPLES = 25
+
+
+@pytest.fixture(scope="module")
+def gateway_process_for_fuzzing(
+    kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    process = gateway_process(new_prefix(), tmp_path_factory.mktemp("fuzz"), kafka_bootstrap, database_url)
+    process.start()
+    yield process
+    process.stop()
+    asyncio.run(delete_prefixed_topics(kafka_bootstrap, process.topic_prefix))
+
+
+@pytest.fixture(scope="module")
+def fuzz_auth(gateway_process_for_fuzzing: ServiceProcess) -> dict[str, str]:
+    settings = Settings(run_dir=gateway_process_for_fuzzing.run_dir)
+    issuer = DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience)
+    return {"Authorization": f"Bearer {issuer.issue('fuzz-user')}"}
+
+
+@pytest.fixture(scope="module")
+def api_schema(gateway_process_for_fuzzing: ServiceProcess) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_url(gateway_process_for_fuzzing.url + "/openapi.json")
+
+
+def test_every_answer_is_documented(
+    api_schema: schemathesis.BaseSchema,
+    gateway_process_for_fuzzing: ServiceProcess,
+    fuzz_auth: dict[str, str],
+) -> None:
+    """Valid and invalid requests for every operation; all the operations' failures in one report.
+
+    (One test rather than schemathesis' pytest plugin, whose lazy schemas do not run on pytest 9.)
+    """
+    failures: list[str] = []
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+        for mode in GenerationMode:
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            def answer_as_documented(case: schemathesis.Case) -> None:
+                case.call_and_validate(
+                    base_url=gateway_process_for_fuzzing.url, headers=fuzz_auth, checks=CHECKS
+                )
+
+            try:
+                answer_as_documented()
+            except Unsatisfiable:
+                assert mode is GenerationMode.NEGATIVE  # an operation without input has no invalid one
+            except Exception as failure:
+                failures.append(f"{operation.label} ({mode.value}): {failure}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_document_lists_the_error_body_for_each_refusal(
+    gateway_process_for_fuzzing: ServiceProcess,
+) -> None:
+    document = httpx.get(gateway_process_for_fuzzing.url + "/openapi.json").json()
+    patch = document["paths"]["/interviews/{interview_id}"]["patch"]["responses"]
+    assert {"401", "404", "412", "428", "503"} <= set(patch)
+    assert patch["412"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "precondition_failed" in patch["412"]["description"]
+    upload = document["paths"]["/uploads/{upload_id}"]["patch"]["responses"]
+    assert {"409", "410", "412", "413", "415", "423", "460"} <= set(upload)
+
+
+# --- bad input, each named ------------------------------------------------------------------
+
+
+@on_session_loop
+async def test_an_offset_past_the_last_page_is_refused_with_422(gateway: RunningGateway, user: str) -> None:
+    for path in ("/interviews", "/prep-sessions"):
+        answer = await gateway.client.get(path, params={"offset": 10**33}, headers=gateway.auth(user))
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"][0]["loc"] == ["query", "offset"]
+        at_bound = await gateway.client.get(path, params={"offset": MAX_OFFSET}, headers=gateway.auth(user))
+        assert at_bound.status_code == 200, at_bound.text
+
+
+@on_session_loop
+async def test_a_body_that_is_not_text_is_refused_with_422(gateway: RunningGateway, user: str) -> None:
+    answer = await gateway.client.post(
+        "/interviews",
+        content=b"\x14\xff\x0b\xfe",
+        headers={**gateway.auth(user), "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["type"] == "json_invalid"
+
+
+@on_session_loop
+async def test_a_method_the_path_does_not_take_names_every_one_it_does(gateway: RunningGateway) -> None:
+    answer = await gateway.client.put("/interviews/some-id")
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "DELETE, GET, PATCH"
+    assert answer.json()["error"]["code"] == "method_not_allowed"
+
+
+@on_session_loop
+async def test_an_unknown_path_answers_the_error_body(gateway: RunningGateway, tmp_path: Path) -> None:
+    answer = await gateway.client.get("/no-such-thing")
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"] == "not_found"
+    assert "/docs" in answer.json()["error"]["message"]
