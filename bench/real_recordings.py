@@ -7,6 +7,8 @@ Each recording goes through `ib analyze --json` against a worker and a gateway o
 manifest's reference, um/uh heard versus the reference, and words per minute versus the
 reference's words over the measured speaking time. The four-person meeting's reference is
 per speaker, not in time order, so its word error rate is shown but left out of the total.
+When any recording's analysis does not complete, it says which and why, prints no total, and
+exits with 1: a figure over fewer recordings is not this benchmark's figure.
 """
 
 from __future__ import annotations
@@ -38,10 +40,15 @@ def normalise(text: str) -> str:
 
 
 def analyze(path: Path, env: dict[str, str]) -> dict[str, Any]:
+    """The analysis `ib analyze --json` prints, or why there is none (``error_reason``)."""
     completed = subprocess.run(
         [str(IB), "analyze", str(path), "--json"], env=env, capture_output=True, text=True, check=False
     )
-    result: dict[str, Any] = json.loads(completed.stdout) if completed.stdout.strip() else {}
+    try:
+        result: dict[str, Any] = json.loads(completed.stdout)
+    except json.JSONDecodeError:
+        why = (completed.stderr.strip().splitlines() or [f"exit {completed.returncode}, no output"])[-1]
+        return {"status": "NOT ANALYSED", "error_reason": why}
     return result
 
 
@@ -56,12 +63,14 @@ def main() -> None:
         env = {**os.environ, **{k: v for k, v in gateway.env().items() if k.startswith("IB_")}}
         references, hypotheses = [], []
         expected_fillers = heard_fillers = 0
+        failed: list[str] = []
         print(f"{'file':38} {'WER':>6} {'um+uh ref':>9} {'heard':>5} {'wpm':>6} {'ref wpm':>7}")
         try:
             for entry in manifest:
                 result = analyze(EVAL_DIR / entry["file"], env)
                 if result.get("status") != "COMPLETED":
                     print(f"{entry['file']:38} {result.get('status')}: {result.get('error_reason')}")
+                    failed.append(entry["file"])
                     continue
                 reference = normalise(entry["transcript"])
                 hypothesis = normalise(result["transcript"]["text"])
@@ -83,6 +92,11 @@ def main() -> None:
         finally:
             gateway.stop()
             worker.stop()
+    if failed:
+        sys.exit(
+            f"FAILED: {len(failed)} of {len(manifest)} recordings were not analysed "
+            f"({', '.join(failed)}): no figure"
+        )
     print(f"overall WER (without the meeting): {float(jiwer.wer(references, hypotheses)):.3f}")
     print(f"um+uh: heard {heard_fillers} of {expected_fillers} in the references")
 

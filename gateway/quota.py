@@ -15,12 +15,22 @@ from gateway.settings import Settings
 
 @dataclass(frozen=True)
 class QuotaLimits:
-    recordings: int
-    bytes: int
+    """How many recordings a user keeps and how many bytes they take; None: no limit."""
+
+    recordings: int | None
+    bytes: int | None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QuotaLimits:
-        return cls(recordings=settings.quota_recordings, bytes=settings.quota_bytes)
+        """The limits set; unset, the free tier's in production and none in development."""
+        tier = FREE_TIER if settings.environment == "production" else NO_LIMIT
+        return cls(
+            recordings=settings.quota_recordings or tier.recordings,
+            bytes=settings.quota_bytes or tier.bytes,
+        )
+
+    def bytes_free(self, usage: QuotaUsage) -> int | None:
+        return None if self.bytes is None else max(self.bytes - usage.bytes, 0)
 
 
 @dataclass(frozen=True)
@@ -41,26 +51,32 @@ def human_bytes(size: int) -> str:
     return f"{size} bytes"
 
 
+FREE_TIER = QuotaLimits(recordings=20, bytes=10 * 1024**3)
+NO_LIMIT = QuotaLimits(recordings=None, bytes=None)
+
+
 def check_room(usage: QuotaUsage, limits: QuotaLimits, length: int | None) -> None:
     """Refuse one more recording of ``length`` bytes (None: not declared yet) past the limits."""
-    if usage.recordings + 1 > limits.recordings:
+    if limits.recordings is not None and usage.recordings + 1 > limits.recordings:
         raise QuotaExceeded(
             f"recording quota: {usage.recordings} of {limits.recordings} used",
             user_message=f"Your account can keep {limits.recordings} recordings and already has "
             f"{usage.recordings} (unfinished uploads count until they expire). Delete an interview "
             "you no longer need, or cancel an unfinished upload, then upload again.",
         )
-    if usage.bytes + (length or 0) > limits.bytes or usage.bytes >= limits.bytes:
-        raise storage_exceeded(usage, limits, length)
+    if limits.bytes is not None and (
+        usage.bytes + (length or 0) > limits.bytes or usage.bytes >= limits.bytes
+    ):
+        raise storage_exceeded(usage, limits.bytes, length)
 
 
-def storage_exceeded(usage: QuotaUsage, limits: QuotaLimits, length: int | None = None) -> QuotaExceeded:
-    """The refusal of a recording (of ``length`` bytes, when known) that does not fit."""
+def storage_exceeded(usage: QuotaUsage, limit: int, length: int | None = None) -> QuotaExceeded:
+    """The refusal of a recording (of ``length`` bytes, when known) that does not fit in ``limit``."""
     size = f" ({human_bytes(length)})" if length is not None else ""
-    free = human_bytes(max(limits.bytes - usage.bytes, 0))
+    free = human_bytes(max(limit - usage.bytes, 0))
     return QuotaExceeded(
-        f"storage quota: {usage.bytes} of {limits.bytes} bytes used, {length} more asked",
-        user_message=f"This recording{size} does not fit in your {human_bytes(limits.bytes)} of storage: "
+        f"storage quota: {usage.bytes} of {limit} bytes used, {length} more asked",
+        user_message=f"This recording{size} does not fit in your {human_bytes(limit)} of storage: "
         f"you use {human_bytes(usage.bytes)}, {free} are free. Delete an interview you no longer "
         "need, or upload a smaller file.",
     )

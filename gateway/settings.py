@@ -13,7 +13,6 @@ from sinks.stuck_bound import StuckBound
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 TWO_GIB = 2 * 1024**3
-TEN_GIB = 10 * 1024**3
 #: Where a web UI runs in development (Vite's and Next.js' default ports).
 DEV_CORS_ORIGINS = (
     "http://localhost:5173",
@@ -54,10 +53,12 @@ class Settings(BaseSettings):
     azure_blob_container: str = "recordings"
     #: How often expired tus uploads are swept from the store (``IB_UPLOAD_SWEEP_SECONDS``).
     upload_sweep_seconds: float = Field(default=600.0, gt=0)
-    #: A free tier's room per user: recordings kept (``IB_QUOTA_RECORDINGS``) and their total
-    #: size (``IB_QUOTA_BYTES``). Unfinished uploads count until they expire.
-    quota_recordings: int = Field(default=20, ge=1)
-    quota_bytes: int = Field(default=TEN_GIB, ge=1)
+    #: Each user's room: recordings kept (``IB_QUOTA_RECORDINGS``) and their total size
+    #: (``IB_QUOTA_BYTES``). Unfinished uploads count until they expire. Unset, production gives
+    #: the free tier (``gateway.quota.FREE_TIER``) and development no limit: there the person at
+    #: the keyboard is the only user.
+    quota_recordings: int | None = Field(default=None, ge=1)
+    quota_bytes: int | None = Field(default=None, ge=1)
     #: Recordings are deleted this many days after their upload (``IB_RETENTION_DAYS``) unless
     #: the user chose otherwise (``PUT /me/settings``); the analysis and transcript stay.
     retention_days: int = Field(default=90, ge=1)

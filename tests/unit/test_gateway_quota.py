@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.errors import QuotaExceeded
-from gateway.quota import QuotaLimits, QuotaUsage, check_room, human_bytes
+from gateway.quota import FREE_TIER, QuotaLimits, QuotaUsage, check_room, human_bytes
 from gateway.settings import Settings
 
 GIB = 1024**3
@@ -20,10 +20,25 @@ def test_sizes_read_as_people_write_them(size: int, text: str) -> None:
     assert human_bytes(size) == text
 
 
-def test_the_free_tier_defaults_are_20_recordings_and_10_gb(monkeypatch: pytest.MonkeyPatch) -> None:
+PRODUCTION = {"environment": "production", "auth_mode": "firebase", "firebase_project_id": "ib"}
+
+
+def test_production_gives_the_free_tier_of_20_recordings_and_10_gb(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("IB_QUOTA_RECORDINGS", raising=False)
     monkeypatch.delenv("IB_QUOTA_BYTES", raising=False)
-    assert QuotaLimits.from_settings(Settings()) == LIMITS
+    assert QuotaLimits.from_settings(Settings(**PRODUCTION)) == LIMITS == FREE_TIER
+
+
+def test_development_has_no_limit_unless_one_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("IB_QUOTA_RECORDINGS", raising=False)
+    monkeypatch.delenv("IB_QUOTA_BYTES", raising=False)
+    limits = QuotaLimits.from_settings(Settings())
+    check_room(QuotaUsage(recordings=10_000, bytes=100 * 10 * GIB), limits, 2 * GIB)
+    assert limits.bytes_free(QuotaUsage(recordings=10_000, bytes=100 * GIB)) is None
+    with pytest.raises(QuotaExceeded):
+        check_room(
+            QuotaUsage(recordings=1, bytes=0), QuotaLimits.from_settings(Settings(quota_recordings=1)), 1
+        )
 
 
 def test_quota_exceeded_by_count_names_the_limit_and_the_use() -> None:
@@ -59,3 +74,4 @@ def test_quota_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("IB_QUOTA_RECORDINGS", "5")
     monkeypatch.setenv("IB_QUOTA_BYTES", str(GIB))
     assert QuotaLimits.from_settings(Settings()) == QuotaLimits(recordings=5, bytes=GIB)
+    assert QuotaLimits.from_settings(Settings(**PRODUCTION)) == QuotaLimits(recordings=5, bytes=GIB)
