@@ -19,8 +19,8 @@ from pathlib import Path
 
 import av
 
-from sinks.azure_blob_store import AzureBlobStore
-from sinks.blob_store import BlobStore, LocalBlobStore
+from sinks.blobs.azure import AzureBlobStore
+from sinks.blobs.local import BlobStore, LocalBlobStore
 from sinks.errors import BlobStoreError
 
 #: How long the probe's own SAS URL is valid: it is used at once, and only by this process.

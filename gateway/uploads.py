@@ -14,8 +14,8 @@ from urllib.parse import unquote
 
 from gateway.errors import EmptyRecording, GatewayError, RecordingTooLarge, UnsupportedMediaType
 from gateway.media_types import ALLOWED_FORMATS, SNIFF_BYTES, MediaFormat, sniff_media_format
-from sinks.azure_blob_store import AzureBlobStore
-from sinks.blob_store import BlobStore, StoredBlob
+from sinks.blobs.azure import AzureBlobStore
+from sinks.blobs.local import BlobStore, StoredBlob
 from sinks.errors import BlobStoreError
 
 log = logging.getLogger(__name__)

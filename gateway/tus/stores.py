@@ -14,8 +14,8 @@ from typing import Protocol
 from gateway.tus.azure_store import AzureTusStore
 from gateway.tus.protocol import UploadChecksum
 from gateway.tus.store import CompletedUpload, LocalTusStore, OnDurable
-from sinks.azure_blob_store import AzureBlobStore
-from sinks.blob_store import BlobStore
+from sinks.blobs.azure import AzureBlobStore
+from sinks.blobs.local import BlobStore
 
 
 class TusStore(Protocol):

@@ -13,7 +13,7 @@ import pytest
 
 from dev.synthesize import wav_bytes
 from gateway.retention import sweep_recordings
-from sinks.blob_store import LocalBlobStore
+from sinks.blobs.local import LocalBlobStore
 from sinks.erasure_model import ErasureModel
 from tests.integration.gateway_helpers import RunningGateway, analysis_event
 

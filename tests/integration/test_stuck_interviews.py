@@ -17,7 +17,7 @@ from dev.topic_records import Received, collect_until
 from gateway.events import EventPublisher, make_producer
 from gateway.stuck import reemit_stuck
 from gateway.tracing import parse_traceparent
-from sinks.blob_store import LocalBlobStore
+from sinks.blobs.local import LocalBlobStore
 from sinks.stuck_model import StuckModel
 from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway, state_event
 from topics.catalog import INTERVIEW_UPLOADED

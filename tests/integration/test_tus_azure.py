@@ -29,9 +29,9 @@ from gateway.tus.azure_store import AzureTusStore
 from gateway.tus.store import running_digests
 from gateway.tus.stores import tus_store_for
 from gateway.tus.sweeper import sweep_expired_uploads
-from sinks.azure_blob_store import AzureBlobStore, block_id
-from sinks.blob_store import LocalBlobStore
-from sinks.blob_stores import open_recording, recording_exists
+from sinks.blobs.azure import AzureBlobStore, block_id
+from sinks.blobs.local import LocalBlobStore
+from sinks.blobs.recordings import open_recording, recording_exists
 from sinks.uploads_model import UploadsModel
 from tests.integration.gateway_helpers import gateway_settings, patch_then_vanish, upload_announcement
 from tests.integration.test_tus_uploads import (

@@ -13,8 +13,8 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from pathlib import Path
 from typing import Literal
 
-from sinks.azure_blob_store import AzureBlobStore, ReadUrlExpired, open_read_url, read_url_exists
-from sinks.blob_store import BlobStore, LocalBlobStore
+from sinks.blobs.azure import AzureBlobStore, ReadUrlExpired, open_read_url, read_url_exists
+from sinks.blobs.local import BlobStore, LocalBlobStore
 from sinks.errors import BlobStoreError
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Recordings in Azure Blob Storage, behind the same :class:`~sinks.blob_store.BlobStore` contract.
+"""Recordings in Azure Blob Storage, behind the same :class:`~sinks.blobs.local.BlobStore` contract.
 
 Layout: one container (``recordings`` by default); a store key is the blob name verbatim, so
 the gateway's ``uploads/{user_id}/{upload_id}/recording`` keys give the same tree as the local
@@ -35,7 +35,7 @@ from azure.core.exceptions import (
 from azure.storage.blob import BlobBlock, BlobSasPermissions, generate_blob_sas
 from azure.storage.blob.aio import BlobClient, BlobServiceClient
 
-from sinks.blob_store import StoredBlob
+from sinks.blobs.local import StoredBlob
 from sinks.errors import BlobNotFound, BlobStoreError
 
 DEFAULT_CONTAINER = "recordings"
