@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from gateway.events import EventPublisher
 from gateway.tus.stores import TusStore
-from sinks.blobs.local import BlobStore
+from sinks.blobs.store import BlobStore
 from sinks.erasure_model import ErasureModel, Row
 from sinks.errors import BlobStoreError
 from sinks.uploads_model import UploadsModel

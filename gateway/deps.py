@@ -13,7 +13,7 @@ from gateway.errors import AuthenticationFailed
 from gateway.events import EventPublisher
 from gateway.services import Services
 from gateway.settings import Settings
-from sinks.blobs.local import BlobStore
+from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `ib dev-token USER` (or Firebase later).")

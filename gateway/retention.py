@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from gateway.sweeps import sweep_every
-from sinks.blobs.local import BlobStore
+from sinks.blobs.store import BlobStore
 from sinks.erasure_model import ErasureModel, Row
 from sinks.errors import BlobStoreError
 

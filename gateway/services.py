@@ -20,8 +20,8 @@ from gateway.settings import Settings
 from gateway.stuck import sweep_periodically as sweep_stuck_periodically
 from gateway.tus.stores import tus_store_for
 from gateway.tus.sweeper import sweep_periodically
-from sinks.blobs.local import BlobStore
-from sinks.blobs.recordings import open_blob_store as open_store
+from sinks.blobs.factory import open_blob_store as open_store
+from sinks.blobs.store import BlobStore
 from sinks.erasure_model import ErasureModel
 from sinks.read_model import ReadModel
 from sinks.stuck_model import StuckModel

@@ -29,7 +29,7 @@ from gateway.events import EventPublisher
 from gateway.sweeps import sweep_every
 from gateway.tracing import background_trace
 from gateway.uploads import internal_read_url
-from sinks.blobs.local import BlobStore
+from sinks.blobs.store import BlobStore
 from sinks.stuck_bound import StuckBound
 from sinks.stuck_model import StuckModel
 

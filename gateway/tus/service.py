@@ -20,7 +20,7 @@ from gateway.tus.errors import UploadTooLarge
 from gateway.tus.protocol import UploadChecksum, metadata_text, too_large
 from gateway.tus.stores import TusStore
 from gateway.uploads import clean_filename, internal_read_url
-from sinks.blobs.local import BlobStore
+from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel
 from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 

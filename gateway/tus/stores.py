@@ -15,7 +15,7 @@ from gateway.tus.azure_store import AzureTusStore
 from gateway.tus.protocol import UploadChecksum
 from gateway.tus.store import CompletedUpload, LocalTusStore, OnDurable
 from sinks.blobs.azure import AzureBlobStore
-from sinks.blobs.local import BlobStore
+from sinks.blobs.store import BlobStore
 
 
 class TusStore(Protocol):
