@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gateway.events import EventPublisher
-from gateway.tus.stores import TusStore
+from gateway.tus.storage.store import TusStore
 from sinks.blobs.store import BlobStore
 from sinks.erasure_model import ErasureModel, Row
 from sinks.errors import BlobStoreError

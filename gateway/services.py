@@ -18,7 +18,7 @@ from gateway.firebase_auth import FirebaseAuthenticator
 from gateway.retention import sweep_periodically as sweep_recordings_periodically
 from gateway.settings import Settings
 from gateway.stuck import sweep_periodically as sweep_stuck_periodically
-from gateway.tus.stores import tus_store_for
+from gateway.tus.storage.store import tus_store_for
 from gateway.tus.sweeper import sweep_periodically
 from sinks.blobs.factory import open_blob_store as open_store
 from sinks.blobs.store import BlobStore

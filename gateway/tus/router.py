@@ -26,7 +26,7 @@ from gateway.tus.errors import (
     WrongContentType,
 )
 from gateway.tus.service import EXPIRES_IN, TusServices, complete, receive_patch, terminate
-from gateway.tus.stores import tus_store_for
+from gateway.tus.storage.store import tus_store_for
 from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 from topics.errors import InterviewBuddyError
 

@@ -18,7 +18,7 @@ from gateway.media_types import ALLOWED_FORMATS, M4A, MOV, MP4, SNIFF_BYTES, WAV
 from gateway.settings import Settings
 from gateway.tus.errors import UploadTooLarge
 from gateway.tus.protocol import UploadChecksum, metadata_text, too_large
-from gateway.tus.stores import TusStore
+from gateway.tus.storage.store import TusStore
 from gateway.uploads import clean_filename, internal_read_url
 from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from gateway.sweeps import sweep_every
-from gateway.tus.stores import TusStore
+from gateway.tus.storage.store import TusStore
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadRow, UploadsModel
 

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from dev.synthesize import wav_bytes
 from dev.topic_records import Received, collect_until
 from gateway.settings import Settings
-from gateway.tus.store import LocalTusStore
+from gateway.tus.storage.local import LocalTusStore
 from sinks.blobs.azure import AzureBlobStore
 from tests.integration.gateway_helpers import (
     RunningGateway,

@@ -25,9 +25,9 @@ from pydantic import SecretStr
 
 from dev.synthesize import wav_bytes
 from gateway.settings import Settings
-from gateway.tus.azure_store import AzureTusStore
-from gateway.tus.store import running_digests
-from gateway.tus.stores import tus_store_for
+from gateway.tus.storage.azure import AzureTusStore
+from gateway.tus.storage.local import running_digests
+from gateway.tus.storage.store import tus_store_for
 from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.blobs.azure import AzureBlobStore, block_id
 from sinks.blobs.local import LocalBlobStore

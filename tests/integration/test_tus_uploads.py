@@ -34,7 +34,7 @@ from dev.synthesize import wav_bytes
 from gateway.auth import DevIssuer
 from gateway.main import create_app
 from gateway.settings import Settings
-from gateway.tus.store import LocalTusStore
+from gateway.tus.storage.local import LocalTusStore
 from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.read_model import ReadModel
 from sinks.uploads_model import UploadsModel

@@ -3,8 +3,8 @@
 Layout under the blob root: ``uploads/{user_id}/{upload_id}/data`` (and ``part`` while a
 checksummed chunk is verified). A completed upload is moved to ``recordings/`` so it has
 the same ``file://`` URI a plain upload gets and the workers open it the same way. Azure
-Blob (blocks staged by byte offset) is :mod:`gateway.tus.azure_store`, behind the same methods
-(:class:`gateway.tus.stores.TusStore`).
+Blob (blocks staged by byte offset) is :mod:`gateway.tus.storage.azure`, behind the same methods
+(:class:`gateway.tus.storage.store.TusStore`).
 
 While a PATCH body arrives, the previous megabyte is written (and hashed) in a thread, so
 the disk and the network work side by side. The SHA-256 of what was written so far is kept

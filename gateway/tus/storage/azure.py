@@ -29,7 +29,7 @@ from urllib.parse import quote
 from gateway.probe import probe_blob
 from gateway.tus.errors import ChecksumMismatch
 from gateway.tus.protocol import UploadChecksum
-from gateway.tus.store import CHECKPOINT_BYTES, CompletedUpload, OnDurable, UploadKey, running_digests
+from gateway.tus.storage.local import CHECKPOINT_BYTES, CompletedUpload, OnDurable, UploadKey, running_digests
 from sinks.blobs.azure import AzureBlobStore
 from sinks.errors import BlobStoreError
 

@@ -1,7 +1,7 @@
 """Where a tus upload's bytes wait until it completes: the contract, and the choice by store.
 
-The local directory (:class:`~gateway.tus.store.LocalTusStore`) goes with the local blob store,
-Azure Blob blocks (:class:`~gateway.tus.azure_store.AzureTusStore`) with Azure: an upload's
+The local directory (:class:`~gateway.tus.storage.local.LocalTusStore`) goes with the local blob store,
+Azure Blob blocks (:class:`~gateway.tus.storage.azure.AzureTusStore`) with Azure: an upload's
 bytes are staged where the finished recording will live, so completing never copies them.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
-from gateway.tus.azure_store import AzureTusStore
 from gateway.tus.protocol import UploadChecksum
-from gateway.tus.store import CompletedUpload, LocalTusStore, OnDurable
+from gateway.tus.storage.azure import AzureTusStore
+from gateway.tus.storage.local import CompletedUpload, LocalTusStore, OnDurable
 from sinks.blobs.azure import AzureBlobStore
 from sinks.blobs.store import BlobStore
 
