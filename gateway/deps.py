@@ -13,6 +13,7 @@ from gateway.errors import AuthenticationFailed
 from gateway.events import EventPublisher
 from gateway.services import Services
 from gateway.settings import Settings
+from gateway.tus.storage.store import TusStore
 from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel
 
@@ -43,6 +44,10 @@ def get_blob_store(services: ServicesDep) -> BlobStore:
     return services.blob_store
 
 
+def get_tus_store(services: ServicesDep) -> TusStore:
+    return services.tus_store
+
+
 def get_eraser(services: ServicesDep) -> Eraser:
     return services.eraser
 
@@ -64,5 +69,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ReadModelDep = Annotated[ReadModel, Depends(get_read_model)]
 PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]
 BlobStoreDep = Annotated[BlobStore, Depends(get_blob_store)]
+TusStoreDep = Annotated[TusStore, Depends(get_tus_store)]
 EraserDep = Annotated[Eraser, Depends(get_eraser)]
 CurrentUser = Annotated[AuthenticatedUser, Depends(get_current_user)]

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
-from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep
+from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep, TusStoreDep
 from gateway.errors import EmptyRecording, InterviewNotFound, QuotaExceeded, RecordingAlreadyUploaded
 from gateway.quota import QuotaLimits, QuotaUsage, check_room
 from gateway.tus import protocol
@@ -26,7 +26,6 @@ from gateway.tus.errors import (
     WrongContentType,
 )
 from gateway.tus.service import EXPIRES_IN, TusServices, complete, receive_patch, terminate
-from gateway.tus.storage.store import tus_store_for
 from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 from topics.errors import InterviewBuddyError
 
@@ -55,11 +54,15 @@ router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
 
 
 def get_tus_services(
-    read_model: ReadModelDep, publisher: PublisherDep, settings: SettingsDep, blob_store: BlobStoreDep
+    read_model: ReadModelDep,
+    publisher: PublisherDep,
+    settings: SettingsDep,
+    blob_store: BlobStoreDep,
+    tus_store: TusStoreDep,
 ) -> TusServices:
     return TusServices(
         uploads=UploadsModel(read_model),
-        store=tus_store_for(settings.blob_root, blob_store),
+        store=tus_store,
         read_model=read_model,
         publisher=publisher,
         settings=settings,

@@ -32,7 +32,7 @@ _FORMATS_BY_NAME = {media_format.name: media_format for media_format in (MP4, MO
 @dataclass(frozen=True)
 class TusServices:
     uploads: UploadsModel
-    #: Where uploads are staged: beside the recordings, in the same blob store (see tus_store_for).
+    #: Where uploads are staged: beside the recordings, in the same blob store (see open_stores).
     store: TusStore
     read_model: ReadModel
     publisher: EventPublisher

@@ -1,6 +1,6 @@
 """Sweeping expired uploads: bytes nobody will finish are deleted from the store and the table.
 
-The gateway hands it the store its recordings live in (``tus_store_for``): with Azure, the
+The gateway hands it the tus store beside its recordings (``open_stores``): with Azure, the
 staged blocks of an expired upload are deleted there.
 
 :func:`select_expired` decides, :func:`sweep_expired_uploads` acts, and the gateway's

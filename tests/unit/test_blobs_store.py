@@ -4,6 +4,7 @@ reaches the network here: signing a read URL is computed locally."""
 
 from __future__ import annotations
 
+import ast
 import base64
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from dev.house import REPO_ROOT, files_of
 from dev.synthesize import wav_bytes
 from gateway.probe import UNKNOWN, probe_blob
 from gateway.uploads import internal_read_url
@@ -76,3 +78,22 @@ async def test_a_local_recording_is_probed_where_it_lies(tmp_path: Path) -> None
     probe = await probe_blob(store, stored.uri, stored.size)
     assert probe.has_audio is True
     assert probe.duration_seconds == pytest.approx(1.5, abs=0.01)
+
+
+STORE_CLASSES = {"LocalBlobStore", "AzureBlobStore", "LocalTusStore", "AzureTusStore"}
+
+
+@pytest.mark.parametrize("part", ["gateway", "sinks", "streams"])
+def test_no_caller_asks_which_store_it_holds(part: str) -> None:
+    """``isinstance``/``issubclass`` on a store class would mean the contract misses a capability."""
+    asked = [
+        f"{path.relative_to(REPO_ROOT)}:{node.lineno}"
+        for path in files_of(part)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"isinstance", "issubclass"}
+        and len(node.args) == 2
+        and STORE_CLASSES & {name.id for name in ast.walk(node.args[1]) if isinstance(name, ast.Name)}
+    ]
+    assert asked == []

@@ -29,7 +29,8 @@ from urllib.parse import quote
 from gateway.probe import probe_blob
 from gateway.tus.errors import ChecksumMismatch
 from gateway.tus.protocol import UploadChecksum
-from gateway.tus.storage.local import CHECKPOINT_BYTES, CompletedUpload, OnDurable, UploadKey, running_digests
+from gateway.tus.storage.digests import UploadKey, running_digests
+from gateway.tus.storage.store import CHECKPOINT_BYTES, CompletedUpload, OnDurable
 from sinks.blobs.azure import AzureBlobStore
 from sinks.errors import BlobStoreError
 
