@@ -12,6 +12,9 @@ import httpx
 from fastapi import FastAPI
 
 from gateway.auth import Authenticator, DevIssuer
+from gateway.db.erasure import ErasureQueries
+from gateway.db.stuck_interviews import StuckInterviewQueries
+from gateway.db.uploads import UploadQueries
 from gateway.deletion import Eraser
 from gateway.events import EventPublisher, make_producer
 from gateway.firebase_auth import FirebaseAuthenticator
@@ -22,10 +25,7 @@ from gateway.tus.storage.factory import open_stores
 from gateway.tus.storage.store import TusStore
 from gateway.tus.sweeper import sweep_periodically
 from sinks.blobs.store import BlobStore
-from sinks.erasure_model import ErasureModel
 from sinks.read_model import ReadModel
-from sinks.stuck_model import StuckModel
-from sinks.uploads_model import UploadsModel
 from topics.admin import ensure_topics
 from topics.codec import codec_from_settings
 
@@ -54,10 +54,10 @@ def make_eraser(
     read_model: ReadModel, publisher: EventPublisher, blob_store: BlobStore, tus_store: TusStore
 ) -> Eraser:
     return Eraser(
-        erasure=ErasureModel(read_model),
+        erasure=ErasureQueries(read_model),
         publisher=publisher,
         blob_store=blob_store,
-        uploads=UploadsModel(read_model),
+        uploads=UploadQueries(read_model),
         tus_store=tus_store,
     )
 
@@ -66,7 +66,7 @@ def start_sweeper(
     settings: Settings, read_model: ReadModel, tus_store: TusStore, stack: AsyncExitStack
 ) -> None:
     """Expired tus uploads swept in the background; cancelled (and awaited) at shutdown."""
-    uploads = UploadsModel(read_model)
+    uploads = UploadQueries(read_model)
     run_in_background(
         sweep_periodically(uploads, tus_store, read_model, settings.upload_sweep_seconds),
         "tus-upload-sweeper",
@@ -95,7 +95,7 @@ def start_stuck_sweeper(
     """Stuck interviews' ``interview.uploaded`` re-emitted in the background; cancelled at shutdown."""
     run_in_background(
         sweep_stuck_periodically(
-            StuckModel(read_model),
+            StuckInterviewQueries(read_model),
             publisher,
             blob_store,
             settings.stuck_bound,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
+from gateway.db.prep_sessions import PrepSessionQueries
 from gateway.deps import BlobStoreDep, CurrentUser, EraserDep, PublisherDep, ReadModelDep
 from gateway.errors import InterviewNotFound, PreconditionFailed, PreconditionRequired, PrepSessionNotFound
 from gateway.etags import etag_for, versions_in_if_match
@@ -19,7 +20,6 @@ from gateway.models import (
     StatusPublic,
 )
 from gateway.uploads import internal_read_url
-from sinks.prep_model import PrepModel
 from sinks.read_model import ReadModel, Row, source_interview_id
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
@@ -50,7 +50,7 @@ async def load_interview(read_model: ReadModel, interview_id: str, user_id: str)
 
 async def check_prep_session(read_model: ReadModel, prep_session_id: str | None, user_id: str) -> None:
     """A linked prep session must be one of the caller's own."""
-    if prep_session_id and await PrepModel(read_model).get_session(prep_session_id, user_id) is None:
+    if prep_session_id and await PrepSessionQueries(read_model).get_session(prep_session_id, user_id) is None:
         raise PrepSessionNotFound(f"prep session {prep_session_id} not found for user {user_id}")
 
 

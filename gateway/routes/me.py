@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.db.user_settings import UserSettingsQueries
 from gateway.deps import CurrentUser, EraserDep, ReadModelDep, SettingsDep
-from sinks.user_settings_model import UserSettingsModel
 
 router = APIRouter(prefix="/me", tags=["account"])
 
@@ -31,7 +31,7 @@ class UserSettingsUpdate(BaseModel):
 
 
 async def _settings_of(read_model: ReadModelDep, user_id: str, default_days: int) -> UserSettingsPublic:
-    chosen = await UserSettingsModel(read_model).retention_days(user_id)
+    chosen = await UserSettingsQueries(read_model).retention_days(user_id)
     return UserSettingsPublic(retention_days=chosen or default_days, retention_is_default=chosen is None)
 
 
@@ -47,7 +47,7 @@ async def put_settings(
     body: UserSettingsUpdate, user: CurrentUser, read_model: ReadModelDep, settings: SettingsDep
 ) -> UserSettingsPublic:
     """Choose how long your recordings are kept; the retention sweeper deletes older ones."""
-    await UserSettingsModel(read_model).set_retention_days(user.user_id, body.retention_days)
+    await UserSettingsQueries(read_model).set_retention_days(user.user_id, body.retention_days)
     return await _settings_of(read_model, user.user_id, settings.retention_days)
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
+from gateway.db.uploads import LockedUpload, UploadQueries, UploadRow
 from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep, TusStoreDep
 from gateway.errors import EmptyRecording, InterviewNotFound, QuotaExceeded, RecordingAlreadyUploaded
 from gateway.quota import QuotaLimits, QuotaUsage, check_room
@@ -26,7 +27,6 @@ from gateway.tus.errors import (
     WrongContentType,
 )
 from gateway.tus.service import EXPIRES_IN, TusServices, complete, receive_patch, terminate
-from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 from topics.errors import InterviewBuddyError
 
 
@@ -61,7 +61,7 @@ def get_tus_services(
     tus_store: TusStoreDep,
 ) -> TusServices:
     return TusServices(
-        uploads=UploadsModel(read_model),
+        uploads=UploadQueries(read_model),
         store=tus_store,
         read_model=read_model,
         publisher=publisher,

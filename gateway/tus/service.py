@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from gateway.db.uploads import LockedUpload, UploadQueries, UploadRow
 from gateway.errors import RecordingAlreadyUploaded, UnsupportedMediaType
 from gateway.events import EventPublisher
 from gateway.media_types import ALLOWED_FORMATS, M4A, MOV, MP4, SNIFF_BYTES, WAV, WEBM, sniff_media_format
@@ -22,7 +23,6 @@ from gateway.tus.storage.store import TusStore
 from gateway.uploads import clean_filename, internal_read_url
 from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel
-from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 
 #: An upload nobody has written to for this long is swept (refreshed by every PATCH).
 EXPIRES_IN = timedelta(hours=24)
@@ -31,7 +31,7 @@ _FORMATS_BY_NAME = {media_format.name: media_format for media_format in (MP4, MO
 
 @dataclass(frozen=True)
 class TusServices:
-    uploads: UploadsModel
+    uploads: UploadQueries
     #: Where uploads are staged: beside the recordings, in the same blob store (see open_stores).
     store: TusStore
     read_model: ReadModel

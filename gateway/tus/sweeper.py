@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from gateway.db.uploads import UploadQueries, UploadRow
 from gateway.sweeps import sweep_every
 from gateway.tus.storage.store import TusStore
 from sinks.read_model import ReadModel
-from sinks.uploads_model import UploadRow, UploadsModel
 
 
 def select_expired(uploads: Iterable[UploadRow], now: datetime) -> list[UploadRow]:
@@ -25,7 +25,7 @@ def select_expired(uploads: Iterable[UploadRow], now: datetime) -> list[UploadRo
 
 
 async def sweep_expired_uploads(
-    uploads: UploadsModel,
+    uploads: UploadQueries,
     store: TusStore,
     read_model: ReadModel,
     now: datetime | None = None,
@@ -49,7 +49,7 @@ async def sweep_expired_uploads(
 
 
 async def sweep_periodically(
-    uploads: UploadsModel,
+    uploads: UploadQueries,
     store: TusStore,
     read_model: ReadModel,
     interval_seconds: float,

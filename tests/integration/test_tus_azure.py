@@ -25,6 +25,7 @@ import pytest
 from pydantic import SecretStr
 
 from dev.synthesize import wav_bytes
+from gateway.db.uploads import UploadQueries
 from gateway.settings import Settings
 from gateway.tus.storage.azure import AzureTusStore
 from gateway.tus.storage.digests import running_digests
@@ -33,7 +34,6 @@ from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.blobs.azure import AzureBlobStore, block_id
 from sinks.blobs.local import LocalBlobStore
 from sinks.blobs.recordings import open_recording, recording_exists
-from sinks.uploads_model import UploadsModel
 from tests.integration.gateway_helpers import gateway_settings, patch_then_vanish, upload_announcement
 from tests.integration.test_tus_uploads import (
     CHUNK,
@@ -266,7 +266,7 @@ async def test_the_sweeper_deletes_an_expired_uploads_blocks(
     async with AsyncExitStack() as stack:
         _recordings, tus_store = await open_stores(gateway.settings, stack)
         swept = await sweep_expired_uploads(
-            UploadsModel(gateway.read_model),
+            UploadQueries(gateway.read_model),
             tus_store,
             gateway.read_model,
             datetime.now(UTC) + timedelta(seconds=1),
