@@ -12,7 +12,7 @@ from gateway.db.prep_sessions import PrepSessionQueries
 from gateway.deps import BlobStoreDep, CurrentUser, EraserDep, PublisherDep, ReadModelDep
 from gateway.errors import InterviewNotFound, PreconditionFailed, PreconditionRequired, PrepSessionNotFound
 from gateway.etags import etag_for, versions_in_if_match
-from gateway.models import (
+from gateway.models.interviews import (
     InterviewCreate,
     InterviewPublic,
     InterviewsPublic,

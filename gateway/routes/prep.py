@@ -22,7 +22,7 @@ from analysis.prep.targeted import skill_progress, targeted_questions
 from gateway.db.prep_sessions import PrepSessionQueries, session_event
 from gateway.deps import CurrentUser, PublisherDep, ReadModelDep
 from gateway.errors import GatewayError, PrepSessionNotFound
-from gateway.prep_models import (
+from gateway.models.prep import (
     PracticeAnswerCreate,
     PracticeAnswerPublic,
     PrepSessionCreate,

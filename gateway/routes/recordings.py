@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Request
 from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep
 from gateway.errors import GatewayError, InterviewNotFound, RecordingAlreadyUploaded
 from gateway.media_types import ALLOWED_FORMATS
-from gateway.models import InterviewPublic
+from gateway.models.interviews import InterviewPublic
 from gateway.probe import probe_blob
 from gateway.quota import QuotaLimits, QuotaUsage, check_room, storage_exceeded
 from gateway.routes.interviews import load_interview
