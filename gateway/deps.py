@@ -17,7 +17,10 @@ from gateway.tus.storage.store import TusStore
 from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel
 
-_bearer = HTTPBearer(auto_error=False, description="A token from `ib dev-token USER` (or Firebase later).")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A token from `ib dev-token USER`, or a Firebase ID token (`IB_AUTH_MODE=firebase`).",
+)
 
 
 def get_services(request: Request) -> Services:
