@@ -13,8 +13,9 @@ so it is never ahead of what Azure holds (:meth:`AzureTusStore.staged_bytes` say
 At most :data:`STAGING_CONCURRENCY` blocks are sent at once while the next one is received, so
 a PATCH holds at most ``(STAGING_CONCURRENCY + 1) × BLOCK_BYTES`` and nothing goes to local
 disk; the whole process stages at most :data:`PROCESS_STAGING_SLOTS` blocks at once. The
-running SHA-256 is kept in memory between PATCHes as the local store keeps it; after a restart
-the committed blob is read back once at completion.
+running SHA-256 is kept in memory between PATCHes as the local store keeps it
+(:mod:`gateway.tus.storage.digests`); after a restart the committed blob is read back once at
+completion.
 """
 
 from __future__ import annotations
