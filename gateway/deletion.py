@@ -18,12 +18,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gateway.db.erasure import ErasureQueries, Row
+from gateway.db.uploads import UploadQueries
 from gateway.events import EventPublisher
-from gateway.tus.stores import TusStore
-from sinks.blob_store import BlobStore
-from sinks.erasure_model import ErasureModel, Row
+from gateway.tus.storage.store import TusStore
+from sinks.blobs.store import BlobStore
 from sinks.errors import BlobStoreError
-from sinks.uploads_model import UploadsModel
 from topics.catalog import ANALYSIS_COMPLETED, INTERVIEW_METADATA, INTERVIEW_STATE, PREP_SESSIONS, TopicSpec
 
 log = logging.getLogger(__name__)
@@ -34,10 +34,10 @@ INTERVIEW_TOPICS: tuple[TopicSpec, ...] = (INTERVIEW_METADATA, INTERVIEW_STATE, 
 
 @dataclass(frozen=True)
 class Eraser:
-    erasure: ErasureModel
+    erasure: ErasureQueries
     publisher: EventPublisher
     blob_store: BlobStore
-    uploads: UploadsModel
+    uploads: UploadQueries
     tus_store: TusStore
 
     async def delete_interview(self, interview_id: str, user_id: str) -> bool:

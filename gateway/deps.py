@@ -14,12 +14,16 @@ from gateway.events import EventPublisher
 from gateway.firebase_auth import AuthenticationUnavailable
 from gateway.services import Services
 from gateway.settings import Settings
-from sinks.blob_store import BlobStore
+from gateway.tus.storage.store import TusStore
+from sinks.blobs.store import BlobStore
 from sinks.errors import ReadModelUnavailable
 from sinks.read_model import ReadModel
 from topics.errors import InterviewBuddyError
 
-_bearer = HTTPBearer(auto_error=False, description="A token from `ib dev-token USER` (or Firebase later).")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A token from `ib dev-token USER`, or a Firebase ID token (`IB_AUTH_MODE=firebase`).",
+)
 
 
 def get_services(request: Request) -> Services:
@@ -46,6 +50,10 @@ def get_blob_store(services: ServicesDep) -> BlobStore:
     return services.blob_store
 
 
+def get_tus_store(services: ServicesDep) -> TusStore:
+    return services.tus_store
+
+
 def get_eraser(services: ServicesDep) -> Eraser:
     return services.eraser
 
@@ -67,6 +75,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ReadModelDep = Annotated[ReadModel, Depends(get_read_model)]
 PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]
 BlobStoreDep = Annotated[BlobStore, Depends(get_blob_store)]
+TusStoreDep = Annotated[TusStore, Depends(get_tus_store)]
 EraserDep = Annotated[Eraser, Depends(get_eraser)]
 CurrentUser = Annotated[AuthenticatedUser, Depends(get_current_user)]
 

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import av
 
-from sinks.azure_blob_store import AzureBlobStore
-from sinks.blob_store import BlobStore, LocalBlobStore
+from sinks.blobs.store import BlobStore
 from sinks.errors import BlobStoreError
 
 #: How long the probe's own SAS URL is valid: it is used at once, and only by this process.
@@ -154,14 +153,13 @@ def _duration(container: av.container.InputContainer, stream: av.stream.Stream) 
 
 
 async def probe_blob(blob_store: BlobStore, uri: str, size: int) -> MediaProbe:
-    """Probe a stored recording (``size`` bytes) where it lies: a local file, or an Azure blob
-    through a short-lived read-only SAS URL; nulls when neither is possible."""
-    if isinstance(blob_store, LocalBlobStore):
-        return await probe_media(blob_store.local_path(uri))
-    if isinstance(blob_store, AzureBlobStore):
-        try:
-            url = blob_store.read_url(uri, lifetime=PROBE_URL_LIFETIME)
-        except BlobStoreError:
-            return UNKNOWN  # no account key to sign with: the worker reports the duration
-        return await probe_url(url, size)
-    return UNKNOWN
+    """Probe a stored recording (``size`` bytes) where it lies: its local file, or through a
+    short-lived read-only URL; nulls when the store has neither or cannot sign a URL."""
+    path = blob_store.local_path(uri)
+    if path is not None:
+        return await probe_media(path)
+    try:
+        url = blob_store.read_url(uri, lifetime=PROBE_URL_LIFETIME)
+    except BlobStoreError:
+        return UNKNOWN  # no account key to sign with: the worker reports the duration
+    return UNKNOWN if url is None else await probe_url(url, size)

@@ -14,9 +14,9 @@ import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from gateway.db.erasure import ErasureQueries, Row
 from gateway.sweeps import sweep_every
-from sinks.blob_store import BlobStore
-from sinks.erasure_model import ErasureModel, Row
+from sinks.blobs.store import BlobStore
 from sinks.errors import BlobStoreError
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def select_due(recordings: Iterable[Row], now: datetime) -> list[Row]:
 
 
 async def sweep_recordings(
-    erasure: ErasureModel,
+    erasure: ErasureQueries,
     blob_store: BlobStore,
     default_days: int,
     now: datetime | None = None,
@@ -61,7 +61,7 @@ async def sweep_recordings(
 
 
 async def sweep_periodically(
-    erasure: ErasureModel,
+    erasure: ErasureQueries,
     blob_store: BlobStore,
     default_days: int,
     interval_seconds: float,

@@ -12,20 +12,20 @@ import httpx
 from fastapi import FastAPI
 
 from gateway.auth import Authenticator, DevIssuer
+from gateway.db.erasure import ErasureQueries
+from gateway.db.stuck_interviews import StuckInterviewQueries
+from gateway.db.uploads import UploadQueries
 from gateway.deletion import Eraser
 from gateway.events import EventPublisher, make_producer
 from gateway.firebase_auth import FirebaseAuthenticator
 from gateway.retention import sweep_periodically as sweep_recordings_periodically
 from gateway.settings import Settings
 from gateway.stuck import sweep_periodically as sweep_stuck_periodically
-from gateway.tus.stores import tus_store_for
+from gateway.tus.storage.factory import open_stores
+from gateway.tus.storage.store import TusStore
 from gateway.tus.sweeper import sweep_periodically
-from sinks.blob_store import BlobStore
-from sinks.blob_stores import open_blob_store as open_store
-from sinks.erasure_model import ErasureModel
+from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel
-from sinks.stuck_model import StuckModel
-from sinks.uploads_model import UploadsModel
 from topics.admin import ensure_topics
 from topics.codec import codec_from_settings
 
@@ -36,6 +36,8 @@ class Services:
     read_model: ReadModel
     publisher: EventPublisher
     blob_store: BlobStore
+    #: Stages tus uploads where ``blob_store`` keeps the recordings (the two come from open_stores).
+    tus_store: TusStore
     authenticator: Authenticator
     eraser: Eraser
 
@@ -48,37 +50,25 @@ def make_authenticator(settings: Settings, http: httpx.AsyncClient) -> Authentic
     return DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience)
 
 
-async def open_blob_store(settings: Settings, stack: AsyncExitStack) -> BlobStore:
-    connection_string = settings.azure_storage_connection_string
-    return await open_store(
-        stack,
-        kind=settings.blob_store,
-        local_root=settings.blob_root,
-        azure_connection_string=connection_string.get_secret_value() if connection_string else None,
-        azure_container=settings.azure_blob_container,
-    )
-
-
 def make_eraser(
-    settings: Settings, read_model: ReadModel, publisher: EventPublisher, blob_store: BlobStore
+    read_model: ReadModel, publisher: EventPublisher, blob_store: BlobStore, tus_store: TusStore
 ) -> Eraser:
     return Eraser(
-        erasure=ErasureModel(read_model),
+        erasure=ErasureQueries(read_model),
         publisher=publisher,
         blob_store=blob_store,
-        uploads=UploadsModel(read_model),
-        tus_store=tus_store_for(settings.blob_root, blob_store),
+        uploads=UploadQueries(read_model),
+        tus_store=tus_store,
     )
 
 
 def start_sweeper(
-    settings: Settings, read_model: ReadModel, blob_store: BlobStore, stack: AsyncExitStack
+    settings: Settings, read_model: ReadModel, tus_store: TusStore, stack: AsyncExitStack
 ) -> None:
     """Expired tus uploads swept in the background; cancelled (and awaited) at shutdown."""
-    uploads = UploadsModel(read_model)
-    store = tus_store_for(settings.blob_root, blob_store)
+    uploads = UploadQueries(read_model)
     run_in_background(
-        sweep_periodically(uploads, store, read_model, settings.upload_sweep_seconds),
+        sweep_periodically(uploads, tus_store, read_model, settings.upload_sweep_seconds),
         "tus-upload-sweeper",
         stack,
     )
@@ -105,7 +95,7 @@ def start_stuck_sweeper(
     """Stuck interviews' ``interview.uploaded`` re-emitted in the background; cancelled at shutdown."""
     run_in_background(
         sweep_stuck_periodically(
-            StuckModel(read_model),
+            StuckInterviewQueries(read_model),
             publisher,
             blob_store,
             settings.stuck_bound,
@@ -151,18 +141,19 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             await producer.start()
             stack.push_async_callback(producer.stop)
             http = await stack.enter_async_context(httpx.AsyncClient(timeout=10))
-            blob_store = await open_blob_store(settings, stack)
+            blob_store, tus_store = await open_stores(settings, stack)
             publisher = EventPublisher(producer, settings.topic_prefix, codec)
-            eraser = make_eraser(settings, read_model, publisher, blob_store)
+            eraser = make_eraser(read_model, publisher, blob_store, tus_store)
             app.state.services = Services(
                 settings=settings,
                 read_model=read_model,
                 publisher=publisher,
                 blob_store=blob_store,
+                tus_store=tus_store,
                 authenticator=make_authenticator(settings, http),
                 eraser=eraser,
             )
-            start_sweeper(settings, read_model, blob_store, stack)
+            start_sweeper(settings, read_model, tus_store, stack)
             start_retention_sweeper(settings, eraser, stack)
             start_stuck_sweeper(settings, read_model, publisher, blob_store, stack)
             yield

@@ -13,9 +13,9 @@ a slow original costs work, never correctness.
 It re-emits an interview at most once per bound, and ``IB_STUCK_MAX_REEMITS`` times in all: a
 recording that keeps a worker from finishing is left to the operators instead of re-run for
 ever. Each re-emission is counted in ``ib_stuck_interviews_reemitted_total{stage}`` (served at
-``/metrics``). :meth:`sinks.stuck_model.StuckModel.claim` decides under a row lock and records
-it with the publish; the gateway's lifespan runs :func:`sweep_periodically` every
-``IB_STUCK_SWEEP_SECONDS``.
+``/metrics``). :meth:`gateway.db.stuck_interviews.StuckInterviewQueries.claim` decides under a
+row lock and records it with the publish; the gateway's lifespan runs :func:`sweep_periodically`
+every ``IB_STUCK_SWEEP_SECONDS``.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from typing import Any
 
 from prometheus_client import Counter
 
+from gateway.db.stuck_interviews import StuckInterviewQueries
 from gateway.events import EventPublisher
 from gateway.sweeps import sweep_every
 from gateway.tracing import background_trace
 from gateway.uploads import internal_read_url
-from sinks.blob_store import BlobStore
+from sinks.blobs.store import BlobStore
 from sinks.stuck_bound import StuckBound
-from sinks.stuck_model import StuckModel
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ REEMITTED = Counter(
 
 
 async def reemit_stuck(
-    stuck: StuckModel,
+    stuck: StuckInterviewQueries,
     publisher: EventPublisher,
     blob_store: BlobStore,
     bound: StuckBound,
@@ -80,7 +80,7 @@ async def reemit_stuck(
 
 
 async def sweep_periodically(
-    stuck: StuckModel,
+    stuck: StuckInterviewQueries,
     publisher: EventPublisher,
     blob_store: BlobStore,
     bound: StuckBound,

@@ -16,8 +16,7 @@ from starlette.requests import Request
 
 from gateway.errors import EmptyRecording, GatewayError, RecordingTooLarge, UnsupportedMediaType
 from gateway.media_types import ALLOWED_FORMATS, SNIFF_BYTES, MediaFormat, sniff_media_format
-from sinks.azure_blob_store import AzureBlobStore
-from sinks.blob_store import BlobStore, StoredBlob
+from sinks.blobs.store import BlobStore, StoredBlob
 from sinks.errors import BlobStoreError
 
 log = logging.getLogger(__name__)
@@ -101,10 +100,8 @@ async def receive_recording(
 
 
 def internal_read_url(blob_store: BlobStore, uri: str) -> str | None:
-    """A read-only SAS URL valid for 24 hours, for ``interview.uploaded`` (internal readers
-    only: no route ever returns it); None for a local file or when the store cannot sign."""
-    if not isinstance(blob_store, AzureBlobStore):
-        return None
+    """A read-only URL valid for 24 hours, for ``interview.uploaded`` (internal readers only: no
+    route ever returns it); None when the store has no such URLs (a local file) or cannot sign."""
     try:
         return blob_store.read_url(uri)
     except BlobStoreError as exc:

@@ -1,7 +1,7 @@
 """When an interview counts as stuck: it has not moved for a bound that scales with its recording.
 
 One definition for the two places that ask: the stuck-interview sweeper, which re-emits the
-interview's ``interview.uploaded`` (:mod:`sinks.stuck_model`), and the duplicate rule of
+interview's ``interview.uploaded`` (:mod:`gateway.db.stuck_interviews`), and the duplicate rule of
 :meth:`sinks.read_model.ReadModel.record_upload`, which starts a new analysis rather than link
 a re-upload to an original that is stuck.
 """

@@ -27,8 +27,9 @@ from typing import Any
 import faust
 
 from analysis.runs import run_of
-from sinks.blob_store import BlobStore
-from sinks.blob_stores import open_blob_store, open_recording, recording_exists
+from sinks.blobs.factory import open_blob_store
+from sinks.blobs.recordings import open_recording, recording_exists
+from sinks.blobs.store import BlobStore
 from sinks.errors import BlobNotFound
 from streams.app import app, channel, send, settings
 from streams.dead_letters import process_event

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Azurite's Blob service on 127.0.0.1 for local runs and tests: the Azure Storage emulator that
-# AzureBlobStore (sinks/azure_blob_store.py) is tested against. In-memory persistence, so a
+# AzureBlobStore (sinks/blobs/azure.py) is tested against. In-memory persistence, so a
 # restart forgets every container and blob.
 #
 #   dev/azurite/run.sh [start]   install it from npm into dev/azurite/node_modules (once), start

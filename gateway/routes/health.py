@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.deps import PublisherDep, ReadModelDep
-from gateway.models import HealthPublic
+from gateway.models.health import HealthPublic
 from topics.errors import InterviewBuddyError
 
 router = APIRouter(tags=["health"])

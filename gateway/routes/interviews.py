@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
 
+from gateway.db.prep_sessions import PrepSessionQueries
 from gateway.deps import BlobStoreDep, CurrentUser, EraserDep, PublisherDep, ReadModelDep, answers_for_user
 from gateway.errors import (
     BrokerUnavailable,
@@ -17,7 +18,7 @@ from gateway.errors import (
     PrepSessionNotFound,
 )
 from gateway.etags import etag_for, versions_in_if_match
-from gateway.models import (
+from gateway.models.interviews import (
     InterviewCreate,
     InterviewPublic,
     InterviewsPublic,
@@ -27,7 +28,6 @@ from gateway.models import (
 from gateway.paging import Limit, Offset
 from gateway.uploads import internal_read_url
 from sinks.errors import AnalysisStillRunning, BlobStoreError, NoRecordingToAnalyse
-from sinks.prep_model import PrepModel
 from sinks.read_model import ReadModel, Row, source_interview_id
 from topics.errors import SchemaRegistryError
 
@@ -59,7 +59,7 @@ async def load_interview(read_model: ReadModel, interview_id: str, user_id: str)
 
 async def check_prep_session(read_model: ReadModel, prep_session_id: str | None, user_id: str) -> None:
     """A linked prep session must be one of the caller's own."""
-    if prep_session_id and await PrepModel(read_model).get_session(prep_session_id, user_id) is None:
+    if prep_session_id and await PrepSessionQueries(read_model).get_session(prep_session_id, user_id) is None:
         raise PrepSessionNotFound(f"prep session {prep_session_id} not found for user {user_id}")
 
 

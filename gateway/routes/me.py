@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.db.user_settings import UserSettingsQueries
 from gateway.deps import CurrentUser, EraserDep, ReadModelDep, SettingsDep, answers_for_user
 from gateway.errors import BrokerUnavailable
+from gateway.models.me import UserSettingsPublic, UserSettingsUpdate
 from sinks.errors import BlobStoreError
-from sinks.user_settings_model import UserSettingsModel
 
 router = APIRouter(prefix="/me", tags=["account"])
 
-#: Longer than anyone needs, short enough for a date computation never to overflow.
-MAX_RETENTION_DAYS = 3650
-
-
-class UserSettingsPublic(BaseModel):
-    retention_days: int = Field(description="Recordings are deleted this many days after their upload.")
-    retention_is_default: bool = Field(description="True while the service's default applies.")
-
-
-class UserSettingsUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    retention_days: int | None = Field(
-        ge=1,
-        le=MAX_RETENTION_DAYS,
-        description="Days a recording is kept after its upload; null goes back to the default. "
-        "Transcripts and analyses stay after their recording is deleted.",
-    )
-
 
 async def _settings_of(read_model: ReadModelDep, user_id: str, default_days: int) -> UserSettingsPublic:
-    chosen = await UserSettingsModel(read_model).retention_days(user_id)
+    chosen = await UserSettingsQueries(read_model).retention_days(user_id)
     return UserSettingsPublic(retention_days=chosen or default_days, retention_is_default=chosen is None)
 
 
@@ -49,7 +30,7 @@ async def put_settings(
     body: UserSettingsUpdate, user: CurrentUser, read_model: ReadModelDep, settings: SettingsDep
 ) -> UserSettingsPublic:
     """Choose how long your recordings are kept; the retention sweeper deletes older ones."""
-    await UserSettingsModel(read_model).set_retention_days(user.user_id, body.retention_days)
+    await UserSettingsQueries(read_model).set_retention_days(user.user_id, body.retention_days)
     return await _settings_of(read_model, user.user_id, settings.retention_days)
 
 

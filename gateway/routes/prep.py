@@ -18,10 +18,10 @@ from analysis.prep.question_writer import (
     question_writer_from_settings,
 )
 from analysis.prep.targeted import skill_progress, targeted_questions
+from gateway.db.prep_sessions import PrepSessionQueries, session_event
 from gateway.deps import CurrentUser, PublisherDep, ReadModelDep, answers_for_user
 from gateway.errors import BrokerUnavailable, GatewayError, PrepSessionNotFound
-from gateway.paging import Limit, Offset
-from gateway.prep_models import (
+from gateway.models.prep import (
     PracticeAnswerCreate,
     PracticeAnswerPublic,
     PrepSessionCreate,
@@ -30,7 +30,7 @@ from gateway.prep_models import (
     PrepSessionSummary,
     TargetedPracticePublic,
 )
-from sinks.prep_model import PrepModel, session_event
+from gateway.paging import Limit, Offset
 from topics.catalog import PREP_SESSIONS
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def _analyzer() -> OfflineAnalyzer:
 
 
 async def _targeted_questions(
-    body: PrepSessionCreate, prep: PrepModel, user_id: str
+    body: PrepSessionCreate, prep: PrepSessionQueries, user_id: str
 ) -> list[SessionQuestion]:
     picked = targeted_questions(await prep.analysed_interviews(user_id), count=body.question_count)
     return [
@@ -68,7 +68,7 @@ async def _targeted_questions(
     ]
 
 
-async def _questions(body: PrepSessionCreate, prep: PrepModel, user_id: str) -> WrittenQuestions:
+async def _questions(body: PrepSessionCreate, prep: PrepSessionQueries, user_id: str) -> WrittenQuestions:
     """The session's questions, with a notice when the AI writer was wanted but failed."""
     if body.targeted:
         return WrittenQuestions(await _targeted_questions(body, prep, user_id))
@@ -88,7 +88,7 @@ async def create_prep_session(
     """Questions for the job: written by Claude when the service has a key, otherwise (or
     when Claude fails, said in `notice`) from the curated bank ranked by the job description;
     each says whether it is AI-generated. With `targeted`, for your weakest skills so far."""
-    prep = PrepModel(read_model)
+    prep = PrepSessionQueries(read_model)
     written = await _questions(body, prep, user.user_id)
     if not written.questions:
         raise NothingToTarget(f"no analysed answers of {user.user_id} to target")
@@ -106,7 +106,7 @@ async def create_prep_session(
 async def list_prep_sessions(
     user: CurrentUser, read_model: ReadModelDep, limit: Limit = 20, offset: Offset = 0
 ) -> PrepSessionsPublic:
-    rows, total = await PrepModel(read_model).list_sessions(user.user_id, limit, offset)
+    rows, total = await PrepSessionQueries(read_model).list_sessions(user.user_id, limit, offset)
     return PrepSessionsPublic(
         items=[PrepSessionSummary.model_validate(row) for row in rows],
         total=total,
@@ -121,7 +121,7 @@ async def list_prep_sessions(
 async def get_prep_session(
     prep_session_id: str, user: CurrentUser, read_model: ReadModelDep
 ) -> PrepSessionPublic:
-    session = await PrepModel(read_model).get_session(prep_session_id, user.user_id)
+    session = await PrepSessionQueries(read_model).get_session(prep_session_id, user.user_id)
     if session is None:
         raise PrepSessionNotFound(f"prep session {prep_session_id} not found for {user.user_id}")
     return PrepSessionPublic.model_validate(session)
@@ -143,7 +143,7 @@ async def answer_question(
 ) -> PracticeAnswerPublic:
     """Practise: answer a question in text and get feedback at once (STAR parts present and
     missing, relevance, hedges, length). Answer again as often as you like; every attempt is kept."""
-    prep = PrepModel(read_model)
+    prep = PrepSessionQueries(read_model)
     session = await prep.get_session(prep_session_id, user.user_id)
     question = next(
         (q for q in (session or {}).get("questions", []) if q["question_id"] == question_id), None
@@ -175,7 +175,7 @@ async def answer_question(
 async def list_answers(
     prep_session_id: str, question_id: str, user: CurrentUser, read_model: ReadModelDep
 ) -> list[PracticeAnswerPublic]:
-    prep = PrepModel(read_model)
+    prep = PrepSessionQueries(read_model)
     if await prep.get_session(prep_session_id, user.user_id) is None:
         raise PrepSessionNotFound(f"prep session {prep_session_id} not found for {user.user_id}")
     rows = await prep.list_answers(prep_session_id, question_id, user.user_id)
@@ -186,5 +186,5 @@ async def list_answers(
 async def targeted_practice(user: CurrentUser, read_model: ReadModelDep) -> TargetedPracticePublic:
     """Your weakest skills across your analysed interviews, questions to practise them, and
     each skill's level per interview over time."""
-    interviews = await PrepModel(read_model).analysed_interviews(user.user_id)
+    interviews = await PrepSessionQueries(read_model).analysed_interviews(user.user_id)
     return TargetedPracticePublic(**targeted_questions(interviews), progress=skill_progress(interviews))

@@ -18,7 +18,7 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.media_types import ALLOWED_FORMATS
-from gateway.models import InterviewPublic
+from gateway.models.interviews import InterviewPublic
 from gateway.probe import probe_blob
 from gateway.quota import QuotaLimits, QuotaUsage, check_room, storage_exceeded
 from gateway.routes.interviews import load_interview

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from gateway.deps import CurrentUser, ReadModelDep, answers_for_user
 from gateway.errors import AnalysisNotReady, InterviewNotFound
-from gateway.models import (
+from gateway.models.results import (
     AnalysisPublic,
     MetricsPublic,
     SegmentMetricsPublic,

@@ -12,7 +12,16 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
-from gateway.deps import BlobStoreDep, CurrentUser, PublisherDep, ReadModelDep, SettingsDep, answers_for_user
+from gateway.db.uploads import LockedUpload, UploadQueries, UploadRow
+from gateway.deps import (
+    BlobStoreDep,
+    CurrentUser,
+    PublisherDep,
+    ReadModelDep,
+    SettingsDep,
+    TusStoreDep,
+    answers_for_user,
+)
 from gateway.errors import (
     BrokerUnavailable,
     EmptyRecording,
@@ -36,9 +45,7 @@ from gateway.tus.errors import (
     WrongContentType,
 )
 from gateway.tus.service import EXPIRES_IN, TusServices, complete, receive_patch, terminate
-from gateway.tus.stores import tus_store_for
 from sinks.errors import BlobStoreError
-from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 from topics.errors import InterviewBuddyError, SchemaRegistryError
 
 
@@ -66,11 +73,15 @@ router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
 
 
 def get_tus_services(
-    read_model: ReadModelDep, publisher: PublisherDep, settings: SettingsDep, blob_store: BlobStoreDep
+    read_model: ReadModelDep,
+    publisher: PublisherDep,
+    settings: SettingsDep,
+    blob_store: BlobStoreDep,
+    tus_store: TusStoreDep,
 ) -> TusServices:
     return TusServices(
-        uploads=UploadsModel(read_model),
-        store=tus_store_for(settings.blob_root, blob_store),
+        uploads=UploadQueries(read_model),
+        store=tus_store,
         read_model=read_model,
         publisher=publisher,
         settings=settings,

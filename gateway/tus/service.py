@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from gateway.db.uploads import LockedUpload, UploadQueries, UploadRow
 from gateway.errors import RecordingAlreadyUploaded, UnsupportedMediaType
 from gateway.events import EventPublisher
 from gateway.media_types import ALLOWED_FORMATS, M4A, MOV, MP4, SNIFF_BYTES, WAV, WEBM, sniff_media_format
 from gateway.settings import Settings
 from gateway.tus.errors import UploadTooLarge
 from gateway.tus.protocol import UploadChecksum, metadata_text, too_large
-from gateway.tus.stores import TusStore
+from gateway.tus.storage.store import TusStore
 from gateway.uploads import clean_filename, internal_read_url
-from sinks.blob_store import BlobStore
+from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel
-from sinks.uploads_model import LockedUpload, UploadRow, UploadsModel
 
 #: An upload nobody has written to for this long is swept (refreshed by every PATCH).
 EXPIRES_IN = timedelta(hours=24)
@@ -31,8 +31,8 @@ _FORMATS_BY_NAME = {media_format.name: media_format for media_format in (MP4, MO
 
 @dataclass(frozen=True)
 class TusServices:
-    uploads: UploadsModel
-    #: Where uploads are staged: beside the recordings, in the same blob store (see tus_store_for).
+    uploads: UploadQueries
+    #: Where uploads are staged: beside the recordings, in the same blob store (see open_stores).
     store: TusStore
     read_model: ReadModel
     publisher: EventPublisher

@@ -1,6 +1,6 @@
 """Sweeping expired uploads: bytes nobody will finish are deleted from the store and the table.
 
-The gateway hands it the store its recordings live in (``tus_store_for``): with Azure, the
+The gateway hands it the tus store beside its recordings (``open_stores``): with Azure, the
 staged blocks of an expired upload are deleted there.
 
 :func:`select_expired` decides, :func:`sweep_expired_uploads` acts, and the gateway's
@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from gateway.db.uploads import UploadQueries, UploadRow
 from gateway.sweeps import sweep_every
-from gateway.tus.stores import TusStore
+from gateway.tus.storage.store import TusStore
 from sinks.read_model import ReadModel
-from sinks.uploads_model import UploadRow, UploadsModel
 
 
 def select_expired(uploads: Iterable[UploadRow], now: datetime) -> list[UploadRow]:
@@ -25,7 +25,7 @@ def select_expired(uploads: Iterable[UploadRow], now: datetime) -> list[UploadRo
 
 
 async def sweep_expired_uploads(
-    uploads: UploadsModel,
+    uploads: UploadQueries,
     store: TusStore,
     read_model: ReadModel,
     now: datetime | None = None,
@@ -49,7 +49,7 @@ async def sweep_expired_uploads(
 
 
 async def sweep_periodically(
-    uploads: UploadsModel,
+    uploads: UploadQueries,
     store: TusStore,
     read_model: ReadModel,
     interval_seconds: float,

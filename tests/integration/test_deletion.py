@@ -18,8 +18,8 @@ from pydantic import SecretStr
 from dev.synthesize import wav_bytes
 from dev.topic_records import Received, collect_until
 from gateway.settings import Settings
-from gateway.tus.store import LocalTusStore
-from sinks.azure_blob_store import AzureBlobStore
+from gateway.tus.storage.local import LocalTusStore
+from sinks.blobs.azure import AzureBlobStore
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,

@@ -12,9 +12,9 @@ import psycopg
 import pytest
 
 from dev.synthesize import wav_bytes
+from gateway.db.erasure import ErasureQueries
 from gateway.retention import sweep_recordings
-from sinks.blob_store import LocalBlobStore
-from sinks.erasure_model import ErasureModel
+from sinks.blobs.local import LocalBlobStore
 from tests.integration.gateway_helpers import RunningGateway, analysis_event
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -44,7 +44,7 @@ def backdate(database_url: str, interview_id: str, days: float) -> None:
 async def sweep(gateway: RunningGateway) -> list[str]:
     """One round of the sweeper, as the gateway runs it (the database may hold other tests' rows)."""
     return await sweep_recordings(
-        ErasureModel(gateway.read_model),
+        ErasureQueries(gateway.read_model),
         LocalBlobStore(gateway.settings.blob_root),
         gateway.settings.retention_days,
         batch=10_000,

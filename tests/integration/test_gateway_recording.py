@@ -13,7 +13,7 @@ import pytest
 
 from dev.synthesize import make_video_only, wav_bytes
 from dev.topic_records import collect_until
-from sinks.blob_store import LocalBlobStore
+from sinks.blobs.local import LocalBlobStore
 from tests.integration.gateway_helpers import (
     RunningGateway,
     analysis_event,

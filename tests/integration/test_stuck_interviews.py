@@ -14,11 +14,11 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from dev.synthesize import wav_bytes
 from dev.topic_records import Received, collect_until
+from gateway.db.stuck_interviews import StuckInterviewQueries
 from gateway.events import EventPublisher, make_producer
 from gateway.stuck import reemit_stuck
 from gateway.tracing import parse_traceparent
-from sinks.blob_store import LocalBlobStore
-from sinks.stuck_model import StuckModel
+from sinks.blobs.local import LocalBlobStore
 from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway, state_event
 from topics.catalog import INTERVIEW_UPLOADED
 
@@ -126,7 +126,7 @@ async def sweep(gateway: RunningGateway, publisher: EventPublisher, max_reemits:
     """One round of the sweeper as the gateway runs it; it keeps nothing in memory, so every
     round is also what a restarted gateway's first one does."""
     return await reemit_stuck(
-        StuckModel(gateway.read_model),
+        StuckInterviewQueries(gateway.read_model),
         publisher,
         LocalBlobStore(gateway.settings.blob_root),
         gateway.settings.stuck_bound,

@@ -14,6 +14,7 @@ import io
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -24,15 +25,15 @@ import pytest
 from pydantic import SecretStr
 
 from dev.synthesize import wav_bytes
+from gateway.db.uploads import UploadQueries
 from gateway.settings import Settings
-from gateway.tus.azure_store import AzureTusStore
-from gateway.tus.store import running_digests
-from gateway.tus.stores import tus_store_for
+from gateway.tus.storage.azure import AzureTusStore
+from gateway.tus.storage.digests import running_digests
+from gateway.tus.storage.factory import open_stores
 from gateway.tus.sweeper import sweep_expired_uploads
-from sinks.azure_blob_store import AzureBlobStore, block_id
-from sinks.blob_store import LocalBlobStore
-from sinks.blob_stores import open_recording, recording_exists
-from sinks.uploads_model import UploadsModel
+from sinks.blobs.azure import AzureBlobStore, block_id
+from sinks.blobs.local import LocalBlobStore
+from sinks.blobs.recordings import open_recording, recording_exists
 from tests.integration.gateway_helpers import gateway_settings, patch_then_vanish, upload_announcement
 from tests.integration.test_tus_uploads import (
     CHUNK,
@@ -261,13 +262,15 @@ async def test_the_sweeper_deletes_an_expired_uploads_blocks(
             "UPDATE tus_uploads SET expires_at = now() - interval '1 minute' WHERE upload_id = %s",
             (upload_id,),
         )
-    # The store the gateway's lifespan hands its sweeper: the one beside its recordings.
-    swept = await sweep_expired_uploads(
-        UploadsModel(gateway.read_model),
-        tus_store_for(gateway.settings.blob_root, blobs),
-        gateway.read_model,
-        datetime.now(UTC) + timedelta(seconds=1),
-    )
+    # The tus store the gateway's lifespan hands its sweeper: the one opened beside its recordings.
+    async with AsyncExitStack() as stack:
+        _recordings, tus_store = await open_stores(gateway.settings, stack)
+        swept = await sweep_expired_uploads(
+            UploadQueries(gateway.read_model),
+            tus_store,
+            gateway.read_model,
+            datetime.now(UTC) + timedelta(seconds=1),
+        )
     assert upload_id in swept
     assert await blobs.block_sizes(key) == {}
 

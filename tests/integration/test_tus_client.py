@@ -20,9 +20,9 @@ from pydantic import SecretStr
 from dev import client_commands
 from dev.synthesize import wav_bytes
 from dev.tus_client import ResumeStore, TusClient, resumable_upload, resume_key
-from gateway.tus.azure_store import AzureTusStore
-from gateway.tus.store import LocalTusStore
-from sinks.azure_blob_store import AzureBlobStore
+from gateway.tus.storage.azure import AzureTusStore
+from gateway.tus.storage.local import LocalTusStore
+from sinks.blobs.azure import AzureBlobStore
 from tests.integration.gateway_helpers import gateway_settings
 from tests.integration.test_tus_uploads import Gateway, serve
 from topics.admin import delete_prefixed_topics

@@ -32,12 +32,12 @@ from tusclient.uploader import Uploader
 from dev.polling import wait_until_async
 from dev.synthesize import wav_bytes
 from gateway.auth import DevIssuer
+from gateway.db.uploads import UploadQueries
 from gateway.main import create_app
 from gateway.settings import Settings
-from gateway.tus.store import LocalTusStore
+from gateway.tus.storage.local import LocalTusStore
 from gateway.tus.sweeper import sweep_expired_uploads
 from sinks.read_model import ReadModel
-from sinks.uploads_model import UploadsModel
 from tests.integration.gateway_helpers import gateway_settings, patch_then_vanish, upload_announcement
 from topics.admin import delete_prefixed_topics
 from topics.catalog import INTERVIEW_UPLOADED
@@ -516,7 +516,7 @@ async def test_the_sweeper_removes_expired_uploads(gateway: Gateway, user: str, 
         )
     assert (await head(gateway, user, expired_url)).status_code == 410
 
-    uploads = UploadsModel(gateway.read_model)
+    uploads = UploadQueries(gateway.read_model)
     store = LocalTusStore(gateway.settings.blob_root)
     swept = await sweep_expired_uploads(
         uploads, store, gateway.read_model, datetime.now(UTC) + timedelta(seconds=1)

@@ -9,7 +9,7 @@ import pytest
 from gateway.errors import EmptyRecording, RecordingTooLarge, UnsupportedMediaType
 from gateway.media_types import WAV
 from gateway.uploads import clean_filename, receive_recording
-from sinks.blob_store import LocalBlobStore
+from sinks.blobs.local import LocalBlobStore
 
 WAV_HEADER = b"RIFF\x24\x08\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from gateway.db.uploads import UploadRow
 from gateway.tus.sweeper import select_expired
-from sinks.uploads_model import UploadRow
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

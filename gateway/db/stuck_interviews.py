@@ -4,9 +4,9 @@ An interview is a candidate when it is stuck (:data:`sinks.stuck_bound.STUCK`) b
 transcription is done (``UPLOADED`` or ``TRANSCRIBING``: an event lost, a worker gone), is not
 deleted, still has its recording, and has been re-emitted fewer than ``max_reemits`` times. A
 deleted interview has no state row any more, and a finished one is past those stages: neither is
-ever a candidate. :meth:`StuckModel.claim` re-checks all of it under the interview's row lock and
-records the re-emission in the same transaction as the publish, so two gateways never both
-re-emit one interview, and a restarted one waits a whole bound again.
+ever a candidate. :meth:`StuckInterviewQueries.claim` re-checks all of it under the interview's
+row lock and records the re-emission in the same transaction as the publish, so two gateways
+never both re-emit one interview, and a restarted one waits a whole bound again.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ _CANDIDATE = f"""
 """
 
 
-class StuckModel:
+class StuckInterviewQueries:
     def __init__(self, read_model: ReadModel) -> None:
         self._read_model = read_model
 

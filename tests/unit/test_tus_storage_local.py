@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from gateway.tus import store as store_module
 from gateway.tus.errors import ChecksumMismatch
 from gateway.tus.protocol import UploadChecksum, parse_checksum
-from gateway.tus.store import LocalTusStore
+from gateway.tus.storage import local as store_module
+from gateway.tus.storage.local import LocalTusStore
 from sinks.errors import BlobStoreError
 
 USER, UPLOAD = "user-1", "0123abcd"

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from gateway.tus.azure_store import _blocks, _chain
-from sinks.azure_blob_store import block_id, block_offset
+from gateway.tus.storage.azure import _blocks, _chain
+from sinks.blobs.azure import block_id, block_offset
 from sinks.errors import BlobStoreError
 
 

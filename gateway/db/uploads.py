@@ -98,7 +98,7 @@ class LockedUpload:
         await self._execute("DELETE FROM tus_uploads WHERE upload_id = %(upload_id)s", {})
 
 
-class UploadsModel:
+class UploadQueries:
     def __init__(self, read_model: ReadModel) -> None:
         self._read_model = read_model
 

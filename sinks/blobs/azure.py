@@ -1,4 +1,4 @@
-"""Recordings in Azure Blob Storage, behind the same :class:`~sinks.blob_store.BlobStore` contract.
+"""Recordings in Azure Blob Storage, behind the :class:`~sinks.blobs.store.BlobStore` contract.
 
 Layout: one container (``recordings`` by default); a store key is the blob name verbatim, so
 the gateway's ``uploads/{user_id}/{upload_id}/recording`` keys give the same tree as the local
@@ -10,6 +10,10 @@ committed at the end, so at most about one block is ever in memory and nothing g
 disk. A block's id is derived from its byte offset, and blocks start at multiples of the block
 size, so staging the same range again (a retried request, a resumed upload) replaces that block
 instead of adding one. Staged blocks that are never committed are discarded by Azure after a week.
+
+A blob has no local path here: a decoder gets a download in :attr:`AzureBlobStore.temp_dir`, and
+other processes read it through a read-only SAS URL (:meth:`AzureBlobStore.read_url`), which is
+all the worker needs (:mod:`sinks.blobs.recordings`).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from azure.core.exceptions import (
 from azure.storage.blob import BlobBlock, BlobSasPermissions, generate_blob_sas
 from azure.storage.blob.aio import BlobClient, BlobServiceClient
 
-from sinks.blob_store import StoredBlob
+from sinks.blobs.store import READ_URL_LIFETIME, StoredBlob
 from sinks.errors import BlobNotFound, BlobStoreError
 
 DEFAULT_CONTAINER = "recordings"
@@ -45,7 +49,6 @@ DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024
 #: Downloads come in pieces this large, the first one included (the SDK's default first piece is
 #: 32 MiB, held in memory).
 DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024
-SAS_LIFETIME = timedelta(hours=24)
 #: SAS tokens start a little in the past: the reader's clock may be behind Azure's.
 SAS_CLOCK_SKEW = timedelta(minutes=5)
 
@@ -141,6 +144,10 @@ class AzureBlobStore:
 
     def uri_for_key(self, key: str) -> str:
         return self._blob_for_key(key).url
+
+    def local_path(self, uri: str) -> None:
+        """None: a blob is downloaded to be opened as a file (:meth:`open_local`)."""
+        return None
 
     @property
     def temp_dir(self) -> Path | None:
@@ -270,7 +277,7 @@ class AzureBlobStore:
 
     # -- internal readers -----------------------------------------------------------------
 
-    def read_url(self, uri: str, lifetime: timedelta = SAS_LIFETIME) -> str:
+    def read_url(self, uri: str, lifetime: timedelta = READ_URL_LIFETIME) -> str:
         """A read-only SAS URL for internal readers (never for users), valid for ``lifetime``."""
         blob = self._blob_for_uri(uri)
         credential = self._service.credential

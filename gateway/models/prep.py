@@ -1,12 +1,12 @@
-"""API models of interview prep: sessions, questions, practice answers and their feedback."""
+"""What the prep routes take and return: sessions, questions, practice answers and their feedback."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-InterviewType = Literal["behavioral", "technical", "phone_screen", "panel", "other"]
+from gateway.models.interviews import InterviewType
 
 
 class PrepSessionCreate(BaseModel):

@@ -3,7 +3,7 @@
 A deleted interview keeps its row as a marker (``deleted_at`` set, everything the user wrote
 cleared): every read treats it as missing and no sink brings its rows back (migration 0008).
 Its transcript, metrics, state and analysis are deleted outright. ``blob_uri`` stays until the
-blob itself is gone (:meth:`ErasureModel.forget_blob`), so a blob delete that failed is retried
+blob itself is gone (:meth:`ErasureQueries.forget_blob`), so a blob delete that failed is retried
 by the retention sweeper. Deleting and publishing the tombstones are one transaction: the
 publish runs in ``before_commit``, and a failed publish rolls the delete back.
 """
@@ -36,7 +36,7 @@ SCRUBBED_COLUMNS = (
 DERIVED_TABLES = ("transcript_segments", "segment_metrics", "interview_states", "analyses")
 
 
-class ErasureModel:
+class ErasureQueries:
     def __init__(self, read_model: ReadModel) -> None:
         self._read_model = read_model
 

@@ -1,7 +1,7 @@
 """tus uploads staged straight into Azure Blob: a PATCH's bytes become blocks as they arrive.
 
 An upload is one block blob, ``uploads/{user_id}/{upload_id}/data`` in the store's container.
-Its blocks are named by the byte offset they start at (:func:`sinks.azure_blob_store.block_id`),
+Its blocks are named by the byte offset they start at (:func:`sinks.blobs.azure.block_id`),
 so a PATCH resumed or sent again at an offset replaces the block staged there. Blocks have no
 fixed size: each PATCH cuts its body into blocks of about :data:`BLOCK_BYTES` and stages what
 is left when it ends, so the upload's bytes are always a chain of blocks from offset 0, each
@@ -13,8 +13,9 @@ so it is never ahead of what Azure holds (:meth:`AzureTusStore.staged_bytes` say
 At most :data:`STAGING_CONCURRENCY` blocks are sent at once while the next one is received, so
 a PATCH holds at most ``(STAGING_CONCURRENCY + 1) × BLOCK_BYTES`` and nothing goes to local
 disk; the whole process stages at most :data:`PROCESS_STAGING_SLOTS` blocks at once. The
-running SHA-256 is kept in memory between PATCHes as the local store keeps it; after a restart
-the committed blob is read back once at completion.
+running SHA-256 is kept in memory between PATCHes as the local store keeps it
+(:mod:`gateway.tus.storage.digests`); after a restart the committed blob is read back once at
+completion.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from urllib.parse import quote
 from gateway.probe import probe_blob
 from gateway.tus.errors import ChecksumMismatch
 from gateway.tus.protocol import UploadChecksum
-from gateway.tus.store import CHECKPOINT_BYTES, CompletedUpload, OnDurable, UploadKey, running_digests
-from sinks.azure_blob_store import AzureBlobStore
+from gateway.tus.storage.digests import UploadKey, running_digests
+from gateway.tus.storage.store import CHECKPOINT_BYTES, CompletedUpload, OnDurable
+from sinks.blobs.azure import AzureBlobStore
 from sinks.errors import BlobStoreError
 
 #: Blocks of about 4 MiB: on Azurite 4-8 MiB went equally fast, and smaller blocks keep the

@@ -1,7 +1,7 @@
-"""Where recordings are kept: a small contract and its local-disk implementation.
+"""Recordings as files in a local folder, behind the :class:`~sinks.blobs.store.BlobStore` contract.
 
-Recordings can be 2 GB, so a store takes the bytes as an async stream of chunks and never
-holds a whole file in memory. Azure Blob comes later behind the same :class:`BlobStore`.
+A blob's URI is its ``file://`` URL; decoders open the file where it lies, so this store has a
+local path for every blob and neither read URLs nor downloads.
 """
 
 from __future__ import annotations
@@ -12,45 +12,16 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 from urllib.parse import unquote, urlparse
 
+from sinks.blobs.store import READ_URL_LIFETIME, StoredBlob
 from sinks.errors import BlobNotFound, BlobStoreError
 
 #: Disk writes are batched to this size so the event loop hands work to a thread rarely.
 WRITE_BUFFER_BYTES = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class StoredBlob:
-    uri: str
-    size: int
-    sha256: str
-
-
-class BlobStore(Protocol):
-    async def write_stream(self, key: str, chunks: AsyncIterator[bytes]) -> StoredBlob:
-        """Store ``chunks`` under ``key``. When ``chunks`` raises, nothing is kept."""
-        ...
-
-    def open_local(self, uri: str) -> AbstractAsyncContextManager[Path]:
-        """A local file with the blob's content, for decoders that need a path."""
-        ...
-
-    async def delete(self, uri: str) -> None:
-        """Remove the blob; removing a missing blob is not an error."""
-        ...
-
-    async def exists(self, uri: str) -> bool:
-        """Whether the blob is still stored (a deleted recording's is not)."""
-        ...
-
-    @property
-    def uri_prefix(self) -> str:
-        """What every URI of this store starts with (its directory's or container's URL and ``/``)."""
-        ...
 
 
 class LocalBlobStore:
@@ -93,6 +64,7 @@ class LocalBlobStore:
         return StoredBlob(uri=final_path.as_uri(), size=size, sha256=digest.hexdigest())
 
     def local_path(self, uri: str) -> Path:
+        """The blob's file; :class:`BlobStoreError` for a URI that is not in this store."""
         parsed = urlparse(uri)
         if parsed.scheme != "file":
             raise BlobStoreError(f"not a local blob URI: {uri!r}")
@@ -120,6 +92,15 @@ class LocalBlobStore:
     @property
     def uri_prefix(self) -> str:
         return self.root.as_uri().rstrip("/") + "/"
+
+    def read_url(self, uri: str, lifetime: timedelta = READ_URL_LIFETIME) -> None:
+        """None: a local file has no URL another process could read it through."""
+        return None
+
+    @property
+    def temp_dir(self) -> None:
+        """None: blobs are opened where they lie, never downloaded."""
+        return None
 
 
 def _write_and_hash(file: BinaryIO, data: bytes, digest: hashlib._Hash) -> None:

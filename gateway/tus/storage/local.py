@@ -3,13 +3,14 @@
 Layout under the blob root: ``uploads/{user_id}/{upload_id}/data`` (and ``part`` while a
 checksummed chunk is verified). A completed upload is moved to ``recordings/`` so it has
 the same ``file://`` URI a plain upload gets and the workers open it the same way. Azure
-Blob (blocks staged by byte offset) is :mod:`gateway.tus.azure_store`, behind the same methods
-(:class:`gateway.tus.stores.TusStore`).
+Blob (blocks staged by byte offset) is :mod:`gateway.tus.storage.azure`, behind the same
+contract (:class:`gateway.tus.storage.store.TusStore`).
 
 While a PATCH body arrives, the previous megabyte is written (and hashed) in a thread, so
 the disk and the network work side by side. The SHA-256 of what was written so far is kept
 in memory between PATCHes, so completion need not read the whole file again; after a
-restart, a checksummed PATCH or any gap it is computed from the file as before.
+restart, a checksummed PATCH or any gap it is computed from the file as before
+(:mod:`gateway.tus.storage.digests`).
 """
 
 from __future__ import annotations
@@ -18,73 +19,21 @@ import asyncio
 import hashlib
 import os
 import shutil
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
-from gateway.probe import MediaProbe, probe_media
+from gateway.probe import probe_media
 from gateway.tus.errors import ChecksumMismatch
 from gateway.tus.protocol import UploadChecksum
+from gateway.tus.storage.digests import UploadKey, running_digests
+from gateway.tus.storage.store import CHECKPOINT_BYTES, CompletedUpload, OnDurable
 from sinks.errors import BlobStoreError
 
 #: Received bytes are written in batches of this size, so a thread is asked rarely.
 WRITE_BUFFER_BYTES = 1024 * 1024
-#: After this many bytes the file is fsynced and the new offset reported, so a dropped
-#: connection loses at most this much of a long PATCH.
-CHECKPOINT_BYTES = 16 * 1024 * 1024
 READ_BLOCK_BYTES = 1024 * 1024
-
-#: Uploads whose running SHA-256 is kept (a hash state is a few hundred bytes).
-RUNNING_DIGESTS = 1024
-
-#: Told the offset up to which bytes are on disk (fsynced).
-OnDurable = Callable[[int], Awaitable[None]]
-UploadKey = tuple[str, str, str]  # where the store keeps uploads, user, upload
-
-
-@dataclass(frozen=True)
-class CompletedUpload:
-    """A finished upload where recordings live: its URI, SHA-256 and what the probe found."""
-
-    uri: str
-    sha256: str
-    probe: MediaProbe
-
-
-class _RunningDigests:
-    """The SHA-256 of each upload's first ``offset`` bytes, as its PATCHes wrote them."""
-
-    def __init__(self, capacity: int) -> None:
-        self._capacity = capacity
-        self._states: OrderedDict[UploadKey, tuple[int, hashlib._Hash]] = OrderedDict()
-
-    def take(self, key: UploadKey, offset: int) -> hashlib._Hash | None:
-        """The state to continue from ``offset`` (removed until :meth:`put` back), or None."""
-        offset_and_state = self._states.pop(key, None)
-        if offset == 0:
-            return hashlib.sha256()
-        if offset_and_state is None or offset_and_state[0] != offset:
-            return None  # written elsewhere or before a restart: completion reads the file
-        return offset_and_state[1]
-
-    def put(self, key: UploadKey, offset: int, state: hashlib._Hash) -> None:
-        self._states[key] = (offset, state)
-        self._states.move_to_end(key)
-        while len(self._states) > self._capacity:
-            self._states.popitem(last=False)
-
-    def peek(self, key: UploadKey) -> tuple[int, hashlib._Hash] | None:
-        return self._states.get(key)
-
-    def forget(self, key: UploadKey) -> None:
-        self._states.pop(key, None)
-
-
-#: One per process: the store object itself is made per request.
-running_digests = _RunningDigests(RUNNING_DIGESTS)
 
 
 class LocalTusStore:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sinks.read_model import ReadModel
 
 
-class UserSettingsModel:
+class UserSettingsQueries:
     def __init__(self, read_model: ReadModel) -> None:
         self._read_model = read_model
 

@@ -25,7 +25,7 @@ SessionPublisher = Callable[[Row], Awaitable[None]]
 SESSION_FIELDS = ("company", "job_title", "interview_type", "job_description")
 
 
-class PrepModel:
+class PrepSessionQueries:
     def __init__(self, read_model: ReadModel) -> None:
         self._read_model = read_model
 

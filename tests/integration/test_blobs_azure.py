@@ -19,9 +19,9 @@ import psutil
 import pytest
 import pytest_asyncio
 
-from sinks.azure_blob_store import AzureBlobStore, ReadUrlExpired, block_id, open_read_url
-from sinks.blob_store import LocalBlobStore
-from sinks.blob_stores import open_recording, recording_exists
+from sinks.blobs.azure import AzureBlobStore, ReadUrlExpired, block_id, open_read_url
+from sinks.blobs.local import LocalBlobStore
+from sinks.blobs.recordings import open_recording, recording_exists
 from sinks.errors import BlobNotFound, BlobStoreError
 
 REPO_DIR = Path(__file__).resolve().parents[2]

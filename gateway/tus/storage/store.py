@@ -1,21 +1,36 @@
-"""Where a tus upload's bytes wait until it completes: the contract, and the choice by store.
+"""The tus store contract: where a tus upload's bytes wait until it completes.
 
-The local directory (:class:`~gateway.tus.store.LocalTusStore`) goes with the local blob store,
-Azure Blob blocks (:class:`~gateway.tus.azure_store.AzureTusStore`) with Azure: an upload's
-bytes are staged where the finished recording will live, so completing never copies them.
+Each blob store has its tus store (:mod:`gateway.tus.storage.factory` opens the two together):
+a local directory (:class:`~gateway.tus.storage.local.LocalTusStore`) beside local recordings,
+Azure Blob blocks (:class:`~gateway.tus.storage.azure.AzureTusStore`) in the recordings'
+container. An upload's bytes are staged where the finished recording will live, so completing
+never copies them.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
-from gateway.tus.azure_store import AzureTusStore
+from gateway.probe import MediaProbe
 from gateway.tus.protocol import UploadChecksum
-from gateway.tus.store import CompletedUpload, LocalTusStore, OnDurable
-from sinks.azure_blob_store import AzureBlobStore
-from sinks.blob_store import BlobStore
+
+#: After this many bytes a store makes what it received durable and reports the new offset, so a
+#: dropped connection loses at most this much of a long PATCH.
+CHECKPOINT_BYTES = 16 * 1024 * 1024
+
+#: Told the offset up to which bytes are durable (fsynced to disk, or staged in Azure).
+OnDurable = Callable[[int], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class CompletedUpload:
+    """A finished upload where recordings live: its URI, SHA-256 and what the probe found."""
+
+    uri: str
+    sha256: str
+    probe: MediaProbe
 
 
 class TusStore(Protocol):
@@ -57,10 +72,3 @@ class TusStore(Protocol):
     async def delete(self, user_id: str, upload_id: str) -> None:
         """Remove everything stored of an unfinished upload; nothing there is not an error."""
         ...
-
-
-def tus_store_for(blob_root: Path, blob_store: BlobStore) -> TusStore:
-    """The tus store that stages uploads where ``blob_store`` keeps recordings."""
-    if isinstance(blob_store, AzureBlobStore):
-        return AzureTusStore(blob_store)
-    return LocalTusStore(blob_root)
