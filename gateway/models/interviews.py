@@ -7,18 +7,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.models.text import BodyId, Text
+
 InterviewType = Literal["behavioral", "technical", "phone_screen", "panel", "other"]
 #: The pipeline's InterviewStatus, plus CREATED for an interview that has no recording yet.
 Status = Literal["CREATED", "UPLOADED", "TRANSCRIBING", "ANALYZING", "COMPLETED", "FAILED"]
 
 
 class InterviewBase(BaseModel):
-    company: str | None = Field(default=None, max_length=200)
-    job_title: str | None = Field(default=None, max_length=200)
+    company: Text | None = Field(default=None, max_length=200)
+    job_title: Text | None = Field(default=None, max_length=200)
     interview_type: InterviewType | None = None
-    notes: str | None = Field(default=None, max_length=10_000)
-    job_description: str | None = Field(default=None, max_length=50_000)
-    prep_session_id: str | None = Field(
+    notes: Text | None = Field(default=None, max_length=10_000)
+    job_description: Text | None = Field(default=None, max_length=50_000)
+    prep_session_id: BodyId | None = Field(
         default=None,
         description="The prep session you prepared with: the analysis then compares the two.",
     )

@@ -7,13 +7,14 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from gateway.models.interviews import InterviewType
+from gateway.models.text import Text
 
 
 class PrepSessionCreate(BaseModel):
-    company: str | None = Field(default=None, max_length=200)
-    job_title: str | None = Field(default=None, max_length=200)
+    company: Text | None = Field(default=None, max_length=200)
+    job_title: Text | None = Field(default=None, max_length=200)
     interview_type: InterviewType | None = None
-    job_description: str | None = Field(default=None, max_length=20_000)
+    job_description: Text | None = Field(default=None, max_length=20_000)
     question_count: int = Field(default=8, ge=1, le=20)
     targeted: bool = Field(
         default=False,
@@ -67,7 +68,7 @@ class PrepSessionsPublic(BaseModel):
 
 
 class PracticeAnswerCreate(BaseModel):
-    answer: str = Field(min_length=1, max_length=10_000, description="Your answer, as you would say it.")
+    answer: Text = Field(min_length=1, max_length=10_000, description="Your answer, as you would say it.")
 
 
 class PracticeAnswerPublic(BaseModel):

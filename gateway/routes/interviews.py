@@ -25,7 +25,7 @@ from gateway.models.interviews import (
     InterviewUpdate,
     StatusPublic,
 )
-from gateway.paging import Limit, Offset
+from gateway.params import Id, Limit, Offset
 from gateway.uploads import internal_read_url
 from sinks.errors import AnalysisStillRunning, BlobStoreError, NoRecordingToAnalyse
 from sinks.read_model import ReadModel, Row, source_interview_id
@@ -107,7 +107,7 @@ async def list_interviews(
     responses={200: {"headers": _ETAG_HEADER}, **answers_for_user(InterviewNotFound)},
 )
 async def get_interview(
-    interview_id: str, user: CurrentUser, read_model: ReadModelDep, response: Response
+    interview_id: Id, user: CurrentUser, read_model: ReadModelDep, response: Response
 ) -> InterviewPublic:
     return _with_etag(response, await load_interview(read_model, interview_id, user.user_id))
 
@@ -129,7 +129,7 @@ async def get_interview(
     },
 )
 async def update_interview(
-    interview_id: str,
+    interview_id: Id,
     body: InterviewUpdate,
     user: CurrentUser,
     read_model: ReadModelDep,
@@ -162,7 +162,7 @@ async def update_interview(
 @router.get(
     "/{interview_id}/status", response_model=StatusPublic, responses=answers_for_user(InterviewNotFound)
 )
-async def get_status(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> StatusPublic:
+async def get_status(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> StatusPublic:
     return StatusPublic.model_validate(await load_interview(read_model, interview_id, user.user_id))
 
 
@@ -194,7 +194,7 @@ the original interview is analysed again.
     ),
 )
 async def reanalyze_interview(
-    interview_id: str,
+    interview_id: Id,
     user: CurrentUser,
     read_model: ReadModelDep,
     publisher: PublisherDep,
@@ -224,7 +224,7 @@ a missing interview (or one deleted already) is **404**.
     description=_DELETE_DOC,
     responses=answers_for_user(InterviewNotFound, BlobStoreError, BrokerUnavailable),
 )
-async def delete_interview(interview_id: str, user: CurrentUser, eraser: EraserDep) -> Response:
+async def delete_interview(interview_id: Id, user: CurrentUser, eraser: EraserDep) -> Response:
     if not await eraser.delete_interview(interview_id, user.user_id):
         raise InterviewNotFound(f"interview {interview_id} not found for user {user.user_id}")
     return Response(status_code=204)

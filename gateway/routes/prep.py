@@ -30,7 +30,7 @@ from gateway.models.prep import (
     PrepSessionSummary,
     TargetedPracticePublic,
 )
-from gateway.paging import Limit, Offset
+from gateway.params import Id, Limit, Offset
 from topics.catalog import PREP_SESSIONS
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ async def list_prep_sessions(
     "/{prep_session_id}", response_model=PrepSessionPublic, responses=answers_for_user(PrepSessionNotFound)
 )
 async def get_prep_session(
-    prep_session_id: str, user: CurrentUser, read_model: ReadModelDep
+    prep_session_id: Id, user: CurrentUser, read_model: ReadModelDep
 ) -> PrepSessionPublic:
     session = await PrepSessionQueries(read_model).get_session(prep_session_id, user.user_id)
     if session is None:
@@ -134,8 +134,8 @@ async def get_prep_session(
     responses=answers_for_user(PrepSessionNotFound, BrokerUnavailable),
 )
 async def answer_question(
-    prep_session_id: str,
-    question_id: str,
+    prep_session_id: Id,
+    question_id: Id,
     body: PracticeAnswerCreate,
     user: CurrentUser,
     read_model: ReadModelDep,
@@ -173,7 +173,7 @@ async def answer_question(
     responses=answers_for_user(PrepSessionNotFound),
 )
 async def list_answers(
-    prep_session_id: str, question_id: str, user: CurrentUser, read_model: ReadModelDep
+    prep_session_id: Id, question_id: Id, user: CurrentUser, read_model: ReadModelDep
 ) -> list[PracticeAnswerPublic]:
     prep = PrepSessionQueries(read_model)
     if await prep.get_session(prep_session_id, user.user_id) is None:

@@ -19,6 +19,7 @@ from gateway.errors import (
 )
 from gateway.media_types import ALLOWED_FORMATS
 from gateway.models.interviews import InterviewPublic
+from gateway.params import Id
 from gateway.probe import probe_blob
 from gateway.quota import QuotaLimits, QuotaUsage, check_room, storage_exceeded
 from gateway.routes.interviews import load_interview
@@ -76,7 +77,7 @@ the file again is how to retry a failed one.
     },
 )
 async def upload_recording(
-    interview_id: str,
+    interview_id: Id,
     request: Request,
     user: CurrentUser,
     read_model: ReadModelDep,

@@ -16,13 +16,12 @@ from gateway.models.results import (
     TranscriptPublic,
     TranscriptSegmentPublic,
 )
+from gateway.params import Id, SearchQuery
 from gateway.routes.interviews import load_interview
 from gateway.transcript_formats import MEDIA_TYPES, TranscriptFormat, render
 from sinks.read_model import source_interview_id
 
 router = APIRouter(prefix="/interviews", tags=["results"])
-
-SearchQuery = Annotated[str | None, Query(description="Only segments that contain all these words.")]
 
 
 async def _transcript(
@@ -57,7 +56,7 @@ def _download(transcript: TranscriptPublic, transcript_format: TranscriptFormat)
     },
 )
 async def get_transcript(
-    interview_id: str,
+    interview_id: Id,
     user: CurrentUser,
     read_model: ReadModelDep,
     q: SearchQuery = None,
@@ -78,7 +77,7 @@ async def get_transcript(
     },
 )
 async def download_transcript(
-    interview_id: str,
+    interview_id: Id,
     transcript_format: TranscriptFormat,
     user: CurrentUser,
     read_model: ReadModelDep,
@@ -90,7 +89,7 @@ async def download_transcript(
 @router.get(
     "/{interview_id}/metrics", response_model=MetricsPublic, responses=answers_for_user(InterviewNotFound)
 )
-async def get_metrics(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> MetricsPublic:
+async def get_metrics(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> MetricsPublic:
     interview = await load_interview(read_model, interview_id, user.user_id)
     rows = await read_model.list_metrics(source_interview_id(interview), user.user_id)
     data = [SegmentMetricsPublic.model_validate(row) for row in rows]
@@ -112,7 +111,7 @@ def _parsed_content(content: Any) -> Any:
     response_model=AnalysisPublic,
     responses=answers_for_user(InterviewNotFound, AnalysisNotReady),
 )
-async def get_analysis(interview_id: str, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
+async def get_analysis(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
     interview = await load_interview(read_model, interview_id, user.user_id)
     row = await read_model.get_analysis(source_interview_id(interview), user.user_id)
     if row is None:

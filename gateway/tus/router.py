@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from gateway.errors import (
     RecordingAlreadyUploaded,
     UnsupportedMediaType,
 )
+from gateway.params import ID_PATTERN
 from gateway.quota import QuotaLimits, QuotaUsage, check_room
 from gateway.tus import protocol
 from gateway.tus.errors import (
@@ -215,6 +217,12 @@ async def create_upload(
         raise InvalidTusRequest(
             "no interview_id metadata",
             user_message="Say which interview the recording belongs to: Upload-Metadata 'interview_id'.",
+        )
+    if not re.fullmatch(ID_PATTERN, interview_id):
+        raise InvalidTusRequest(
+            f"interview_id metadata {interview_id!r} is not an id",
+            user_message="The upload's 'interview_id' metadata is not an interview's id: send the id "
+            "that creating the interview answered.",
         )
     with_body = content_type is not None
     if with_body:

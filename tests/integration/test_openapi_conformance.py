@@ -14,6 +14,7 @@ says) and "a schema-violating request is refused" (pydantic reads `0` as `false`
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 
 from dev.service_processes import ServiceProcess, gateway_process, new_prefix
 from gateway.auth import DevIssuer
-from gateway.paging import MAX_OFFSET
+from gateway.params import MAX_OFFSET
 from gateway.settings import Settings
 from tests.integration.gateway_helpers import RunningGateway
 from topics.admin import delete_prefixed_topics
@@ -160,3 +161,39 @@ async def test_an_unknown_path_answers_the_error_body(gateway: RunningGateway, t
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "not_found"
     assert "/docs" in answer.json()["error"]["message"]
+
+
+@on_session_loop
+async def test_text_with_a_nul_character_is_refused_with_422_naming_where(
+    gateway: RunningGateway, user: str
+) -> None:
+    """PostgreSQL cannot store NUL: it answered 500 before (found by the fuzzer)."""
+    auth = gateway.auth(user)
+    answers = {
+        ("body", "company"): await gateway.client.post(
+            "/interviews", json={"company": "a\x00b"}, headers=auth
+        ),
+        ("body", "answer"): await gateway.client.post(
+            "/prep-sessions/some-session/questions/b-conflict/answers", json={"answer": "\x00"}, headers=auth
+        ),
+        ("path", "interview_id"): await gateway.client.get("/interviews/a%00b", headers=auth),
+        ("query", "q"): await gateway.client.get("/interviews/some-id/transcript?q=a%00", headers=auth),
+    }
+    for where, answer in answers.items():
+        assert answer.status_code == 422, (where, answer.text)
+        assert tuple(answer.json()["detail"][0]["loc"]) == where
+
+
+@on_session_loop
+async def test_a_tus_upload_for_an_id_that_is_not_one_is_refused(gateway: RunningGateway, user: str) -> None:
+    answer = await gateway.client.post(
+        "/uploads/",
+        headers={
+            **gateway.auth(user),
+            "Tus-Resumable": "1.0.0",
+            "Upload-Length": "10",
+            "Upload-Metadata": "interview_id " + base64.b64encode(b"a\x00b").decode(),
+        },
+    )
+    assert answer.status_code == 400
+    assert "not an interview's id" in answer.json()["error"]["message"]
