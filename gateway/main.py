@@ -7,11 +7,12 @@ from fastapi import FastAPI
 from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.method_override import MethodOverrideMiddleware
-from gateway.routes import health, interviews, me, prep, recordings, results
+from gateway.routes import dev_sign_in, health, interviews, me, prep, recordings, results
 from gateway.services import make_lifespan
 from gateway.settings import Settings
 from gateway.tracing import TraceContextMiddleware
 from gateway.tus import router as tus_router
+from gateway.web_app import mount_web_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,9 +28,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prep.router)
     app.include_router(prep.practice_router)
     app.include_router(tus_router.router)
+    if settings.dev_sign_in_enabled:
+        app.include_router(dev_sign_in.router)
     # The last added runs first: trace context around everything (preflights get a request
     # id too), CORS before the method override so a preflight is never rewritten.
     app.add_middleware(MethodOverrideMiddleware)
     install_cors(app, settings.cors_origins)
     app.add_middleware(TraceContextMiddleware)
+    # Last, after every API router: the app answers only paths no API route takes.
+    mount_web_app(app, settings.web_dist_dir)
     return app

@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     #: or a JSON list; ``*`` allows any). Defaults to a web UI on the developer's machine.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEV_CORS_ORIGINS))
 
+    # The web app (gateway/web_app.py, gateway/routes/dev_sign_in.py).
+    #: The built browser app (``make web``) the gateway serves at ``/`` (``IB_WEB_DIST_DIR``).
+    web_dist_dir: Path = REPO_DIR / "web" / "dist"
+
+    @property
+    def dev_sign_in_enabled(self) -> bool:
+        """``POST /auth/dev-token`` exists only on a development stack with the dev issuer."""
+        return self.auth_mode == "dev" and self.environment == "development"
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -46,10 +46,12 @@ _INTERVIEW_WITH_STATE = """
 SELECT i.*, coalesce(s.status, 'CREATED') AS status, coalesce(s.percent, 0) AS percent,
        s.eta_seconds, s.audio_duration, coalesce(s.segments, 0) AS segments,
        s.error_code, s.error_reason, s.notice, s.updated_at AS status_updated_at,
-       coalesce(s.run, 0) AS run
+       coalesce(s.run, 0) AS run, a.overall_score
 FROM interviews i
 LEFT JOIN interview_states s
        ON s.interview_id = coalesce(i.duplicate_of, i.interview_id) AND s.user_id = i.user_id
+LEFT JOIN analyses a
+       ON a.interview_id = coalesce(i.duplicate_of, i.interview_id) AND a.user_id = i.user_id
 WHERE i.user_id = %(user_id)s AND i.deleted_at IS NULL
 """
 

@@ -80,6 +80,9 @@ class InterviewPublic(InterviewBase, StatusPublic):
     #: Bumped by every edit of the metadata; the ``ETag`` header is this number in quotes.
     version: int
     recording: RecordingPublic | None = None
+    overall_score: float | None = Field(
+        default=None, description="The analysis' overall score (0-100) once there is one, else null."
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> InterviewPublic:
