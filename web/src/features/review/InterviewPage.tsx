@@ -1,0 +1,36 @@
+import { useParams } from "react-router";
+
+import { ErrorNote } from "../../components/ErrorNote";
+import { statusWord } from "../interviews/api";
+import { AnalysisView } from "./AnalysisView";
+import { useInterview, useStatus } from "./api";
+import { StageView } from "./StageView";
+import { TranscriptView } from "./TranscriptView";
+
+export default function InterviewPage() {
+  const { interviewId = "" } = useParams();
+  const interview = useInterview(interviewId);
+  const status = useStatus(interviewId);
+  const completed = status.data?.status === "COMPLETED";
+  const title =
+    [interview.data?.company, interview.data?.job_title].filter(Boolean).join(" · ") || "Interview";
+
+  return (
+    <article aria-labelledby="interview-title">
+      <h1 id="interview-title">{title}</h1>
+      {status.isError && <ErrorNote error={status.error} />}
+      {status.data && (
+        <p data-testid="status" className={`badge badge-${statusWord(status.data.status)}`}>
+          Status: {statusWord(status.data.status)}
+        </p>
+      )}
+      {status.data && !completed && <StageView status={status.data} />}
+      {completed && (
+        <>
+          <AnalysisView interviewId={interviewId} />
+          <TranscriptView interviewId={interviewId} />
+        </>
+      )}
+    </article>
+  );
+}
