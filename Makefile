@@ -15,9 +15,9 @@ PYTEST_ARGS ?=
 # tests/unit/test_compose.py validates compose.yaml against it.
 COMPOSE_SCHEMA := .cache/compose-spec/compose_spec.json
 
-# Debian packages the project needs: speech synthesis for samples, audio tools, the database.
-# (chromium joins this list when the browser tests land: `apt-get install --no-install-recommends`.)
-APT_PACKAGES := espeak-ng sox postgresql
+# Debian packages the project needs: speech synthesis for samples, audio tools, the database,
+# and the headless browser the web app's tests drive (tests/e2e/test_web_app.py).
+APT_PACKAGES := espeak-ng sox postgresql chromium
 # Commands the stack and the install need (gcc: setup.py compiles the speech metrics), and
 # the package that brings each when it is missing.
 APT_COMMANDS := java:default-jre-headless mvn:maven runuser:util-linux gcc:gcc
@@ -28,7 +28,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export DEBIAN_FRONTEND := noninteractive
 
-.PHONY: help venv system-deps demo test coverage test-unit lint format clean distclean stack-up stack-down stack-status
+# The web app (web/): built again when a source, the lock file or the build config changes.
+WEB_STAMP   := web/dist/.built-from-sources
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json \
+               web/package-lock.json web/tsconfig.json web/vite.config.ts
+DEMO_USER  := demo
+
+.PHONY: help web venv system-deps demo test coverage test-unit lint format clean distclean stack-up stack-down stack-status
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -47,7 +53,14 @@ $(VENV_STAMP): pyproject.toml setup.py analysis/speech/native_modules.py $(NATIV
 	$(VENV_PY) -m pip install --quiet -e '.[test,azure]'
 	@touch $@
 
-system-deps: ## apt-get install the system packages that are missing (espeak-ng, sox, postgresql, java, maven, gcc)
+web: $(WEB_STAMP) ## Build the web app into web/dist (npm ci + type check + vite build; again when web/ changes)
+
+$(WEB_STAMP): $(WEB_SOURCES)
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20.19+ (with npm)" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@touch $@
+
+system-deps: ## apt-get install the system packages that are missing (espeak-ng, sox, postgresql, chromium, java, maven, gcc)
 	@missing=""; \
 	for package in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
@@ -73,12 +86,13 @@ stack-down: ## ib stack down
 stack-status: venv ## ib stack status
 	$(IB) stack status
 
-demo: system-deps venv ## Start the whole stack, analyse a synthetic interview, print the gateway URL (the stack keeps running)
+demo: system-deps venv web ## Start the whole stack, analyse a synthetic interview, print the web app's URL and user (the stack keeps running)
 	$(IB) stack up
 	$(VENV_PY) -m dev.synthesize sample --out $(SAMPLE)
-	$(IB) analyze $(SAMPLE)
+	IB_USER=$(DEMO_USER) $(IB) analyze $(SAMPLE)
 	@echo
-	@echo "The gateway is at $(GATEWAY_URL) (the stack keeps running; stop it with: $(IB) stack down)"
+	@echo "Open the web app at $(GATEWAY_URL)/ and sign in as: $(DEMO_USER)"
+	@echo "(the API is at the same address, documented at $(GATEWAY_URL)/docs; the stack keeps running; stop it with: $(IB) stack down)"
 
 $(COMPOSE_SCHEMA):
 	@mkdir -p $(dir $@)
@@ -86,7 +100,7 @@ $(COMPOSE_SCHEMA):
 	cd $(dir $@) && $(abspath $(VENV_PY)) -c 'import zipfile; zipfile.ZipFile("docker_compose-1.29.2-py2.py3-none-any.whl").extract("compose/config/compose_spec.json", ".")'
 	mv $(dir $@)compose/config/compose_spec.json $@
 
-test: system-deps venv $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry and Azurite, then run every test
+test: system-deps venv web $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry and Azurite, then run every test
 	$(IB) stack up --services-only
 	dev/registry/run.sh start
 	dev/azurite/run.sh start
@@ -95,15 +109,16 @@ test: system-deps venv $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema re
 
 # The compiled speech modules hide their lines from coverage: the unit tests run here on the
 # .py sources (IB_PURE_PYTHON=1), and again on the compiled ones in make test's main run.
-coverage: venv $(COMPOSE_SCHEMA) ## Branch coverage of analysis/ by the unit tests; fails below 85 % (pyproject.toml)
+coverage: venv web $(COMPOSE_SCHEMA) ## Branch coverage of analysis/ by the unit tests; fails below 85 % (pyproject.toml)
 	IB_PURE_PYTHON=1 $(VENV_PY) -m pytest tests/unit -q -p no:cacheprovider --cov --cov-report=term-missing:skip-covered
 
-test-unit: venv $(COMPOSE_SCHEMA) ## Only the unit tests (no services needed)
+test-unit: venv web $(COMPOSE_SCHEMA) ## Only the unit tests (no services needed)
 	$(VENV_PY) -m pytest tests/unit $(PYTEST_ARGS)
 
-lint: venv ## ruff
+lint: venv web ## ruff, and the web app's type check (tsc --noEmit)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	cd web && npm run --silent lint
 
 format: venv ## ruff format and safe fixes
 	$(VENV)/bin/ruff check --fix .
@@ -113,7 +128,7 @@ clean: ## Stop the stack and remove what runs and tests leave behind (.run, cach
 	@if [ -x $(IB) ]; then $(IB) stack down || true; fi
 	dev/registry/run.sh stop || true
 	dev/azurite/run.sh stop || true
-	rm -rf .run .pytest_cache .ruff_cache .mypy_cache build dist tests/data/generated bench/out
+	rm -rf .run .pytest_cache .ruff_cache .mypy_cache build dist tests/data/generated bench/out web/dist
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 	rm -rf *.egg-info
 

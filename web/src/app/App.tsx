@@ -10,14 +10,6 @@ const DashboardPage = lazy(() => import("../features/interviews/DashboardPage"))
 const NewInterviewPage = lazy(() => import("../features/upload/NewInterviewPage"));
 const InterviewPage = lazy(() => import("../features/review/InterviewPage"));
 
-/** The app's routes; gateway/web_app.py serves index.html for them (no API path starts so). */
-export const routes = {
-  dashboard: "/",
-  signIn: "/sign-in",
-  newInterview: "/new",
-  interview: (interviewId: string) => `/review/${encodeURIComponent(interviewId)}`,
-};
-
 export function App() {
   const session = useSession();
   if (session === null) {
@@ -28,6 +20,7 @@ export function App() {
       </Routes>
     );
   }
+  // gateway/web_app.py serves index.html for these paths (no API path starts so).
   return (
     <Layout userId={session.userId}>
       <Suspense fallback={<p role="status">Loading…</p>}>

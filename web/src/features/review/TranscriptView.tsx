@@ -2,7 +2,7 @@ import { type ReactNode, useDeferredValue, useState } from "react";
 
 import { ErrorNote } from "../../components/ErrorNote";
 import { formatDuration } from "../upload/checkFile";
-import { downloadTranscript, type TranscriptFormat, useTranscript } from "./api";
+import { type TranscriptFormat, useTranscript, useTranscriptFile } from "./api";
 
 const FORMATS: TranscriptFormat[] = ["txt", "srt", "vtt"];
 
@@ -10,16 +10,6 @@ export function TranscriptView({ interviewId }: { interviewId: string }) {
   const [search, setSearch] = useState("");
   const query = useDeferredValue(search.trim());
   const transcript = useTranscript(interviewId, true, query);
-  const [downloadError, setDownloadError] = useState<unknown>(null);
-
-  async function download(format: TranscriptFormat) {
-    setDownloadError(null);
-    try {
-      await downloadTranscript(interviewId, format);
-    } catch (error) {
-      setDownloadError(error);
-    }
-  }
 
   return (
     <section aria-labelledby="transcript-title">
@@ -35,12 +25,9 @@ export function TranscriptView({ interviewId }: { interviewId: string }) {
         />
         <span>Download:</span>
         {FORMATS.map((format) => (
-          <button key={format} type="button" data-testid={`download-${format}`} onClick={() => void download(format)}>
-            {format.toUpperCase()}
-          </button>
+          <DownloadLink key={format} interviewId={interviewId} format={format} />
         ))}
       </div>
-      {downloadError !== null && <ErrorNote error={downloadError} />}
       {transcript.isError && <ErrorNote error={transcript.error} />}
       {transcript.data && (
         <>
@@ -69,4 +56,22 @@ function highlight(text: string, query: string): ReactNode {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function DownloadLink({ interviewId, format }: { interviewId: string; format: TranscriptFormat }) {
+  const file = useTranscriptFile(interviewId, format);
+  const label = format.toUpperCase();
+  if (file.isError) return <ErrorNote error={file.error} />;
+  if (file.data === undefined) return <span aria-busy="true">{label}</span>;
+  return (
+    <a
+      className="button secondary"
+      data-testid={`download-${format}`}
+      href={file.data}
+      download={`transcript-${interviewId}.${format}`}
+    >
+      {label}
+      <span className="visually-hidden"> transcript</span>
+    </a>
+  );
 }

@@ -54,21 +54,21 @@ export function useTranscript(interviewId: string, ready: boolean, search: strin
 
 export type TranscriptFormat = "txt" | "srt" | "vtt";
 
-/** The transcript as a file (the download needs the bearer token, so no plain link). */
-export async function downloadTranscript(interviewId: string, format: TranscriptFormat): Promise<void> {
-  const answer = await api.GET("/interviews/{interview_id}/transcript", {
-    params: { path: { interview_id: interviewId }, query: { format } },
-    parseAs: "blob",
+/** The transcript in a download format, as an object URL for a plain link: the download needs
+ * the bearer token, and a link the person clicks is what every browser saves (headless Chromium
+ * ignores a download started by script after a request, and a data: URL is another origin). */
+export function useTranscriptFile(interviewId: string, format: TranscriptFormat) {
+  return useQuery({
+    queryKey: ["interviews", interviewId, "transcript-file", format],
+    staleTime: Number.POSITIVE_INFINITY,
+    queryFn: async () => {
+      const answer = await api.GET("/interviews/{interview_id}/transcript", {
+        params: { path: { interview_id: interviewId }, query: { format } },
+        parseAs: "blob",
+      });
+      return URL.createObjectURL(unwrap(answer) as Blob);
+    },
   });
-  const blob = unwrap(answer) as Blob;
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = `transcript-${interviewId}.${format}`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A field of the analysis' speech section, which the OpenAPI document leaves untyped. */

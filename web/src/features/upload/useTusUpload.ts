@@ -7,7 +7,14 @@ import { type PreviousUpload, Upload } from "tus-js-client";
 import { currentToken } from "../../auth/session";
 
 export const ENDPOINT = "/uploads/";
-const CHUNK_BYTES = 8 * 1024 * 1024;
+// A twentieth of the file per request, between 256 kB and 16 MB: a cut connection costs little
+// of a small file (and the next request finds the browser offline), a large one takes few requests.
+const MIN_CHUNK_BYTES = 256 * 1024;
+const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+
+function chunkBytes(fileBytes: number): number {
+  return Math.min(MAX_CHUNK_BYTES, Math.max(MIN_CHUNK_BYTES, Math.ceil(fileBytes / 20)));
+}
 const TICK_MS = 1000;
 const SPEED_WINDOW_MS = 5000;
 
@@ -84,7 +91,7 @@ export function useTusUpload() {
 
     const current = new Upload(file, {
       endpoint: ENDPOINT,
-      chunkSize: CHUNK_BYTES,
+      chunkSize: chunkBytes(file.size),
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
       removeFingerprintOnSuccess: true,
       metadata: { interview_id: interviewId, filename: file.name, filetype: file.type || "application/octet-stream" },

@@ -1,0 +1,221 @@
+"""The web app in a real browser (Debian's headless Chromium, driven by playwright) against a
+worker and a gateway of the test's own, the gateway serving the built app (``make web``).
+
+A screenshot of each page is kept under the test session's tmp folder (``web-screenshots``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from dev import synthesize
+from tests.e2e.conftest import REPO_ROOT, Stack, account
+
+CHROMIUM = Path("/usr/bin/chromium")
+WEB_INDEX = REPO_ROOT / "web" / "dist" / "index.html"
+#: Slow enough that the upload of a short recording is still going when the browser goes offline.
+UPLOAD_BYTES_PER_SECOND = 64 * 1024
+ANALYSIS_TIMEOUT_MS = 600_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    # A missing browser or build is a failure, never a skip: `make test` installs and builds both.
+    assert CHROMIUM.exists() or shutil.which("chromium"), "chromium is missing: run `make system-deps`"
+    assert WEB_INDEX.exists(), f"{WEB_INDEX} is missing: run `make web`"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("web-screenshots")
+
+
+@pytest.fixture
+def context(browser: Browser, tmp_path: Path) -> Iterator[BrowserContext]:
+    opened = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synthesize.make_sample(tmp_path_factory.mktemp("web-sample") / "web_interview.wav")
+
+
+def sign_in(page: Page, stack: Stack, user: str) -> None:
+    page.goto(stack.gateway.url + "/")
+    page.get_by_test_id("dev-user").fill(account(user))
+    page.get_by_test_id("sign-in").click()
+    expect(page.get_by_role("heading", name="My interviews")).to_be_visible()
+
+
+def upload_percent(page: Page) -> int:
+    match = re.match(r"\D*(\d+) %", page.get_by_test_id("upload-progress").inner_text())
+    return int(match.group(1)) if match else 0
+
+
+def test_sign_in_upload_through_a_dropped_connection_and_read_the_analysis(
+    stack: Stack, context: BrowserContext, sample: Path, screenshots: Path, tmp_path: Path
+) -> None:
+    page = context.new_page()
+    page.goto(stack.gateway.url + "/review/anything")
+    expect(page.get_by_test_id("dev-user")).to_be_visible()  # signed out: only the sign-in page
+    page.screenshot(path=screenshots / "sign-in.png", full_page=True)
+
+    sign_in(page, stack, "web-user")
+    expect(page.get_by_text("No interviews yet")).to_be_visible()
+    page.screenshot(path=screenshots / "dashboard-empty.png", full_page=True)
+
+    page.get_by_test_id("new-interview").click()
+    page.get_by_test_id("company").fill("Acme")
+    page.get_by_test_id("job-title").fill("Backend engineer")
+    page.get_by_test_id("recording-file").set_input_files(sample)
+    network = context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 20,
+            "downloadThroughput": -1,
+            "uploadThroughput": UPLOAD_BYTES_PER_SECOND,
+        },
+    )
+    page.get_by_test_id("start-upload").click()
+
+    progress = page.get_by_test_id("upload-progress")
+    expect(progress).to_contain_text("/s")  # speed and time left are shown while it runs
+    deadline = time.monotonic() + 60
+    while upload_percent(page) < 15:
+        assert time.monotonic() < deadline, f"the upload did not move: {progress.inner_text()}"
+        page.wait_for_timeout(200)
+    page.screenshot(path=screenshots / "new-interview-uploading.png", full_page=True)
+    # Offline for the page (navigator.onLine) and for the request in flight, which the
+    # throttled connection of this CDP session carries.
+    context.set_offline(True)
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+    )
+    expect(page.get_by_text("The connection dropped")).to_be_visible(timeout=30_000)
+    stalled_at = upload_percent(page)
+    assert stalled_at < 100
+    page.screenshot(path=screenshots / "new-interview-offline.png", full_page=True)
+    page.wait_for_timeout(2000)
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    context.set_offline(False)
+    expect(progress).to_contain_text("done", timeout=120_000)
+    page.screenshot(path=screenshots / "new-interview-done.png", full_page=True)
+
+    with stack.client("web-user") as api:
+        listed = api.get("/interviews").json()["data"]
+        assert len(listed) == 1, "a resumed upload goes on in the same interview"
+        interview_id = listed[0]["interview_id"]
+        recording = api.get(f"/interviews/{interview_id}").json()["recording"]
+        assert recording["size_bytes"] == sample.stat().st_size
+
+        page.get_by_test_id("open-interview").click()
+        status = page.get_by_test_id("status")
+        expect(status).to_be_visible()
+        seen: list[str] = []
+        deadline = time.monotonic() + ANALYSIS_TIMEOUT_MS / 1000
+        while "completed" not in (text := status.inner_text()):
+            assert "failed" not in text, page.content()
+            assert time.monotonic() < deadline, f"not completed; statuses seen: {seen}"
+            if not seen or seen[-1] != text:
+                seen.append(text)
+                if len(seen) == 1:
+                    page.screenshot(path=screenshots / "interview-processing.png", full_page=True)
+            page.wait_for_timeout(250)
+        assert seen, "the page showed the stage before the analysis"  # and it changed without a reload
+        expect(page.get_by_test_id("overall-score")).to_be_visible(timeout=30_000)
+        page.screenshot(path=screenshots / "interview-analysis.png", full_page=True)
+
+        analysis = api.get(f"/interviews/{interview_id}/analysis").json()
+        assert float(page.get_by_test_id("overall-score").inner_text()) == analysis["overall_score"]
+        assert int(page.get_by_test_id("filler-total").inner_text()) == analysis["speech"]["filler_total"]
+        assert float(page.get_by_test_id("wpm").inner_text()) == pytest.approx(
+            analysis["speech"]["wpm"], abs=0.05
+        )
+        expect(page.get_by_test_id("question")).to_have_count(len(analysis["content"]["questions"]))
+        expect(page.get_by_test_id("recommendation")).to_have_count(len(analysis["recommendations"]))
+        transcript = api.get(f"/interviews/{interview_id}/transcript").json()
+        expect(page.get_by_test_id("transcript-segment")).to_have_count(transcript["count"])
+
+        word = max(transcript["segments"][-1]["text"].split(), key=len).strip(".,?!")
+        page.get_by_test_id("transcript-search").fill(word)
+        hits = api.get(f"/interviews/{interview_id}/transcript", params={"q": word}).json()
+        assert 0 < hits["count"] <= transcript["count"]
+        expect(page.get_by_test_id("transcript-segment")).to_have_count(hits["count"])
+        expect(page.locator("mark").first).to_have_text(re.compile(word, re.IGNORECASE))
+        page.screenshot(path=screenshots / "interview-search.png", full_page=True)
+
+        # What the SRT link saves: its file name and its bytes, read in the page. (Playwright's
+        # download event does not fire for blob: links with Debian's Chromium 156 here.)
+        link = page.get_by_test_id("download-srt")
+        expect(link).to_have_attribute("download", f"transcript-{interview_id}.srt")
+        srt = page.evaluate("href => fetch(href).then(answer => answer.text())", link.get_attribute("href"))
+        assert srt == api.get(f"/interviews/{interview_id}/transcript.srt").text
+        assert "-->" in srt
+
+    page.get_by_role("link", name="My interviews").click()
+    row = page.get_by_test_id("interview-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("completed")
+    expect(row).to_contain_text(f"{analysis['overall_score']:g}")
+    page.screenshot(path=screenshots / "dashboard.png", full_page=True)
+
+
+def test_a_file_of_the_wrong_type_or_over_2_gb_is_refused_in_the_browser(
+    stack: Stack, context: BrowserContext, screenshots: Path, tmp_path: Path
+) -> None:
+    page = context.new_page()
+    sign_in(page, stack, "web-bad-input")
+    page.get_by_test_id("new-interview").click()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(f"{request.method} {request.url}"))
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a recording")
+    page.get_by_test_id("recording-file").set_input_files(notes)
+    expect(page.get_by_role("alert").filter(has_text="not a recording")).to_be_visible()
+    page.get_by_test_id("start-upload").click()
+    page.screenshot(path=screenshots / "new-interview-wrong-type.png", full_page=True)
+
+    # A File that says it holds 3 GB (no such bytes are made).
+    page.evaluate(
+        """() => {
+            const input = document.querySelector('[data-testid="recording-file"]');
+            const transfer = new DataTransfer();
+            transfer.items.add(new File(["RIFF"], "long_interview.wav", { type: "audio/wav" }));
+            input.files = transfer.files;
+            Object.defineProperty(input.files[0], "size", { value: 3 * 1024 ** 3 });
+            input.dispatchEvent(new Event("change", { bubbles: true }));
+        }"""
+    )
+    expect(page.get_by_role("alert").filter(has_text="larger than the 2 GB")).to_be_visible()
+    page.get_by_test_id("start-upload").click()
+    page.screenshot(path=screenshots / "new-interview-too-large.png", full_page=True)
+
+    page.wait_for_timeout(500)
+    assert [line for line in sent if "/interviews" in line or "/uploads" in line] == []
+    with httpx.Client(base_url=stack.gateway.url) as client:
+        headers = {"Authorization": f"Bearer {stack.token('web-bad-input')}"}
+        assert client.get("/interviews", headers=headers).json()["count"] == 0
