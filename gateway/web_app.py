@@ -3,8 +3,8 @@ API's own origin.
 
 The app never shadows the API: it answers only what no API route matches. Its hashed bundles
 are served from ``/assets/`` (cached for a year: a new build has new names), and ``index.html``
-answers ``GET`` of any other path whose first segment no API route uses, so the app's own
-routes (``/sign-in``, ``/review/<id>``) survive a reload. Everything else is the API's 404.
+answers ``GET`` of the app's own pages (:data:`APP_PAGES`, the routes of
+``web/src/app/App.tsx``), so they survive a reload. Any other path is the API's 404.
 """
 
 from __future__ import annotations
@@ -27,9 +27,12 @@ ASSETS = "assets"
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: ``index.html`` names the current bundles: the browser asks again every time.
 REVALIDATE = "no-cache"
-#: Paths of the API that may not be routes of the app object (the WebSocket may come in its own
-#: router after this is mounted; the dev sign-in exists only in development): never the app's.
-ALSO_RESERVED = frozenset({"ws", "auth", ASSETS})
+#: The first path segment of each page of the app (``web/src/app/App.tsx``: ``/``, ``/sign-in``,
+#: ``/new``, ``/review/<id>``); tests/unit/test_gateway_web_app.py holds the two together.
+APP_PAGES = frozenset({"", "sign-in", "new", "review"})
+#: API paths that may not be routes of the app object when the app is mounted: the WebSocket
+#: (its own router) and the dev sign-in (only in development).
+API_ONLY = frozenset({"ws", "auth", "docs", "redoc", "openapi.json", ASSETS})
 
 NOT_BUILT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Interview Buddy</title></head>
@@ -64,15 +67,15 @@ def first_segment(path: str) -> str:
 class WebAppFallback:
     """The router's answer when no route matches: the app for a page of its own, else 404."""
 
-    def __init__(self, dist_dir: Path, reserved: frozenset[str]) -> None:
+    def __init__(self, dist_dir: Path) -> None:
         self.dist_dir = dist_dir
-        self.reserved = reserved
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             raise HTTPException(status_code=404)
         path = scope["path"]
-        if first_segment(path) in self.reserved:
+        top_level = self.top_level_file(path)
+        if first_segment(path) not in APP_PAGES and top_level is None:
             raise HTTPException(status_code=404)
         response = self.response_for(path)
         await response(scope, receive, send)
@@ -104,9 +107,11 @@ def api_routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
 
 def mount_web_app(app: FastAPI, dist_dir: Path) -> None:
     """Serve the built app; call it after every API router is included, so API paths win."""
-    reserved = frozenset(first_segment(getattr(route, "path", "")) for route in api_routes(app.routes))
-    reserved |= ALSO_RESERVED
+    api_segments = {first_segment(getattr(route, "path", "")) for route in api_routes(app.routes)}
+    shared = (api_segments | API_ONLY) & APP_PAGES
+    if shared:
+        raise RuntimeError(f"the web app's pages would share paths with the API: {sorted(shared)}")
     app.router.routes.append(
         Mount(f"/{ASSETS}", app=HashedAssets(directory=dist_dir / ASSETS, check_dir=False), name=ASSETS)
     )
-    app.router.default = WebAppFallback(dist_dir, reserved - {""})
+    app.router.default = WebAppFallback(dist_dir)

@@ -14,13 +14,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, expect, sync_playwright
 
 from dev import synthesize
 from tests.e2e.conftest import REPO_ROOT, Stack, account
 
 CHROMIUM = Path("/usr/bin/chromium")
 WEB_INDEX = REPO_ROOT / "web" / "dist" / "index.html"
+#: axe-core from the app's own dev dependencies (``make web`` installs them).
+AXE = REPO_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 #: Slow enough that the upload of a short recording is still going when the browser goes offline.
 UPLOAD_BYTES_PER_SECOND = 64 * 1024
 ANALYSIS_TIMEOUT_MS = 600_000
@@ -31,6 +33,7 @@ def browser() -> Iterator[Browser]:
     # A missing browser or build is a failure, never a skip: `make test` installs and builds both.
     assert CHROMIUM.exists() or shutil.which("chromium"), "chromium is missing: run `make system-deps`"
     assert WEB_INDEX.exists(), f"{WEB_INDEX} is missing: run `make web`"
+    assert AXE.exists(), f"{AXE} is missing: run `make web`"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
@@ -56,6 +59,35 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return synthesize.make_sample(tmp_path_factory.mktemp("web-sample") / "web_interview.wav")
 
 
+def keep(page: Page, screenshots: Path, name: str) -> None:
+    """A screenshot of the page, and no serious or critical accessibility violation on it (axe-core)."""
+    page.screenshot(path=screenshots / f"{name}.png", full_page=True)
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate(
+        """async () => (await axe.run(document)).violations
+            .filter((violation) => ["serious", "critical"].includes(violation.impact))
+            .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length} elements)`)"""
+    )
+    assert violations == [], f"{name}: {violations}"
+
+
+def throttle(network: CDPSession, bytes_per_second: int) -> None:
+    """The page's uploads at ``bytes_per_second`` (-1: as fast as it goes)."""
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": bytes_per_second},
+    )
+
+
+def wait_for_upload_to_reach(page: Page, percent: int) -> None:
+    deadline = time.monotonic() + 60
+    while upload_percent(page) < percent:
+        assert time.monotonic() < deadline, (
+            f"the upload did not move: {page.get_by_test_id('upload-progress').inner_text()}"
+        )
+        page.wait_for_timeout(200)
+
+
 def sign_in(page: Page, stack: Stack, user: str) -> None:
     page.goto(stack.gateway.url + "/")
     page.get_by_test_id("dev-user").fill(account(user))
@@ -74,11 +106,11 @@ def test_sign_in_upload_through_a_dropped_connection_and_read_the_analysis(
     page = context.new_page()
     page.goto(stack.gateway.url + "/review/anything")
     expect(page.get_by_test_id("dev-user")).to_be_visible()  # signed out: only the sign-in page
-    page.screenshot(path=screenshots / "sign-in.png", full_page=True)
+    keep(page, screenshots, "sign-in")
 
     sign_in(page, stack, "web-user")
     expect(page.get_by_text("No interviews yet")).to_be_visible()
-    page.screenshot(path=screenshots / "dashboard-empty.png", full_page=True)
+    keep(page, screenshots, "dashboard-empty")
 
     page.get_by_test_id("new-interview").click()
     page.get_by_test_id("company").fill("Acme")
@@ -86,23 +118,12 @@ def test_sign_in_upload_through_a_dropped_connection_and_read_the_analysis(
     page.get_by_test_id("recording-file").set_input_files(sample)
     network = context.new_cdp_session(page)
     network.send("Network.enable")
-    network.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": 20,
-            "downloadThroughput": -1,
-            "uploadThroughput": UPLOAD_BYTES_PER_SECOND,
-        },
-    )
+    throttle(network, UPLOAD_BYTES_PER_SECOND)
     page.get_by_test_id("start-upload").click()
 
     progress = page.get_by_test_id("upload-progress")
     expect(progress).to_contain_text("/s")  # speed and time left are shown while it runs
-    deadline = time.monotonic() + 60
-    while upload_percent(page) < 15:
-        assert time.monotonic() < deadline, f"the upload did not move: {progress.inner_text()}"
-        page.wait_for_timeout(200)
+    wait_for_upload_to_reach(page, 15)
     page.screenshot(path=screenshots / "new-interview-uploading.png", full_page=True)
     # Offline for the page (navigator.onLine) and for the request in flight, which the
     # throttled connection of this CDP session carries.
@@ -116,13 +137,10 @@ def test_sign_in_upload_through_a_dropped_connection_and_read_the_analysis(
     assert stalled_at < 100
     page.screenshot(path=screenshots / "new-interview-offline.png", full_page=True)
     page.wait_for_timeout(2000)
-    network.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
+    throttle(network, -1)
     context.set_offline(False)
     expect(progress).to_contain_text("done", timeout=120_000)
-    page.screenshot(path=screenshots / "new-interview-done.png", full_page=True)
+    keep(page, screenshots, "new-interview-done")
 
     with stack.client("web-user") as api:
         listed = api.get("/interviews").json()["data"]
@@ -142,11 +160,11 @@ def test_sign_in_upload_through_a_dropped_connection_and_read_the_analysis(
             if not seen or seen[-1] != text:
                 seen.append(text)
                 if len(seen) == 1:
-                    page.screenshot(path=screenshots / "interview-processing.png", full_page=True)
+                    keep(page, screenshots, "interview-processing")
             page.wait_for_timeout(250)
         assert seen, "the page showed the stage before the analysis"  # and it changed without a reload
         expect(page.get_by_test_id("overall-score")).to_be_visible(timeout=30_000)
-        page.screenshot(path=screenshots / "interview-analysis.png", full_page=True)
+        keep(page, screenshots, "interview-analysis")
 
         analysis = api.get(f"/interviews/{interview_id}/analysis").json()
         assert float(page.get_by_test_id("overall-score").inner_text()) == analysis["overall_score"]
@@ -180,7 +198,7 @@ def test_sign_in_upload_through_a_dropped_connection_and_read_the_analysis(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("completed")
     expect(row).to_contain_text(f"{analysis['overall_score']:g}")
-    page.screenshot(path=screenshots / "dashboard.png", full_page=True)
+    keep(page, screenshots, "dashboard")
 
 
 def test_a_file_of_the_wrong_type_or_over_2_gb_is_refused_in_the_browser(
@@ -219,3 +237,46 @@ def test_a_file_of_the_wrong_type_or_over_2_gb_is_refused_in_the_browser(
     with httpx.Client(base_url=stack.gateway.url) as client:
         headers = {"Authorization": f"Bearer {stack.token('web-bad-input')}"}
         assert client.get("/interviews", headers=headers).json()["count"] == 0
+
+
+def test_an_upload_cut_by_a_reload_resumes_into_the_same_interview(
+    stack: Stack, context: BrowserContext, sample: Path, screenshots: Path
+) -> None:
+    page = context.new_page()
+    sign_in(page, stack, "web-reload")
+    page.get_by_test_id("new-interview").click()
+    keep(page, screenshots, "new-interview")
+    page.get_by_test_id("company").fill("Reload Inc")
+    page.get_by_test_id("recording-file").set_input_files(sample)
+    network = context.new_cdp_session(page)
+    network.send("Network.enable")
+    throttle(network, UPLOAD_BYTES_PER_SECOND)
+    page.get_by_test_id("start-upload").click()
+    wait_for_upload_to_reach(page, 15)
+
+    page.reload()  # the tab stays signed in; the upload in flight is cut
+    throttle(network, -1)
+    page.get_by_test_id("recording-file").set_input_files(sample)
+    page.get_by_test_id("start-upload").click()
+
+    progress = page.get_by_test_id("upload-progress")
+    expect(progress).to_contain_text("Resuming the earlier upload")
+    expect(progress).to_contain_text("done", timeout=120_000)
+    with stack.client("web-reload") as api:
+        listed = api.get("/interviews").json()["data"]
+        assert [row["company"] for row in listed] == ["Reload Inc"], "resumed into the first interview"
+        assert listed[0]["recording"]["size_bytes"] == sample.stat().st_size
+
+
+def test_sign_in_by_keyboard_alone(stack: Stack, context: BrowserContext) -> None:
+    page = context.new_page()
+    page.goto(stack.gateway.url + "/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("dev-user")).to_be_focused()
+    page.keyboard.type(account("web-keyboard"))
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("sign-in")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="My interviews")).to_be_visible()
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ from fastapi.testclient import TestClient
 
 from gateway.main import create_app
 from gateway.settings import Settings
-from gateway.web_app import IMMUTABLE, REVALIDATE
+from gateway.web_app import APP_PAGES, IMMUTABLE, REVALIDATE, first_segment
+
+APP_ROUTES = Path(__file__).resolve().parents[2] / "web" / "src" / "app" / "App.tsx"
 
 INDEX = (
     "<!doctype html><html><body><div id=root></div><script src=/assets/index-abc1.js></script></body></html>"
@@ -39,6 +42,20 @@ def test_the_app_answers_its_own_pages_with_its_index(dist: Path, path: str) -> 
     assert response.text == INDEX
     assert response.headers["content-type"].startswith("text/html")
     assert response.headers["cache-control"] == REVALIDATE
+
+
+def test_the_gateway_knows_every_page_the_app_routes() -> None:
+    paths = re.findall(r'<Route path="([^"]+)"', APP_ROUTES.read_text())
+    pages = {first_segment(path) for path in paths if path != "*"}
+
+    assert pages == APP_PAGES, "gateway/web_app.py's APP_PAGES must name the pages of web/src/app/App.tsx"
+
+
+def test_a_path_that_is_neither_a_page_nor_the_api_is_a_404(dist: Path) -> None:
+    response = client_for(dist).get("/no-such-thing")
+
+    assert response.status_code == 404
+    assert "/docs" in response.json()["error"]["message"]
 
 
 def test_hashed_assets_are_cached_for_good(dist: Path) -> None:
