@@ -280,3 +280,18 @@ def test_sign_in_by_keyboard_alone(stack: Stack, context: BrowserContext) -> Non
     expect(page.get_by_role("heading", name="My interviews")).to_be_visible()
     page.keyboard.press("Tab")  # the skip link comes first
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+
+
+def test_an_invalid_or_expired_token_sends_the_user_back_to_sign_in(
+    stack: Stack, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    sign_in(page, stack, "web-expired")
+    page.evaluate(
+        """() => sessionStorage.setItem("interview-buddy.session",
+            JSON.stringify({ token: "not-a-token", userId: "web-expired" }))"""
+    )
+    page.reload()
+
+    expect(page.get_by_test_id("dev-user")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Get a new one")
