@@ -28,8 +28,10 @@ UPLOAD_BYTES_PER_SECOND = 64 * 1024
 ANALYSIS_TIMEOUT_MS = 600_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module-scoped: playwright's sync API runs an event loop of its own in this thread while it
+    # is open, and the asyncio tests that come after this module need the thread to themselves.
     # A missing browser or build is a failure, never a skip: `make test` installs and builds both.
     assert CHROMIUM.exists() or shutil.which("chromium"), "chromium is missing: run `make system-deps`"
     assert WEB_INDEX.exists(), f"{WEB_INDEX} is missing: run `make web`"
