@@ -15,9 +15,9 @@ PYTEST_ARGS ?=
 # tests/unit/test_compose.py validates compose.yaml against it.
 COMPOSE_SCHEMA := .cache/compose-spec/compose_spec.json
 
-# Debian packages the project needs: speech synthesis for samples, audio tools, the database.
-# (chromium joins this list when the browser tests land: `apt-get install --no-install-recommends`.)
-APT_PACKAGES := espeak-ng sox postgresql
+# Debian packages the project needs: speech synthesis for samples, audio tools, the database,
+# the font the PDF exports are set in. (chromium joins this list when the browser tests land.)
+APT_PACKAGES := espeak-ng sox postgresql fonts-dejavu-core
 # Commands the stack and the install need (gcc: setup.py compiles the speech metrics), and
 # the package that brings each when it is missing.
 APT_COMMANDS := java:default-jre-headless mvn:maven runuser:util-linux gcc:gcc

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.method_override import MethodOverrideMiddleware
-from gateway.routes import health, interviews, me, prep, recordings, results
+from gateway.routes import health, interviews, me, prep, progress, recordings, results
 from gateway.services import make_lifespan
 from gateway.settings import Settings
 from gateway.tracing import TraceContextMiddleware
@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=make_lifespan(settings),
     )
     install_error_handler(app)
-    for module in (health, interviews, recordings, results, me):
+    for module in (health, interviews, recordings, results, me, progress):
         app.include_router(module.router)
     app.include_router(prep.router)
     app.include_router(prep.practice_router)
