@@ -8,6 +8,7 @@ from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.method_override import MethodOverrideMiddleware
 from gateway.routes import health, interviews, me, prep, progress, recordings, results
+from gateway.server_timing import ServerTimingMiddleware
 from gateway.services import make_lifespan
 from gateway.settings import Settings
 from gateway.tracing import TraceContextMiddleware
@@ -27,9 +28,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prep.router)
     app.include_router(prep.practice_router)
     app.include_router(tus_router.router)
-    # The last added runs first: trace context around everything (preflights get a request
-    # id too), CORS before the method override so a preflight is never rewritten.
+    # The last added runs first: the server timing around everything, then the trace context
+    # (preflights get a request id too), CORS before the method override so a preflight is
+    # never rewritten.
     app.add_middleware(MethodOverrideMiddleware)
     install_cors(app, settings.cors_origins)
     app.add_middleware(TraceContextMiddleware)
+    app.add_middleware(ServerTimingMiddleware)
     return app
