@@ -17,9 +17,10 @@ COPY streams ./streams
 COPY gateway ./gateway
 COPY sinks ./sinks
 COPY dev ./dev
-# setup.py compiles the speech metric modules with mypyc: gcc only while installing.
+# setup.py compiles the speech metric modules with mypyc: gcc only while installing. The PDF
+# exports are set in DejaVu Sans.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && apt-get install -y --no-install-recommends gcc libc6-dev fonts-dejavu-core \
     && pip install . \
     && apt-get purge -y --auto-remove gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*

@@ -16,8 +16,9 @@ PYTEST_ARGS ?=
 COMPOSE_SCHEMA := .cache/compose-spec/compose_spec.json
 
 # Debian packages the project needs: speech synthesis for samples, audio tools, the database,
-# and the headless browser the web app's tests drive (tests/e2e/test_web_app.py).
-APT_PACKAGES := espeak-ng sox postgresql chromium
+# the font the PDF exports are set in, and the headless browser the web app's tests drive
+# (tests/e2e/test_web_app.py).
+APT_PACKAGES := espeak-ng sox postgresql fonts-dejavu-core chromium
 # Commands the stack and the install need (gcc: setup.py compiles the speech metrics), and
 # the package that brings each when it is missing.
 APT_COMMANDS := java:default-jre-headless mvn:maven runuser:util-linux gcc:gcc
@@ -100,10 +101,11 @@ $(COMPOSE_SCHEMA):
 	cd $(dir $@) && $(abspath $(VENV_PY)) -c 'import zipfile; zipfile.ZipFile("docker_compose-1.29.2-py2.py3-none-any.whl").extract("compose/config/compose_spec.json", ".")'
 	mv $(dir $@)compose/config/compose_spec.json $@
 
-test: system-deps venv web $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry and Azurite, then run every test
+test: system-deps venv web $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry, Azurite and the Firebase Auth emulator, then run every test
 	$(IB) stack up --services-only
 	dev/registry/run.sh start
 	dev/azurite/run.sh start
+	dev/firebase/run.sh start
 	$(MAKE) --no-print-directory coverage
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
@@ -128,6 +130,7 @@ clean: ## Stop the stack and remove what runs and tests leave behind (.run, cach
 	@if [ -x $(IB) ]; then $(IB) stack down || true; fi
 	dev/registry/run.sh stop || true
 	dev/azurite/run.sh stop || true
+	dev/firebase/run.sh stop || true
 	rm -rf .run .pytest_cache .ruff_cache .mypy_cache build dist tests/data/generated bench/out web/dist
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 	rm -rf *.egg-info

@@ -184,61 +184,100 @@ class FirebaseAuthenticator:
                 f"unknown signing key {kid!r}",
                 "The token is signed with a key Firebase does not publish (unknown key): sign in again.",
             )
-        claims = self._decode(token, public_key)
-        self._check_auth_time(claims)
-        subject = claims.get("sub")
-        if not isinstance(subject, str) or not subject or len(subject) > MAX_SUBJECT_CHARS:
-            raise _refused("token without a valid subject", "The token names no user: sign in again.")
-        return AuthenticatedUser(user_id=subject)
+        claims = _checked_claims(token, public_key, self.project_id, self.leeway_seconds)
+        return AuthenticatedUser(user_id=_subject(claims))
 
-    def _decode(self, token: str, public_key: rsa.RSAPublicKey) -> dict[str, object]:
+
+def _checked_claims(
+    token: str, key: rsa.RSAPublicKey | None, project_id: str, leeway_seconds: int
+) -> dict[str, object]:
+    """The token's claims once ``aud``, ``iss``, ``exp``, ``iat`` and ``auth_time`` hold, and its
+    RS256 signature with ``key`` (None: an emulator's unsigned token, which has no signature)."""
+    issuer = ISSUER_PREFIX + project_id
+    try:
+        claims: dict[str, object] = jwt.decode(
+            token,
+            key,
+            algorithms=["RS256"],
+            audience=project_id,
+            issuer=issuer,
+            leeway=leeway_seconds,
+            options={
+                "require": ["exp", "iat", "aud", "iss", "sub", "auth_time"],
+                "verify_signature": key is not None,
+                # Without the signature PyJWT checks no claim unless told to: every one is named.
+                "verify_exp": True,
+                "verify_iat": True,
+                "verify_nbf": True,
+                "verify_aud": True,
+                "verify_iss": True,
+            },
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise _refused(str(exc), "Your sign-in has expired: sign in again.") from exc
+    except jwt.InvalidAudienceError as exc:
+        raise _refused(
+            f"{exc} (expected {project_id!r})",
+            "The token was issued for another Firebase project (wrong audience): sign in to Interview Buddy.",
+        ) from exc
+    except jwt.InvalidIssuerError as exc:
+        raise _refused(
+            f"{exc} (expected {issuer!r})",
+            "The token was not issued by Interview Buddy's Firebase project (wrong issuer): sign in again.",
+        ) from exc
+    except jwt.ImmatureSignatureError as exc:
+        raise _refused(
+            str(exc), "The token is issued in the future: check this device's clock, then sign in again."
+        ) from exc
+    except jwt.InvalidSignatureError as exc:
+        raise _refused(
+            str(exc), "The token's signature does not match (bad signature): sign in again."
+        ) from exc
+    except jwt.MissingRequiredClaimError as exc:
+        raise _refused(
+            str(exc), f"The token lacks the {exc.claim!r} claim of a Firebase ID token: sign in again."
+        ) from exc
+    except jwt.InvalidTokenError as exc:
+        raise _refused(str(exc), f"The bearer token is not valid ({exc}): sign in again.") from exc
+    auth_time = claims.get("auth_time")
+    if not isinstance(auth_time, int | float) or isinstance(auth_time, bool):
+        raise _refused("auth_time is not a number", "The token's sign-in time is not valid: sign in again.")
+    if auth_time > time.time() + leeway_seconds:
+        raise _refused(
+            "auth_time in the future",
+            "The token's sign-in time is in the future: check this device's clock, then sign in again.",
+        )
+    return claims
+
+
+def _subject(claims: dict[str, object]) -> str:
+    """The Firebase uid, which is the user id."""
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > MAX_SUBJECT_CHARS:
+        raise _refused("token without a valid subject", "The token names no user: sign in again.")
+    return subject
+
+
+class FirebaseEmulatorAuthenticator:
+    """Checks the Firebase Auth emulator's ID tokens: unsigned (``alg: none``), and otherwise held
+    to every rule of a real one. Built only when the gateway is pointed at the emulator, never
+    in production (``Settings`` refuses that)."""
+
+    def __init__(self, project_id: str, *, leeway_seconds: int = DEFAULT_LEEWAY_SECONDS) -> None:
+        if not project_id:
+            raise ValueError("a Firebase project id is needed")
+        self.project_id = project_id
+        self.leeway_seconds = leeway_seconds
+
+    async def authenticate(self, token: str) -> AuthenticatedUser:
         try:
-            return jwt.decode(
-                token,
-                public_key,
-                algorithms=["RS256"],
-                audience=self.project_id,
-                issuer=self.issuer,
-                leeway=self.leeway_seconds,
-                options={"require": ["exp", "iat", "aud", "iss", "sub", "auth_time"]},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise _refused(str(exc), "Your sign-in has expired: sign in again.") from exc
-        except jwt.InvalidAudienceError as exc:
-            raise _refused(
-                f"{exc} (expected {self.project_id!r})",
-                "The token was issued for another Firebase project (wrong audience): "
-                "sign in to Interview Buddy.",
-            ) from exc
-        except jwt.InvalidIssuerError as exc:
-            raise _refused(
-                f"{exc} (expected {self.issuer!r})",
-                "The token was not issued by Interview Buddy's Firebase project (wrong issuer): "
-                "sign in again.",
-            ) from exc
-        except jwt.ImmatureSignatureError as exc:
-            raise _refused(
-                str(exc), "The token is issued in the future: check this device's clock, then sign in again."
-            ) from exc
-        except jwt.InvalidSignatureError as exc:
-            raise _refused(
-                str(exc), "The token's signature does not match (bad signature): sign in again."
-            ) from exc
-        except jwt.MissingRequiredClaimError as exc:
-            raise _refused(
-                str(exc), f"The token lacks the {exc.claim!r} claim of a Firebase ID token: sign in again."
-            ) from exc
+            algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.InvalidTokenError as exc:
-            raise _refused(str(exc), f"The bearer token is not valid ({exc}): sign in again.") from exc
-
-    def _check_auth_time(self, claims: dict[str, object]) -> None:
-        auth_time = claims.get("auth_time")
-        if not isinstance(auth_time, int | float) or isinstance(auth_time, bool):
+            raise _refused(f"malformed token: {exc}", "The bearer token is not a Firebase ID token.") from exc
+        if algorithm != "none":
             raise _refused(
-                "auth_time is not a number", "The token's sign-in time is not valid: sign in again."
+                f"token algorithm {algorithm!r} where the emulator's are unsigned",
+                "The token is not one of the Firebase Auth emulator's: sign in again.",
             )
-        if auth_time > time.time() + self.leeway_seconds:
-            raise _refused(
-                "auth_time in the future",
-                "The token's sign-in time is in the future: check this device's clock, then sign in again.",
-            )
+        claims = _checked_claims(token, None, self.project_id, self.leeway_seconds)
+        return AuthenticatedUser(user_id=_subject(claims))

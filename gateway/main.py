@@ -7,7 +7,8 @@ from fastapi import FastAPI
 from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.method_override import MethodOverrideMiddleware
-from gateway.routes import dev_sign_in, health, interviews, me, prep, recordings, results
+from gateway.routes import dev_sign_in, health, interviews, me, prep, progress, recordings, results
+from gateway.server_timing import ServerTimingMiddleware
 from gateway.services import make_lifespan
 from gateway.settings import Settings
 from gateway.tracing import TraceContextMiddleware
@@ -23,18 +24,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=make_lifespan(settings),
     )
     install_error_handler(app)
-    for module in (health, interviews, recordings, results, me):
+    for module in (health, interviews, recordings, results, me, progress):
         app.include_router(module.router)
     app.include_router(prep.router)
     app.include_router(prep.practice_router)
     app.include_router(tus_router.router)
     if settings.dev_sign_in_enabled:
         app.include_router(dev_sign_in.router)
-    # The last added runs first: trace context around everything (preflights get a request
-    # id too), CORS before the method override so a preflight is never rewritten.
+    # The last added runs first: the server timing around everything, then the trace context
+    # (preflights get a request id too), CORS before the method override so a preflight is
+    # never rewritten.
     app.add_middleware(MethodOverrideMiddleware)
     install_cors(app, settings.cors_origins)
     app.add_middleware(TraceContextMiddleware)
+    app.add_middleware(ServerTimingMiddleware)
     # Last, after every API router: the app answers only paths no API route takes.
     mount_web_app(app, settings.web_dist_dir)
     return app

@@ -17,7 +17,7 @@ from gateway.db.stuck_interviews import StuckInterviewQueries
 from gateway.db.uploads import UploadQueries
 from gateway.deletion import Eraser
 from gateway.events import EventPublisher, make_producer
-from gateway.firebase_auth import FirebaseAuthenticator
+from gateway.firebase_auth import FirebaseAuthenticator, FirebaseEmulatorAuthenticator
 from gateway.retention import sweep_periodically as sweep_recordings_periodically
 from gateway.settings import Settings
 from gateway.stuck import sweep_periodically as sweep_stuck_periodically
@@ -46,6 +46,8 @@ def make_authenticator(settings: Settings, http: httpx.AsyncClient) -> Authentic
     # Settings already refuse the dev issuer in production; this only follows them.
     if settings.auth_mode == "firebase":
         assert settings.firebase_project_id is not None  # checked by Settings
+        if settings.firebase_auth_emulator_host:
+            return FirebaseEmulatorAuthenticator(settings.firebase_project_id)
         return FirebaseAuthenticator(settings.firebase_project_id, settings.firebase_certs_url, http)
     return DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience)
 

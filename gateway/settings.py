@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     auth_mode: Literal["dev", "firebase"] = "dev"
     firebase_project_id: str | None = None
     firebase_certs_url: str = GOOGLE_CERTS_URL
+    #: ``host:port`` of the Firebase Auth emulator (``dev/firebase/run.sh``): its tokens are
+    #: unsigned, and accepted only while this is set, as the Firebase Admin SDK does with
+    #: FIREBASE_AUTH_EMULATOR_HOST; refused in production.
+    firebase_auth_emulator_host: str | None = None
     blob_store: Literal["local", "azure"] = "local"
     azure_storage_connection_string: SecretStr | None = None
     #: Blob names inside it are the store's keys (``uploads/{user_id}/{upload_id}/...``).
@@ -117,6 +121,11 @@ class Settings(BaseSettings):
             )
         if self.auth_mode == "firebase" and not self.firebase_project_id:
             raise ValueError("IB_AUTH_MODE=firebase needs IB_FIREBASE_PROJECT_ID")
+        if self.environment == "production" and self.firebase_auth_emulator_host:
+            raise ValueError(
+                "IB_ENVIRONMENT=production never accepts the Firebase Auth emulator's unsigned tokens: "
+                "unset IB_FIREBASE_AUTH_EMULATOR_HOST"
+            )
         if self.blob_store == "azure" and self.azure_storage_connection_string is None:
             raise ValueError("IB_BLOB_STORE=azure needs IB_AZURE_STORAGE_CONNECTION_STRING")
         return self

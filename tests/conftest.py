@@ -56,6 +56,7 @@ def topic_prefix() -> str:
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 AZURITE = REPO_DIR / "dev" / "azurite" / "run.sh"
+FIREBASE = REPO_DIR / "dev" / "firebase" / "run.sh"
 AZURITE_CONSTANTS = REPO_DIR / "dev/azurite/node_modules/azurite/dist/src/blob/utils/constants.js"
 
 
@@ -73,3 +74,16 @@ def azurite_connection_string() -> str:
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
         f"AccountKey={match.group(1)};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
     )
+
+
+@pytest.fixture(scope="session")
+def firebase_auth_emulator() -> str:
+    """``host:port`` of the Firebase Auth emulator, started when nothing answers yet; fails when
+    it cannot be."""
+    port = os.environ.get("IB_FIREBASE_AUTH_EMULATOR_PORT", "9099")
+    started = subprocess.run([FIREBASE, "start"], capture_output=True, text=True, timeout=600, check=False)
+    if started.returncode != 0:
+        pytest.fail(
+            f"the Firebase Auth emulator could not be started: {started.stderr.strip()}", pytrace=False
+        )
+    return f"127.0.0.1:{port}"

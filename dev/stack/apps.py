@@ -17,7 +17,7 @@ from dev.stack.processes import (
     spawn_detached,
     stop_process,
     tail,
-    wait_until,
+    wait_for_service,
     write_pidfile,
 )
 from dev.stack.progress import PartStatus, Report, log_report
@@ -105,7 +105,7 @@ def ensure_app(cfg: StackConfig, spec: AppSpec, report: Report = log_report) -> 
         )
     started = pid
     alive = lambda: is_alive(started)  # noqa: E731
-    if not wait_until(
+    if not wait_for_service(
         lambda: http_ok(spec.health_url), timeout_s=cfg.app_start_timeout_s, still_starting=alive
     ):
         state = "exited" if not alive() else f"did not answer within {cfg.app_start_timeout_s:.0f} s"

@@ -25,7 +25,7 @@ from dev.stack.processes import (
     spawn_detached,
     stop_process,
     tail,
-    wait_until,
+    wait_for_service,
     write_pidfile,
 )
 from dev.stack.progress import PartStatus, Report, log_report
@@ -324,7 +324,8 @@ def ensure_kafka(cfg: StackConfig | None = None, report: Report = log_report) ->
 
 def wait_for_kafka(cfg: StackConfig, pid: int) -> None:
     alive = lambda: is_alive(pid)  # noqa: E731
-    if not wait_until(lambda: kafka_healthy(cfg), timeout_s=cfg.kafka_start_timeout_s, still_starting=alive):
+    healthy = lambda: kafka_healthy(cfg)  # noqa: E731
+    if not wait_for_service(healthy, timeout_s=cfg.kafka_start_timeout_s, still_starting=alive):
         state = "exited" if not alive() else f"did not answer within {cfg.kafka_start_timeout_s:.0f} s"
         raise StackError(f"kafka: the broker {state}; see {log_file(cfg)}:\n{tail(log_file(cfg))}")
 

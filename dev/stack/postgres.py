@@ -30,7 +30,7 @@ from dev.stack.processes import (
     run_checked,
     stop_process,
     tail,
-    wait_until,
+    wait_for_service,
 )
 from dev.stack.progress import PartStatus, Report, log_report
 
@@ -323,7 +323,7 @@ def ensure_postgres(cfg: StackConfig | None = None, report: Report = log_report)
         ) from exc
     pid = postgres_pid(cfg)
     alive = lambda: pid is not None and is_alive(pid)  # noqa: E731
-    if not wait_until(
+    if not wait_for_service(
         lambda: postgres_healthy(cfg), timeout_s=cfg.postgres_start_timeout_s, still_starting=alive
     ):
         raise StackError(

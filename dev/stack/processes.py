@@ -103,13 +103,14 @@ def running_pid(pidfile: Path, markers: Sequence[str]) -> int | None:
     return None
 
 
-def wait_until(
+def wait_for_service(
     condition: Callable[[], bool],
     *,
     timeout_s: float,
     still_starting: Callable[[], bool] = lambda: True,
 ) -> bool:
-    """Poll ``condition`` until it holds (True) or ``timeout_s`` passes or the process died (False)."""
+    """A service coming up: poll ``condition`` until it holds (True), or ``timeout_s`` passes or
+    the process died (False). (Tests wait on conditions with ``dev.polling.wait_until``.)"""
     deadline = time.monotonic() + timeout_s
     while True:
         if condition():

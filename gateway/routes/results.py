@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Annotated, Any
 
@@ -17,9 +18,10 @@ from gateway.models.results import (
     TranscriptSegmentPublic,
 )
 from gateway.params import Id, SearchQuery
+from gateway.pdf_reports import analysis_report
 from gateway.routes.interviews import load_interview
 from gateway.transcript_formats import MEDIA_TYPES, TranscriptFormat, render
-from sinks.read_model import source_interview_id
+from sinks.read_model import Row, source_interview_id
 
 router = APIRouter(prefix="/interviews", tags=["results"])
 
@@ -106,14 +108,10 @@ def _parsed_content(content: Any) -> Any:
     return content
 
 
-@router.get(
-    "/{interview_id}/analysis",
-    response_model=AnalysisPublic,
-    responses=answers_for_user(InterviewNotFound, AnalysisNotReady),
-)
-async def get_analysis(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
-    interview = await load_interview(read_model, interview_id, user.user_id)
-    row = await read_model.get_analysis(source_interview_id(interview), user.user_id)
+async def _analysis(read_model: ReadModelDep, interview_id: str, user_id: str) -> tuple[Row, dict[str, Any]]:
+    """The interview and its analysis document; AnalysisNotReady says the status when there is none."""
+    interview = await load_interview(read_model, interview_id, user_id)
+    row = await read_model.get_analysis(source_interview_id(interview), user_id)
     if row is None:
         status = interview["status"]
         detail = f" ({interview['percent']:.0f}%)" if status not in ("CREATED", "FAILED") else ""
@@ -125,4 +123,32 @@ async def get_analysis(interview_id: Id, user: CurrentUser, read_model: ReadMode
     document = dict(row["document"])
     document["content"] = _parsed_content(document.get("content"))
     document["interview_id"] = interview_id  # a duplicate's analysis is its original's
+    return interview, document
+
+
+@router.get(
+    "/{interview_id}/analysis",
+    response_model=AnalysisPublic,
+    responses=answers_for_user(InterviewNotFound, AnalysisNotReady),
+)
+async def get_analysis(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
+    _, document = await _analysis(read_model, interview_id, user.user_id)
     return AnalysisPublic.model_validate(document)
+
+
+@router.get(
+    "/{interview_id}/analysis.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+    | answers_for_user(InterviewNotFound, AnalysisNotReady),
+)
+async def download_analysis(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> Response:
+    """The analysis as a PDF: the score and its breakdown, speech metrics, each question with its
+    answer's STAR parts and relevance, and the recommendations."""
+    interview, document = await _analysis(read_model, interview_id, user.user_id)
+    pdf = await asyncio.to_thread(analysis_report, interview, document)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="analysis-{interview_id}.pdf"'},
+    )

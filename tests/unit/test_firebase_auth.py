@@ -23,7 +23,12 @@ from pydantic import ValidationError
 
 from gateway.auth import DevIssuer
 from gateway.errors import AuthenticationFailed
-from gateway.firebase_auth import AuthenticationUnavailable, FirebaseAuthenticator, freshness_seconds
+from gateway.firebase_auth import (
+    AuthenticationUnavailable,
+    FirebaseAuthenticator,
+    FirebaseEmulatorAuthenticator,
+    freshness_seconds,
+)
 from gateway.services import make_authenticator
 from gateway.settings import Settings
 
@@ -342,3 +347,56 @@ async def test_the_settings_choose_the_authenticator(
     assert isinstance(chosen, FirebaseAuthenticator)
     assert chosen.project_id == PROJECT
     assert isinstance(make_authenticator(Settings(run_dir=tmp_path), http), DevIssuer)
+
+
+# --- the Firebase Auth emulator's unsigned tokens ------------------------------------------------
+
+
+def emulator_token(**overrides: Any) -> str:
+    """A token as the Firebase Auth emulator issues it: the claims of a real one, ``alg: none``."""
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": PROJECT,
+        "auth_time": now - 60,
+        "sub": "emulated-uid",
+        "iat": now - 10,
+        "exp": now + 3600,
+        "email": "ada@example.com",
+    }
+    claims.update(overrides)
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, None, algorithm="none")
+
+
+async def test_the_emulator_authenticator_takes_an_unsigned_token_that_keeps_every_other_rule() -> None:
+    authenticator = FirebaseEmulatorAuthenticator(PROJECT)
+    assert (await authenticator.authenticate(emulator_token())).user_id == "emulated-uid"
+    assert "wrong audience" in await refused(authenticator, emulator_token(aud="another-project"))
+    assert "wrong issuer" in await refused(authenticator, emulator_token(iss="https://evil.example"))
+    assert "expired" in await refused(authenticator, emulator_token(exp=int(time.time()) - 3600))
+    assert "names no user" in await refused(authenticator, emulator_token(sub=""))
+
+
+async def test_the_emulator_authenticator_refuses_a_signed_token(google_key: SigningKey) -> None:
+    message = await refused(FirebaseEmulatorAuthenticator(PROJECT), firebase_token(google_key))
+    assert "not one of the Firebase Auth emulator's" in message
+
+
+async def test_a_real_firebase_authenticator_refuses_the_emulators_unsigned_token(
+    authenticator: FirebaseAuthenticator,
+) -> None:
+    assert "RS256" in await refused(authenticator, emulator_token())
+
+
+def test_production_never_accepts_the_emulators_tokens(tmp_path: Any, http: httpx.AsyncClient) -> None:
+    with pytest.raises(ValidationError, match="never accepts the Firebase Auth emulator"):
+        Settings(
+            environment="production",
+            auth_mode="firebase",
+            firebase_project_id=PROJECT,
+            firebase_auth_emulator_host="127.0.0.1:9099",
+        )
+    pointed = Settings(
+        run_dir=tmp_path, auth_mode="firebase", firebase_project_id=PROJECT, firebase_auth_emulator_host="x:1"
+    )
+    assert isinstance(make_authenticator(pointed, http), FirebaseEmulatorAuthenticator)

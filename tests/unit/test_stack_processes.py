@@ -16,7 +16,7 @@ STUBBORN = (
 def _spawn(tmp_path: Path, code: str) -> int:
     log = tmp_path / "child.log"
     pid = processes.spawn_detached([sys.executable, "-c", code], log_file=log, env=os.environ, cwd=tmp_path)
-    assert processes.wait_until(lambda: "ready" in log.read_text(), timeout_s=20)
+    assert processes.wait_for_service(lambda: "ready" in log.read_text(), timeout_s=20)
     return pid
 
 
@@ -51,7 +51,7 @@ def test_waiting_ends_when_the_process_dies(tmp_path: Path) -> None:
     pid = processes.spawn_detached(
         [sys.executable, "-c", "raise SystemExit(3)"], log_file=log, env=os.environ, cwd=tmp_path
     )
-    healthy = processes.wait_until(
+    healthy = processes.wait_for_service(
         lambda: False, timeout_s=60, still_starting=lambda: processes.is_alive(pid)
     )
     assert healthy is False

@@ -227,6 +227,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/interviews/{interview_id}/analysis.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Analysis
+         * @description The analysis as a PDF: the score and its breakdown, speech metrics, each question with its
+         *     answer's STAR parts and relevance, and the recommendations.
+         */
+        get: operations["download_analysis_interviews__interview_id__analysis_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/settings": {
         parameters: {
             query?: never;
@@ -265,6 +286,47 @@ export interface paths {
          *     progress stops. Deleting again answers 204 too.
          */
         delete: operations["delete_me_me_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Progress
+         * @description Your overall score, confidence, filler words per minute, STAR completeness and pace for
+         *     each analysed interview, oldest first, and how each moved from the first to the latest.
+         */
+        get: operations["get_progress_me_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/progress.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download History
+         * @description Your history of interviews as a PDF (the same filters as `/me/progress`).
+         */
+        get: operations["download_history_me_progress_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -648,6 +710,29 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** MeasureChangePublic */
+        MeasureChangePublic: {
+            /** Measure */
+            measure: string;
+            /** Label */
+            label: string;
+            /** Unit */
+            unit: string;
+            /** First */
+            first: number | null;
+            /** Latest */
+            latest: number | null;
+            /**
+             * Change
+             * @description latest − first, over the points shown.
+             */
+            change: number | null;
+            /**
+             * Improved
+             * @description Whether the change is for the better; null for pace (good within a range) or no change.
+             */
+            improved: boolean | null;
+        };
         /** MetricsPublic */
         MetricsPublic: {
             /** Interview Id */
@@ -795,6 +880,23 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** ProgressPublic */
+        ProgressPublic: {
+            /**
+             * Points
+             * @description One per analysed interview, oldest first.
+             */
+            points: components["schemas"]["TrendPointPublic"][];
+            /** Changes */
+            changes: components["schemas"]["MeasureChangePublic"][];
+            /**
+             * Companies
+             * @description Every company of the user's analysed interviews, to filter by.
+             */
+            companies: string[];
+            /** Interview Types */
+            interview_types: string[];
+        };
         /** RecordingPublic */
         RecordingPublic: {
             /** Filename */
@@ -931,6 +1033,41 @@ export interface components {
             confidence: number;
             /** Speaker */
             speaker?: string | null;
+        };
+        /** TrendPointPublic */
+        TrendPointPublic: {
+            /** Interview Id */
+            interview_id: string;
+            /**
+             * Completed At
+             * Format: date-time
+             */
+            completed_at: string;
+            /** Company */
+            company: string | null;
+            /** Job Title */
+            job_title: string | null;
+            /** Interview Type */
+            interview_type: string | null;
+            /** Overall Score */
+            overall_score: number | null;
+            /**
+             * Confidence
+             * @description 0–100, from how the answers were worded.
+             */
+            confidence: number | null;
+            /** Fillers Per Minute */
+            fillers_per_minute: number | null;
+            /**
+             * Star Completeness
+             * @description Share of STAR parts (situation, task, action, result) present over the answers, 0–100.
+             */
+            star_completeness: number | null;
+            /**
+             * Wpm
+             * @description Pace: words per minute while speaking.
+             */
+            wpm: number | null;
         };
         /** UserSettingsPublic */
         UserSettingsPublic: {
@@ -1904,6 +2041,73 @@ export interface operations {
             };
         };
     };
+    download_analysis_interviews__interview_id__analysis_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id the API gave (letters, digits, - and _). */
+                interview_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description `unauthenticated`: Sign in again: the request has no valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description `interview_not_found`: There is no interview with this id in your account.
+             *
+             *     `analysis_not_ready`: The analysis is not ready yet: the message says the interview's status.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /**
+             * @description `authentication_unavailable`: We cannot check sign-ins right now. Please try again in a minute.
+             *
+             *     `database_unavailable`: Our database is not reachable right now. Please try again in a minute.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_settings_me_settings_get: {
         parameters: {
             query?: never;
@@ -2034,6 +2238,118 @@ export interface operations {
              *     `blob_store_error`: The recording could not be stored. Please try again.
              *
              *     `broker_unavailable`: Our event broker is not reachable right now; nothing was saved. Please try again.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_progress_me_progress_get: {
+        parameters: {
+            query?: {
+                /** @description Only interviews at this company (any case). */
+                company?: string | null;
+                /** @description Only interviews of this type. */
+                interview_type?: ("behavioral" | "technical" | "phone_screen" | "panel" | "other") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressPublic"];
+                };
+            };
+            /** @description `unauthenticated`: Sign in again: the request has no valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /**
+             * @description `authentication_unavailable`: We cannot check sign-ins right now. Please try again in a minute.
+             *
+             *     `database_unavailable`: Our database is not reachable right now. Please try again in a minute.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_history_me_progress_pdf_get: {
+        parameters: {
+            query?: {
+                /** @description Only interviews at this company (any case). */
+                company?: string | null;
+                /** @description Only interviews of this type. */
+                interview_type?: ("behavioral" | "technical" | "phone_screen" | "panel" | "other") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description `unauthenticated`: Sign in again: the request has no valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /**
+             * @description `authentication_unavailable`: We cannot check sign-ins right now. Please try again in a minute.
+             *
+             *     `database_unavailable`: Our database is not reachable right now. Please try again in a minute.
              */
             503: {
                 headers: {
