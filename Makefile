@@ -61,7 +61,7 @@ $(WEB_STAMP): $(WEB_SOURCES)
 	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
 	@touch $@
 
-system-deps: ## apt-get install the system packages that are missing (espeak-ng, sox, postgresql, chromium, java, maven, gcc)
+system-deps: ## apt-get install the system packages that are missing (espeak-ng, sox, postgresql, fonts-dejavu-core, chromium, java, maven, gcc)
 	@missing=""; \
 	for package in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
