@@ -86,10 +86,11 @@ $(COMPOSE_SCHEMA):
 	cd $(dir $@) && $(abspath $(VENV_PY)) -c 'import zipfile; zipfile.ZipFile("docker_compose-1.29.2-py2.py3-none-any.whl").extract("compose/config/compose_spec.json", ".")'
 	mv $(dir $@)compose/config/compose_spec.json $@
 
-test: system-deps venv $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry and Azurite, then run every test
+test: system-deps venv $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry, Azurite and an SMTP server, then run every test
 	$(IB) stack up --services-only
 	dev/registry/run.sh start
 	dev/azurite/run.sh start
+	dev/smtp/run.sh start
 	$(MAKE) --no-print-directory coverage
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
@@ -113,6 +114,7 @@ clean: ## Stop the stack and remove what runs and tests leave behind (.run, cach
 	@if [ -x $(IB) ]; then $(IB) stack down || true; fi
 	dev/registry/run.sh stop || true
 	dev/azurite/run.sh stop || true
+	dev/smtp/run.sh stop || true
 	rm -rf .run .pytest_cache .ruff_cache .mypy_cache build dist tests/data/generated bench/out
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 	rm -rf *.egg-info

@@ -51,6 +51,15 @@ def _refused(reason: str, user_message: str) -> AuthenticationFailed:
     return AuthenticationFailed(reason, user_message=user_message)
 
 
+def verified_email(claims: dict[str, object]) -> str | None:
+    """The token's ``email`` when Firebase says it is verified: mail goes to no address its
+    user has not shown to be theirs."""
+    email = claims.get("email")
+    if isinstance(email, str) and email and claims.get("email_verified") is True:
+        return email
+    return None
+
+
 def freshness_seconds(cache_control: str | None, age: str | None) -> float:
     """How long a response stays fresh by its ``Cache-Control`` and ``Age`` (RFC 9111)."""
     if not cache_control or _NO_CACHE.search(cache_control):
@@ -189,7 +198,7 @@ class FirebaseAuthenticator:
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject or len(subject) > MAX_SUBJECT_CHARS:
             raise _refused("token without a valid subject", "The token names no user: sign in again.")
-        return AuthenticatedUser(user_id=subject)
+        return AuthenticatedUser(user_id=subject, email=verified_email(claims))
 
     def _decode(self, token: str, public_key: rsa.RSAPublicKey) -> dict[str, object]:
         try:

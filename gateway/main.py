@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from gateway.cors import install_cors
 from gateway.errors import install_error_handler
+from gateway.live import socket as live_socket
 from gateway.method_override import MethodOverrideMiddleware
 from gateway.routes import health, interviews, me, prep, recordings, results
 from gateway.services import make_lifespan
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prep.router)
     app.include_router(prep.practice_router)
     app.include_router(tus_router.router)
+    app.include_router(live_socket.router)
     # The last added runs first: trace context around everything (preflights get a request
     # id too), CORS before the method override so a preflight is never rewritten.
     app.add_middleware(MethodOverrideMiddleware)

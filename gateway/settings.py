@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     #: or a JSON list; ``*`` allows any). Defaults to a web UI on the developer's machine.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEV_CORS_ORIGINS))
 
+    # --- live updates (gateway/live/: GET /ws) ------------------------------------------
+    #: How long ``/ws`` waits for its first message, ``{"type": "auth", "token": ...}``
+    #: (``IB_WS_AUTH_SECONDS``), before it closes the socket with 4408.
+    ws_auth_seconds: float = Field(default=10.0, gt=0)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
