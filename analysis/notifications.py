@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -107,6 +108,13 @@ def for_failed_state(state: dict[str, Any], web_url: str) -> Notification | None
         "url": interview_url(web_url, interview_id),
         "overall_score": None,
     }
+
+
+def is_recent(notification: Notification, now: datetime, max_age_seconds: float) -> bool:
+    """Whether ``notification`` is still news: a notifier that reads its topics from their
+    start (a new consumer group on a compacted topic) must not tell users of old analyses."""
+    created = notification["created_at"]
+    return bool((now - created).total_seconds() <= max_age_seconds)
 
 
 def is_new_run(notified_run: int | None, notification: Notification) -> bool:

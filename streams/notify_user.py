@@ -6,11 +6,14 @@ or an event read again after a rebalance, notifies no one twice. The notificatio
 before the table is written: cut off between the two, the event is processed again and the
 same notification (its id is a function of interview, run and kind) is sent again, which its
 readers recognise (``send_email`` keys its deliveries by the id, the gateway drops an id it
-has pushed). What a notification says is :mod:`analysis.notifications`.
+has pushed). An event older than ``IB_NOTIFY_MAX_AGE_SECONDS`` tells no one: a new consumer
+group reads the compacted topics from their start, and old analyses are no news. What a
+notification says is :mod:`analysis.notifications`.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import faust
@@ -51,6 +54,8 @@ async def notify(value: dict[str, Any], event: faust.EventT) -> None:
         return
     interview_id = notification["interview_id"]
     if not notifications.is_new_run(notified_run(interview_id), notification):
+        return
+    if not notifications.is_recent(notification, datetime.now(UTC), settings.notify_max_age_seconds):
         return
     await send(NOTIFICATIONS, notification["user_id"], notification)
     notified_runs[interview_id] = str(notification["run"]).encode()

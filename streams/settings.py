@@ -46,6 +46,8 @@ class StreamsSettings(BaseSettings):
     # --- notifications (notify_user, send_email) ---------------------------------------
     #: The web app's address: notifications link to ``<web_url>/interviews/{id}``.
     web_url: str = "http://127.0.0.1:8000"
+    #: An analysis that completed or failed longer ago than this is not notified (a replay).
+    notify_max_age_seconds: float = 24 * 60 * 60
     #: The SMTP server email is delivered through (``dev/smtp/run.sh`` starts one on loopback).
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from analysis import notifications
@@ -14,6 +14,7 @@ from analysis.notifications import (
     for_failed_state,
     interview_url,
     is_new_run,
+    is_recent,
     notification_id,
 )
 
@@ -152,3 +153,9 @@ def test_an_email_without_a_link_has_none() -> None:
     note = {**for_failed_state(state(), WEB), "url": None}  # type: ignore[dict-item]
     email = email_of(note)
     assert "Open it" not in email.text and "<a " not in email.html
+
+
+def test_only_recent_news_is_told() -> None:
+    note = for_completed_analysis(analysis(), WEB)
+    assert is_recent(note, NOW + timedelta(hours=23), 24 * 3600)
+    assert not is_recent(note, NOW + timedelta(hours=25), 24 * 3600)
