@@ -68,10 +68,7 @@ async def get_current_user(
             user_message="Missing bearer token: send 'Authorization: Bearer <token>' "
             "(`ib dev-token USER` prints one).",
         )
-    user = await services.authenticator.authenticate(credentials.credentials)
-    # Where the worker emails the user's notifications: the address in their token, kept.
-    await services.contacts.seen(user.user_id, user.email)
-    return user
+    return await services.authenticator.authenticate(credentials.credentials)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -96,10 +96,10 @@ async def gateway(
 
 
 async def seen(gateway: RunningGateway) -> str:
-    """A new user, seen by the gateway (which records their address); returns the user id."""
+    """A new user who created an interview (the gateway then records their address)."""
     user = f"notified-{uuid.uuid4().hex[:12]}"
-    answer = await gateway.client.get("/me/settings", headers=gateway.auth(user))
-    assert answer.status_code == 200, answer.text
+    answer = await gateway.client.post("/interviews", json={"company": "Acme"}, headers=gateway.auth(user))
+    assert answer.status_code == 201, answer.text
     return user
 
 
