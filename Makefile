@@ -101,11 +101,12 @@ $(COMPOSE_SCHEMA):
 	cd $(dir $@) && $(abspath $(VENV_PY)) -c 'import zipfile; zipfile.ZipFile("docker_compose-1.29.2-py2.py3-none-any.whl").extract("compose/config/compose_spec.json", ".")'
 	mv $(dir $@)compose/config/compose_spec.json $@
 
-test: system-deps venv web $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry, Azurite and the Firebase Auth emulator, then run every test
+test: system-deps venv web $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry, Azurite the Firebase Auth emulator and an SMTP server, then run every test
 	$(IB) stack up --services-only
 	dev/registry/run.sh start
 	dev/azurite/run.sh start
 	dev/firebase/run.sh start
+	dev/smtp/run.sh start
 	$(MAKE) --no-print-directory coverage
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
@@ -131,6 +132,7 @@ clean: ## Stop the stack and remove what runs and tests leave behind (.run, cach
 	dev/registry/run.sh stop || true
 	dev/azurite/run.sh stop || true
 	dev/firebase/run.sh stop || true
+	dev/smtp/run.sh stop || true
 	rm -rf .run .pytest_cache .ruff_cache .mypy_cache build dist tests/data/generated bench/out web/dist
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 	rm -rf *.egg-info

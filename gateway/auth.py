@@ -8,6 +8,7 @@ later behind the same Protocol.
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -25,9 +26,23 @@ PUBLIC_KEY_FILE = "dev_issuer_public.pem"
 DEFAULT_TOKEN_SECONDS = 12 * 60 * 60
 
 
+#: Where the dev issuer's users get their email: ``<user>@dev.interview-buddy.local``.
+DEV_EMAIL_DOMAIN = "dev.interview-buddy.local"
+_NOT_IN_A_LOCAL_PART = re.compile(r"[^A-Za-z0-9._+-]+")
+
+
 @dataclass(frozen=True)
 class AuthenticatedUser:
     user_id: str
+    #: Where notifications are emailed: a Firebase token's verified ``email`` claim, the dev
+    #: token's ``email`` claim or, without one, :func:`dev_email`; None when none is known.
+    email: str | None = None
+
+
+def dev_email(user_id: str) -> str:
+    """The dev user's address (the local SMTP server takes any): ``<user>@dev.interview-buddy.local``."""
+    local_part = _NOT_IN_A_LOCAL_PART.sub("-", user_id).strip(".-")[:64] or "user"
+    return f"{local_part}@{DEV_EMAIL_DOMAIN}"
 
 
 class Authenticator(Protocol):
@@ -121,4 +136,7 @@ def verify_token(token: str, public_key: rsa.RSAPublicKey, issuer: str, audience
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise AuthenticationFailed("token without subject", user_message="The token names no user.")
-    return AuthenticatedUser(user_id=subject)
+    email = claims.get("email")
+    return AuthenticatedUser(
+        user_id=subject, email=email if isinstance(email, str) and email else dev_email(subject)
+    )

@@ -51,6 +51,15 @@ def _refused(reason: str, user_message: str) -> AuthenticationFailed:
     return AuthenticationFailed(reason, user_message=user_message)
 
 
+def verified_email(claims: dict[str, object]) -> str | None:
+    """The token's ``email`` when Firebase says it is verified: mail goes to no address its
+    user has not shown to be theirs."""
+    email = claims.get("email")
+    if isinstance(email, str) and email and claims.get("email_verified") is True:
+        return email
+    return None
+
+
 def freshness_seconds(cache_control: str | None, age: str | None) -> float:
     """How long a response stays fresh by its ``Cache-Control`` and ``Age`` (RFC 9111)."""
     if not cache_control or _NO_CACHE.search(cache_control):
@@ -185,7 +194,7 @@ class FirebaseAuthenticator:
                 "The token is signed with a key Firebase does not publish (unknown key): sign in again.",
             )
         claims = _checked_claims(token, public_key, self.project_id, self.leeway_seconds)
-        return AuthenticatedUser(user_id=_subject(claims))
+        return AuthenticatedUser(user_id=_subject(claims), email=verified_email(claims))
 
 
 def _checked_claims(
@@ -280,4 +289,4 @@ class FirebaseEmulatorAuthenticator:
                 "The token is not one of the Firebase Auth emulator's: sign in again.",
             )
         claims = _checked_claims(token, None, self.project_id, self.leeway_seconds)
-        return AuthenticatedUser(user_id=_subject(claims))
+        return AuthenticatedUser(user_id=_subject(claims), email=verified_email(claims))

@@ -15,9 +15,12 @@ from gateway.auth import Authenticator, DevIssuer
 from gateway.db.erasure import ErasureQueries
 from gateway.db.stuck_interviews import StuckInterviewQueries
 from gateway.db.uploads import UploadQueries
+from gateway.db.user_settings import UserContacts
 from gateway.deletion import Eraser
 from gateway.events import EventPublisher, make_producer
 from gateway.firebase_auth import FirebaseAuthenticator, FirebaseEmulatorAuthenticator
+from gateway.live.feed import READY_TIMEOUT_SECONDS, LiveFeed
+from gateway.live.hub import LiveHub
 from gateway.retention import sweep_periodically as sweep_recordings_periodically
 from gateway.settings import Settings
 from gateway.stuck import sweep_periodically as sweep_stuck_periodically
@@ -27,7 +30,7 @@ from gateway.tus.sweeper import sweep_periodically
 from sinks.blobs.store import BlobStore
 from sinks.read_model import ReadModel
 from topics.admin import ensure_topics
-from topics.codec import codec_from_settings
+from topics.codec import AvroCodec, codec_from_settings
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class Services:
     tus_store: TusStore
     authenticator: Authenticator
     eraser: Eraser
+    #: The sockets of ``/ws`` on this replica, fed by its own reader of every event.
+    live: LiveHub
+    #: Records the address in a user's token, where the worker emails their notifications.
+    contacts: UserContacts
 
 
 def make_authenticator(settings: Settings, http: httpx.AsyncClient) -> Authenticator:
@@ -109,6 +116,15 @@ def start_stuck_sweeper(
     )
 
 
+async def start_live_feed(settings: Settings, codec: AvroCodec, stack: AsyncExitStack) -> LiveHub:
+    """This replica's reader of every state change and notification, ready before requests come."""
+    hub = LiveHub()
+    feed = LiveFeed(settings.kafka_bootstrap, settings.topic_prefix, codec, hub)
+    run_in_background(feed.run_forever(), "live-feed", stack)
+    await asyncio.wait_for(feed.ready.wait(), READY_TIMEOUT_SECONDS)
+    return hub
+
+
 #: How long a background task is given to end after a cancellation before it gets another.
 STOP_RETRY_SECONDS = 0.5
 
@@ -146,6 +162,7 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             blob_store, tus_store = await open_stores(settings, stack)
             publisher = EventPublisher(producer, settings.topic_prefix, codec)
             eraser = make_eraser(read_model, publisher, blob_store, tus_store)
+            live = await start_live_feed(settings, codec, stack)
             app.state.services = Services(
                 settings=settings,
                 read_model=read_model,
@@ -154,6 +171,8 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
                 tus_store=tus_store,
                 authenticator=make_authenticator(settings, http),
                 eraser=eraser,
+                live=live,
+                contacts=UserContacts(read_model),
             )
             start_sweeper(settings, read_model, tus_store, stack)
             start_retention_sweeper(settings, eraser, stack)

@@ -91,6 +91,11 @@ class Settings(BaseSettings):
         """``POST /auth/dev-token`` exists only on a development stack with the dev issuer."""
         return self.auth_mode == "dev" and self.environment == "development"
 
+    # --- live updates (gateway/live/: GET /ws) ------------------------------------------
+    #: How long ``/ws`` waits for its first message, ``{"type": "auth", "token": ...}``
+    #: (``IB_WS_AUTH_SECONDS``), before it closes the socket with 4408.
+    ws_auth_seconds: float = Field(default=10.0, gt=0)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -23,6 +23,8 @@ AGENTS = (
     "track_state",
     "roll_up_analysis",
     "sink_read_model",
+    "notify_user",
+    "send_email",
 )
 
 

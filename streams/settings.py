@@ -43,6 +43,29 @@ class StreamsSettings(BaseSettings):
     transcript_wait_min_seconds: float = 60.0
     transcript_wait_per_audio_second: float = 2.0
 
+    # --- notifications (notify_user, send_email) ---------------------------------------
+    #: The web app's address: notifications link to ``<web_url>/interviews/{id}``.
+    web_url: str = "http://127.0.0.1:8000"
+    #: An analysis that completed or failed longer ago than this is not notified (a replay).
+    notify_max_age_seconds: float = 24 * 60 * 60
+    #: The SMTP server email is delivered through (``dev/smtp/run.sh`` starts one on loopback).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    #: Upgrade the connection with STARTTLS (a relay on port 587); off for the local server.
+    smtp_starttls: bool = False
+    smtp_from: str = "Interview Buddy <notifications@interview-buddy.local>"
+    smtp_timeout_seconds: float = 10.0
+    #: A delivery that failed for a passing reason (the server away, a 4xx answer) is tried
+    #: again after this many seconds, doubled each time up to the maximum, for as long as it
+    #: takes; a permanent refusal (5xx) fails it at once.
+    email_retry_seconds: float = 30.0
+    email_retry_max_seconds: float = 3600.0
+    #: How often each worker looks for deliveries that are due (retries, and any left behind
+    #: by a worker that stopped).
+    email_sweep_seconds: float = 5.0
+
     #: Which agents this process runs: "all", or a comma-separated group such as
     #: "transcribe_recording" or "measure_speech,roll_up_analysis". Each group is its own
     #: consumer group (app id), so groups scale apart: replicas up to the partition count.

@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import uuid
+from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from dev.smtp.maildir import received
 from dev.stack.config import StackConfig
 from dev.stack.kafka_probe import fetch_metadata
 
@@ -87,3 +91,41 @@ def firebase_auth_emulator() -> str:
             f"the Firebase Auth emulator could not be started: {started.stderr.strip()}", pytrace=False
         )
     return f"127.0.0.1:{port}"
+
+
+SMTP = REPO_DIR / "dev" / "smtp" / "run.sh"
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """The loopback SMTP server of dev/smtp/run.sh, and the Maildir where it keeps what it got."""
+
+    port: int
+    maildir: Path
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "IB_SMTP_PORT": str(self.port), "IB_PYTHON": sys.executable}
+
+    def start(self) -> None:
+        started = subprocess.run([SMTP, "start"], env=self.env(), capture_output=True, text=True, timeout=60)
+        if started.returncode != 0:
+            pytest.fail(f"the SMTP server could not be started: {started.stderr.strip()}", pytrace=False)
+
+    def stop(self) -> None:
+        subprocess.run([SMTP, "stop"], env=self.env(), capture_output=True, text=True, timeout=60, check=True)
+
+    def messages_to(self, address: str) -> list[Message]:
+        return [message for message in received(self.maildir) if message["To"] == address]
+
+
+def smtp_server_on(port: int) -> SmtpServer:
+    return SmtpServer(port, REPO_DIR / ".run" / "smtp" / f"maildir-{port}")
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> SmtpServer:
+    """aiosmtpd on 127.0.0.1 (``IB_SMTP_PORT``, default 8025), started when nothing answers yet;
+    fails the test when it cannot be."""
+    server = smtp_server_on(int(os.environ.get("IB_SMTP_PORT", "8025")))
+    server.start()
+    return server

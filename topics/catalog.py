@@ -127,7 +127,7 @@ INTERVIEW_STATE = TopicSpec(
     key="interview_id",
     value_schema="interviewbuddy.events.InterviewState",
     producers=("track_state", "gateway"),
-    consumers=("sink_read_model",),
+    consumers=("sink_read_model", "notify_user", "gateway"),
     cleanup_policy="compact",
     has_dead_letters=True,
     description="Where each interview is in the pipeline (latest value per interview).",
@@ -137,7 +137,7 @@ ANALYSIS_COMPLETED = TopicSpec(
     key="interview_id",
     value_schema="interviewbuddy.events.AnalysisCompleted",
     producers=("roll_up_analysis", "gateway"),
-    consumers=("track_state", "sink_read_model", "roll_up_analysis"),
+    consumers=("track_state", "sink_read_model", "roll_up_analysis", "notify_user"),
     cleanup_policy="compact",
     description="The finished analysis of an interview.",
 )
@@ -145,10 +145,10 @@ NOTIFICATIONS = TopicSpec(
     name="notifications",
     key="user_id",
     value_schema="interviewbuddy.events.Notification",
-    producers=(),
-    consumers=(),
-    not_yet_used="the notifier and the web app's live updates write and read it (the web app issue)",
-    description="Messages for users: in the app and by email.",
+    producers=("notify_user",),
+    consumers=("send_email", "gateway"),
+    description="Messages for users (an analysis completed or failed), keyed by user: emailed by "
+    "send_email, pushed to the user's open web app by every gateway replica (/ws).",
 )
 
 #: Topics whose messages carry events of the interview flow, in flow order.

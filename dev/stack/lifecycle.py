@@ -19,6 +19,7 @@ from dev.stack.postgres import (
     stop_postgres,
 )
 from dev.stack.progress import PartStatus, Report, log_report
+from dev.stack.smtp import ensure_smtp, smtp_status, stop_smtp
 
 LOCK_TIMEOUT_S = 600.0
 
@@ -68,7 +69,8 @@ def preflight(cfg: StackConfig, *, services_only: bool) -> list[str]:
 def up(
     cfg: StackConfig | None = None, *, services_only: bool = False, report: Report = log_report
 ) -> list[PartStatus]:
-    """Start what is not running (Kafka, PostgreSQL, then the worker and the gateway); idempotent."""
+    """Start what is not running (Kafka, PostgreSQL, then the SMTP server, the worker and the
+    gateway); idempotent."""
     cfg = cfg or StackConfig.from_env()
     with stack_lock(cfg, report):
         problems = preflight(cfg, services_only=services_only)
@@ -76,6 +78,7 @@ def up(
             raise StackError("nothing was started:\n" + "\n".join(f"  - {problem}" for problem in problems))
         parts = [ensure_kafka(cfg, report), ensure_postgres(cfg, report)]
         if not services_only:
+            parts.append(ensure_smtp(cfg, report))
             parts += [ensure_app(cfg, spec, report) for spec in app_specs(cfg)]
         return parts
 
@@ -86,6 +89,7 @@ def down(cfg: StackConfig | None = None, report: Report = log_report) -> None:
     with stack_lock(cfg, report):
         for spec in reversed(app_specs(cfg)):
             stop_app(cfg, spec, report)
+        stop_smtp(cfg, report)
         stop_postgres(cfg, report)
         stop_kafka(cfg, report)
 
@@ -94,5 +98,6 @@ def status(cfg: StackConfig | None = None, *, services_only: bool = False) -> li
     cfg = cfg or StackConfig.from_env()
     parts = [kafka_status(cfg), postgres_status(cfg)]
     if not services_only:
+        parts.append(smtp_status(cfg))
         parts += [app_status(cfg, spec) for spec in app_specs(cfg)]
     return parts

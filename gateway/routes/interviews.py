@@ -9,7 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Response
 
 from gateway.db.prep_sessions import PrepSessionQueries
-from gateway.deps import BlobStoreDep, CurrentUser, EraserDep, PublisherDep, ReadModelDep, answers_for_user
+from gateway.deps import (
+    BlobStoreDep,
+    CurrentUser,
+    EraserDep,
+    PublisherDep,
+    ReadModelDep,
+    ServicesDep,
+    answers_for_user,
+)
 from gateway.errors import (
     BrokerUnavailable,
     InterviewNotFound,
@@ -83,8 +91,13 @@ async def create_interview(
     read_model: ReadModelDep,
     publisher: PublisherDep,
     response: Response,
+    services: ServicesDep,
 ) -> InterviewPublic:
     """Create an interview with what you know about it; upload its recording afterwards."""
+    # Where the worker emails this interview's notifications: the address in the token, kept
+    # (here and at /ws sign-in, where work that notifies starts; not on every request, so a
+    # deleted account's reads after its deletion leave nothing behind).
+    await services.contacts.seen(user.user_id, user.email)
     interview_id = str(uuid.uuid4())
     await check_prep_session(read_model, body.prep_session_id, user.user_id)
     await read_model.create_interview(

@@ -58,8 +58,9 @@ def gateway_settings(
 
 
 @asynccontextmanager
-async def running_gateway(settings: Settings) -> AsyncIterator[RunningGateway]:
-    """The app in-process with its real lifespan (PostgreSQL, Kafka); its topics are deleted after."""
+async def running_gateway(settings: Settings, *, delete_topics: bool = True) -> AsyncIterator[RunningGateway]:
+    """The app in-process with its real lifespan (PostgreSQL, Kafka); its topics are deleted
+    after, unless ``delete_topics`` is false (a worker of the same topics outlives it)."""
     app = create_app(settings)
     try:
         async with app.router.lifespan_context(app):
@@ -72,7 +73,8 @@ async def running_gateway(settings: Settings) -> AsyncIterator[RunningGateway]:
                     issuer=DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience),
                 )
     finally:
-        await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)
+        if delete_topics:
+            await delete_prefixed_topics(settings.kafka_bootstrap, settings.topic_prefix)
 
 
 # --- events as the worker's sink gets them: through Avro and back -------------------------

@@ -80,7 +80,11 @@ async def test_a_users_own_retention_period_is_used(
     settings = await gateway.client.put(
         "/me/settings", json={"retention_days": 7}, headers=gateway.auth(user)
     )
-    assert settings.json() == {"retention_days": 7, "retention_is_default": False}
+    assert settings.json() == {
+        "retention_days": 7,
+        "retention_is_default": False,
+        "email_notifications": True,
+    }
     week_old, week_old_blob = await uploaded(gateway, user, 0.8)
     backdate(database_url, week_old, 8)
     other = f"retention-{uuid.uuid4()}"
@@ -97,7 +101,7 @@ async def test_settings_default_to_the_services_retention_and_refuse_nonsense(
     gateway: RunningGateway, user: str
 ) -> None:
     default = await gateway.client.get("/me/settings", headers=gateway.auth(user))
-    assert default.json() == {"retention_days": 90, "retention_is_default": True}
+    assert default.json() == {"retention_days": 90, "retention_is_default": True, "email_notifications": True}
     for bad in (0, -5, "soon", 100_000):
         refused = await gateway.client.put(
             "/me/settings", json={"retention_days": bad}, headers=gateway.auth(user)
@@ -107,4 +111,4 @@ async def test_settings_default_to_the_services_retention_and_refuse_nonsense(
     reset = await gateway.client.put(
         "/me/settings", json={"retention_days": None}, headers=gateway.auth(user)
     )
-    assert reset.json() == {"retention_days": 90, "retention_is_default": True}
+    assert reset.json() == {"retention_days": 90, "retention_is_default": True, "email_notifications": True}

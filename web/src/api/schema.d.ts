@@ -259,7 +259,9 @@ export interface paths {
         get: operations["get_settings_me_settings_get"];
         /**
          * Put Settings
-         * @description Choose how long your recordings are kept; the retention sweeper deletes older ones.
+         * @description Choose how long your recordings are kept (the retention sweeper deletes older ones) and
+         *     whether you are emailed when an analysis completes or fails. A setting left out of the body
+         *     keeps its value.
          */
         put: operations["put_settings_me_settings_put"];
         post?: never;
@@ -1081,14 +1083,28 @@ export interface components {
              * @description True while the service's default applies.
              */
             retention_is_default: boolean;
+            /**
+             * Email Notifications
+             * @description Whether you are emailed when an analysis completes or fails (in-app notifications come either way).
+             * @default true
+             */
+            email_notifications: boolean;
         };
-        /** UserSettingsUpdate */
+        /**
+         * UserSettingsUpdate
+         * @description Each setting given is set; a setting left out keeps its value.
+         */
         UserSettingsUpdate: {
             /**
              * Retention Days
              * @description Days a recording is kept after its upload; null goes back to the default. Transcripts and analyses stay after their recording is deleted.
              */
-            retention_days: number | null;
+            retention_days?: number | null;
+            /**
+             * Email Notifications
+             * @description Email me when an analysis completes or fails; null goes back to the default (on).
+             */
+            email_notifications?: boolean | null;
         };
         /** ValidationError */
         ValidationError: {

@@ -1,0 +1,1 @@
+"""Live updates: each user's interview state changes and notifications, pushed over ``/ws``."""
