@@ -17,7 +17,7 @@ COMPOSE_SCHEMA := .cache/compose-spec/compose_spec.json
 
 # Debian packages the project needs: speech synthesis for samples, audio tools, the database,
 # the font the PDF exports are set in, and the headless browser the web app's tests drive
-# (tests/e2e/test_web_app.py).
+# (tests/e2e/web/).
 APT_PACKAGES := espeak-ng sox postgresql fonts-dejavu-core chromium
 # Commands the stack and the install need (gcc: setup.py compiles the speech metrics), and
 # the package that brings each when it is missing.

@@ -1,105 +1,23 @@
-"""The web app in a real browser (Debian's headless Chromium, driven by playwright) against a
-worker and a gateway of the test's own, the gateway serving the built app (``make web``).
-
-A screenshot of each page is kept under the test session's tmp folder (``web-screenshots``).
-"""
+"""A job seeker's first visit in the browser: sign in, upload through a dropped connection and a
+reload, watch the stages, read the analysis and search and download the transcript; and the bad
+inputs of the way there (a wrong file, one over 2 GB, an expired session)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, expect
 
-from dev import synthesize
-from tests.e2e.conftest import REPO_ROOT, Stack, account
+from tests.e2e.conftest import Stack, account
+from tests.e2e.web.pages import keep, sign_in, throttle, upload_percent, wait_for_upload_to_reach
 
-CHROMIUM = Path("/usr/bin/chromium")
-WEB_INDEX = REPO_ROOT / "web" / "dist" / "index.html"
-#: axe-core from the app's own dev dependencies (``make web`` installs them).
-AXE = REPO_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 #: Slow enough that the upload of a short recording is still going when the browser goes offline.
 UPLOAD_BYTES_PER_SECOND = 64 * 1024
 ANALYSIS_TIMEOUT_MS = 600_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Module-scoped: playwright's sync API runs an event loop of its own in this thread while it
-    # is open, and the asyncio tests that come after this module need the thread to themselves.
-    # A missing browser or build is a failure, never a skip: `make test` installs and builds both.
-    assert CHROMIUM.exists() or shutil.which("chromium"), "chromium is missing: run `make system-deps`"
-    assert WEB_INDEX.exists(), f"{WEB_INDEX} is missing: run `make web`"
-    assert AXE.exists(), f"{AXE} is missing: run `make web`"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="session")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("web-screenshots")
-
-
-@pytest.fixture
-def context(browser: Browser, tmp_path: Path) -> Iterator[BrowserContext]:
-    opened = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="session")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synthesize.make_sample(tmp_path_factory.mktemp("web-sample") / "web_interview.wav")
-
-
-def keep(page: Page, screenshots: Path, name: str) -> None:
-    """A screenshot of the page, and no serious or critical accessibility violation on it (axe-core)."""
-    page.screenshot(path=screenshots / f"{name}.png", full_page=True)
-    page.add_script_tag(path=AXE)
-    violations = page.evaluate(
-        """async () => (await axe.run(document)).violations
-            .filter((violation) => ["serious", "critical"].includes(violation.impact))
-            .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length} elements)`)"""
-    )
-    assert violations == [], f"{name}: {violations}"
-
-
-def throttle(network: CDPSession, bytes_per_second: int) -> None:
-    """The page's uploads at ``bytes_per_second`` (-1: as fast as it goes)."""
-    network.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": bytes_per_second},
-    )
-
-
-def wait_for_upload_to_reach(page: Page, percent: int) -> None:
-    deadline = time.monotonic() + 60
-    while upload_percent(page) < percent:
-        assert time.monotonic() < deadline, (
-            f"the upload did not move: {page.get_by_test_id('upload-progress').inner_text()}"
-        )
-        page.wait_for_timeout(200)
-
-
-def sign_in(page: Page, stack: Stack, user: str) -> None:
-    page.goto(stack.gateway.url + "/")
-    page.get_by_test_id("dev-user").fill(account(user))
-    page.get_by_test_id("sign-in").click()
-    expect(page.get_by_role("heading", name="My interviews")).to_be_visible()
-
-
-def upload_percent(page: Page) -> int:
-    match = re.match(r"\D*(\d+) %", page.get_by_test_id("upload-progress").inner_text())
-    return int(match.group(1)) if match else 0
 
 
 def test_sign_in_upload_through_a_dropped_connection_and_read_the_analysis(
