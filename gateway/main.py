@@ -8,7 +8,7 @@ from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.live import socket as live_socket
 from gateway.method_override import MethodOverrideMiddleware
-from gateway.routes import dev_sign_in, health, interviews, me, prep, progress, recordings, results
+from gateway.routes import health, interviews, me, prep, progress, recordings, results, sign_in
 from gateway.server_timing import ServerTimingMiddleware
 from gateway.services import make_lifespan
 from gateway.settings import Settings
@@ -31,8 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prep.practice_router)
     app.include_router(tus_router.router)
     app.include_router(live_socket.router)
+    app.include_router(sign_in.router)
     if settings.dev_sign_in_enabled:
-        app.include_router(dev_sign_in.router)
+        app.include_router(sign_in.dev_router)
     # The last added runs first: the server timing around everything, then the trace context
     # (preflights get a request id too), CORS before the method override so a preflight is
     # never rewritten.

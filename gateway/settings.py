@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     #: unsigned, and accepted only while this is set, as the Firebase Admin SDK does with
     #: FIREBASE_AUTH_EMULATOR_HOST; refused in production.
     firebase_auth_emulator_host: str | None = None
+    #: The Firebase project's Web API key the browser's sign-in uses (``IB_FIREBASE_WEB_API_KEY``;
+    #: public, as in every Firebase web app); the emulator takes any.
+    firebase_web_api_key: str | None = None
+    #: Where Firebase's sign-in pop-ups are served (``IB_FIREBASE_AUTH_DOMAIN``); unset,
+    #: ``<project>.firebaseapp.com``.
+    firebase_auth_domain: str | None = None
     blob_store: Literal["local", "azure"] = "local"
     azure_storage_connection_string: SecretStr | None = None
     #: Blob names inside it are the store's keys (``uploads/{user_id}/{upload_id}/...``).
@@ -82,7 +88,7 @@ class Settings(BaseSettings):
     #: or a JSON list; ``*`` allows any). Defaults to a web UI on the developer's machine.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEV_CORS_ORIGINS))
 
-    # The web app (gateway/web_app.py, gateway/routes/dev_sign_in.py).
+    # The web app (gateway/web_app.py, gateway/routes/sign_in.py).
     #: The built browser app (``make web``) the gateway serves at ``/`` (``IB_WEB_DIST_DIR``).
     web_dist_dir: Path = REPO_DIR / "web" / "dist"
 
@@ -126,6 +132,11 @@ class Settings(BaseSettings):
             )
         if self.auth_mode == "firebase" and not self.firebase_project_id:
             raise ValueError("IB_AUTH_MODE=firebase needs IB_FIREBASE_PROJECT_ID")
+        web_key = self.firebase_web_api_key or self.firebase_auth_emulator_host  # the emulator takes any
+        if self.auth_mode == "firebase" and not web_key:
+            raise ValueError(
+                "IB_AUTH_MODE=firebase needs IB_FIREBASE_WEB_API_KEY: the web app signs in with it"
+            )
         if self.environment == "production" and self.firebase_auth_emulator_host:
             raise ValueError(
                 "IB_ENVIRONMENT=production never accepts the Firebase Auth emulator's unsigned tokens: "

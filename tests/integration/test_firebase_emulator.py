@@ -100,3 +100,13 @@ async def test_the_dev_issuers_token_is_refused_in_firebase_mode(firebase_gatewa
 
 def _b64(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+async def test_the_browser_is_pointed_at_the_emulator_the_gateway_trusts(
+    firebase_gateway: RunningGateway, firebase_auth_emulator: str
+) -> None:
+    config = (await firebase_gateway.client.get("/auth/config")).json()
+
+    assert config["mode"] == "firebase"
+    assert config["firebase"]["emulator_url"] == f"http://{firebase_auth_emulator}"
+    assert config["firebase"]["project_id"] == PROJECT

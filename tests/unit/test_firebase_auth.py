@@ -33,6 +33,8 @@ from gateway.services import make_authenticator
 from gateway.settings import Settings
 
 PROJECT = "interview-buddy-test"
+#: A Firebase Web API key as the console shows one (public: every page of a web app carries it).
+WEB_API_KEY = "AIzaSyD-example-key"
 ISSUER = f"https://securetoken.google.com/{PROJECT}"
 MAX_AGE = 3600
 REFETCH_INTERVAL = 30.0
@@ -330,7 +332,9 @@ def test_production_refuses_the_dev_issuer(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(ValidationError, match="only Firebase"):
         Settings()
     with pytest.raises(ValidationError, match="IB_FIREBASE_PROJECT_ID"):
-        Settings(auth_mode="firebase")
+        Settings(auth_mode="firebase", firebase_web_api_key=WEB_API_KEY)
+    with pytest.raises(ValidationError, match="IB_FIREBASE_WEB_API_KEY"):
+        Settings(auth_mode="firebase", firebase_project_id=PROJECT)
 
 
 async def test_the_settings_choose_the_authenticator(
@@ -341,6 +345,7 @@ async def test_the_settings_choose_the_authenticator(
         environment="production",
         auth_mode="firebase",
         firebase_project_id=PROJECT,
+        firebase_web_api_key=WEB_API_KEY,
         firebase_certs_url=endpoint.url,
     )
     chosen = make_authenticator(firebase, http)
@@ -394,6 +399,7 @@ def test_production_never_accepts_the_emulators_tokens(tmp_path: Any, http: http
             environment="production",
             auth_mode="firebase",
             firebase_project_id=PROJECT,
+            firebase_web_api_key=WEB_API_KEY,
             firebase_auth_emulator_host="127.0.0.1:9099",
         )
     pointed = Settings(

@@ -20,7 +20,12 @@ def test_sizes_read_as_people_write_them(size: int, text: str) -> None:
     assert human_bytes(size) == text
 
 
-PRODUCTION = {"environment": "production", "auth_mode": "firebase", "firebase_project_id": "ib"}
+PRODUCTION = {
+    "environment": "production",
+    "auth_mode": "firebase",
+    "firebase_project_id": "ib",
+    "firebase_web_api_key": "AIzaSyD-example-key",
+}
 
 
 def test_production_gives_the_free_tier_of_20_recordings_and_10_gb(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -465,6 +465,27 @@ export interface paths {
         patch: operations["append_to_upload_uploads__upload_id__patch"];
         trace?: never;
     };
+    "/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign In Config
+         * @description How to sign in here: `dev` (a user name, `POST /auth/dev-token`) or `firebase` (the
+         *     Firebase JS SDK with `firebase`, then its ID token as the bearer token). Needs no token.
+         */
+        get: operations["sign_in_config_auth_config_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/dev-token": {
         parameters: {
             query?: never;
@@ -579,6 +600,27 @@ export interface components {
             start: number;
             /** End */
             end: number;
+        };
+        /**
+         * FirebaseWebConfig
+         * @description What the Firebase JS SDK needs to sign a user in (all of it public: it is in every page
+         *     of a Firebase web app).
+         */
+        FirebaseWebConfig: {
+            /**
+             * Api Key
+             * @description The Firebase project's Web API key.
+             */
+            api_key: string;
+            /** Auth Domain */
+            auth_domain: string;
+            /** Project Id */
+            project_id: string;
+            /**
+             * Emulator Url
+             * @description The Firebase Auth emulator the SDK must use instead of Google (local stack only).
+             */
+            emulator_url: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -952,6 +994,17 @@ export interface components {
             clarity: number;
             /** Final */
             final: boolean;
+        };
+        /** SignInConfig */
+        SignInConfig: {
+            /**
+             * Mode
+             * @description `dev`: sign in with a user name (`POST /auth/dev-token`); `firebase`: through Firebase.
+             * @enum {string}
+             */
+            mode: "dev" | "firebase";
+            /** @description Set in `firebase` mode. */
+            firebase: components["schemas"]["FirebaseWebConfig"] | null;
         };
         /** StatusPublic */
         StatusPublic: {
@@ -3225,6 +3278,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_in_config_auth_config_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInConfig"];
                 };
             };
         };

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { Navigate, Route, Routes } from "react-router";
 
 import { useSession } from "../auth/session";
@@ -12,6 +12,11 @@ const InterviewPage = lazy(() => import("../features/review/InterviewPage"));
 
 export function App() {
   const session = useSession();
+  const provider = session?.provider;
+  useEffect(() => {
+    // A Firebase session outlives a reload in this tab: Firebase again, to keep its token fresh.
+    if (provider === "firebase") void import("../auth/firebase").then((firebase) => firebase.resumeFirebase());
+  }, [provider]);
   if (session === null) {
     // Signed out: nothing but the sign-in page, whatever the address.
     return (

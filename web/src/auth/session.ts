@@ -5,7 +5,10 @@ const KEY = "interview-buddy.session";
 
 export interface Session {
   token: string;
+  /** Who the header says is signed in: the dev user name, or the Firebase account's email. */
   userId: string;
+  /** Who issued the token: the gateway's dev issuer, or Firebase (which refreshes it hourly). */
+  provider: "dev" | "firebase";
 }
 
 const listeners = new Set<() => void>();
@@ -24,7 +27,8 @@ function read(): Session | null {
       typeof parsed.token === "string" &&
       typeof parsed.userId === "string"
     ) {
-      return { token: parsed.token, userId: parsed.userId };
+      const provider = "provider" in parsed && parsed.provider === "firebase" ? "firebase" : "dev";
+      return { token: parsed.token, userId: parsed.userId, provider };
     }
   } catch {
     // A damaged entry is no session.
@@ -46,9 +50,21 @@ export function signIn(session: Session): void {
 /** Why the user was signed out, shown on the sign-in page (e.g. an expired token). */
 export let signOutReason: string | null = null;
 
+const signOutHooks = new Set<() => void>();
+
+/** Something to end with the session (e.g. Firebase's own sign-in); runs at every sign-out. */
+export function onSignOut(hook: () => void): void {
+  signOutHooks.add(hook);
+}
+
 export function signOut(reason: string | null = null): void {
   signOutReason = reason;
   publish(null);
+  signOutHooks.forEach((hook) => hook());
+}
+
+export function currentSession(): Session | null {
+  return current;
 }
 
 export function currentToken(): string | null {

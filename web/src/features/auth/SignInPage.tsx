@@ -1,56 +1,39 @@
-import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 
 import { api, unwrap } from "../../api/client";
-import { signIn, signOutReason } from "../../auth/session";
-import { describeError } from "../../components/ErrorNote";
+import { signOutReason } from "../../auth/session";
+import { ErrorNote } from "../../components/ErrorNote";
+import { DevSignInForm } from "./DevSignInForm";
 
-/** Dev sign-in (local stack only): a user name gets a token of the gateway's dev issuer. */
+// Firebase's SDK is loaded only when the gateway signs in through Firebase.
+const FirebaseSignInForm = lazy(() => import("./FirebaseSignInForm"));
+
+/** The one page a signed-out user sees: the gateway says which way to sign in. */
 export function SignInPage() {
-  const [userName, setUserName] = useState("");
-  const signInAs = useMutation({
-    mutationFn: async (name: string) => unwrap(await api.POST("/auth/dev-token", { body: { user_name: name } })),
-    onSuccess: (answer) => signIn({ token: answer.token, userId: answer.user_id }),
+  const config = useQuery({
+    queryKey: ["auth-config"],
+    queryFn: async () => unwrap(await api.GET("/auth/config")),
+    staleTime: Infinity,
   });
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    signInAs.mutate(userName.trim());
-  }
 
   return (
     <main id="main" className="sign-in">
       <h1>Interview Buddy</h1>
       <p>Feedback on your job interviews: upload a recording, get a transcript, metrics and advice.</p>
-      {signOutReason !== null && signInAs.isIdle && (
+      {signOutReason !== null && (
         <p role="status" className="notice">
           {signOutReason}
         </p>
       )}
-      <form onSubmit={submit} aria-labelledby="sign-in-title">
-        <h2 id="sign-in-title">Sign in</h2>
-        <p className="hint">On the local stack, sign in with any user name (make demo uses “demo”).</p>
-        <label htmlFor="dev-user">User name</label>
-        <input
-          id="dev-user"
-          data-testid="dev-user"
-          name="user_name"
-          autoComplete="username"
-          required
-          pattern="[A-Za-z0-9._@\-]{1,64}"
-          title="1 to 64 letters, digits, ., _, - or @"
-          value={userName}
-          onChange={(event) => setUserName(event.target.value)}
-        />
-        <button type="submit" data-testid="sign-in" disabled={signInAs.isPending}>
-          {signInAs.isPending ? "Signing in…" : "Sign in"}
-        </button>
-        {signInAs.isError && (
-          <p role="alert" className="error">
-            {describeError(signInAs.error)}
-          </p>
-        )}
-      </form>
+      {config.isPending && <p className="hint">Loading…</p>}
+      {config.isError && <ErrorNote error={config.error} />}
+      {config.data?.firebase === null && <DevSignInForm />}
+      {config.data?.firebase != null && (
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <FirebaseSignInForm config={config.data.firebase} />
+        </Suspense>
+      )}
     </main>
   );
 }

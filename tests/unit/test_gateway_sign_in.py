@@ -1,5 +1,6 @@
 """The dev sign-in route exists only on a development stack with the dev issuer (its call with a
-running gateway is in tests/integration/test_gateway_dev_sign_in.py)."""
+running gateway, and how the browser is told to sign in, are in
+tests/integration/test_gateway_sign_in.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ def test_development_with_the_dev_issuer_documents_the_route(tmp_path: Path) -> 
 
 def test_production_has_no_dev_sign_in(tmp_path: Path) -> None:
     settings = Settings(
-        run_dir=tmp_path, auth_mode="firebase", environment="production", firebase_project_id="ib-prod"
+        run_dir=tmp_path,
+        auth_mode="firebase",
+        environment="production",
+        firebase_project_id="ib-prod",
+        firebase_web_api_key="AIzaSyD-example-key",
     )
     app = create_app(settings)
 
@@ -34,7 +39,12 @@ def test_production_has_no_dev_sign_in(tmp_path: Path) -> None:
 
 
 def test_firebase_sign_in_in_development_has_no_dev_sign_in_either(tmp_path: Path) -> None:
-    settings = Settings(run_dir=tmp_path, auth_mode="firebase", firebase_project_id="ib-dev")
+    settings = Settings(
+        run_dir=tmp_path,
+        auth_mode="firebase",
+        firebase_project_id="ib-dev",
+        firebase_web_api_key="AIzaSyD-example-key",
+    )
     app = create_app(settings)
 
     assert PATH not in app.openapi()["paths"]

@@ -1,5 +1,6 @@
-"""Dev sign-in on a running gateway: the token it gives opens the API as that user; elsewhere
-than a development stack with the dev issuer the route is not there (404)."""
+"""Sign-in on a running gateway: ``GET /auth/config`` tells the browser which way to sign in; the
+dev sign-in's token opens the API as that user, and elsewhere than a development stack with the
+dev issuer the dev route is not there (404)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ async def test_a_dev_token_signs_the_user_in(gateway: RunningGateway) -> None:
     assert listed.json()["data"][0]["overall_score"] is None
 
 
+async def test_the_local_stack_tells_the_browser_to_sign_in_with_a_user_name(gateway: RunningGateway) -> None:
+    answer = await gateway.client.get("/auth/config")
+
+    assert answer.status_code == 200
+    assert answer.json() == {"mode": "dev", "firebase": None}
+
+
 async def test_a_user_name_that_is_not_a_name_is_invalid_input(gateway: RunningGateway) -> None:
     answer = await gateway.client.post("/auth/dev-token", json={"user_name": "a b/c"})
 
@@ -47,9 +55,21 @@ async def test_firebase_mode_has_no_dev_sign_in(
         topic_prefix=topic_prefix,
         auth_mode="firebase",
         firebase_project_id="ib-test",
+        firebase_web_api_key="AIzaSyD-example-key",
     )
     async with running_gateway(settings) as running:
         answer = await running.client.post("/auth/dev-token", json={"user_name": "demo"})
+        config = await running.client.get("/auth/config")
 
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "not_found"
+    # The browser gets what the Firebase JS SDK needs, and Google's servers, not an emulator.
+    assert config.json() == {
+        "mode": "firebase",
+        "firebase": {
+            "api_key": "AIzaSyD-example-key",
+            "auth_domain": "ib-test.firebaseapp.com",
+            "project_id": "ib-test",
+            "emulator_url": None,
+        },
+    }
