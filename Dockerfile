@@ -1,10 +1,19 @@
-# The worker and the gateway (same image, different command); see compose.yaml.
+# The worker and the gateway (same image, different command); see compose.yaml. The gateway
+# serves the web app built in the first stage.
+FROM node:20-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web ./
+RUN npm run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_NO_CACHE_DIR=1
+    PIP_NO_CACHE_DIR=1 \
+    IB_WEB_DIST_DIR=/app/web/dist
 
 WORKDIR /app
 
@@ -24,6 +33,8 @@ RUN apt-get update \
     && pip install . \
     && apt-get purge -y --auto-remove gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*
+
+COPY --from=web /web/dist ./web/dist
 
 RUN useradd --system --create-home --home-dir /home/app app \
     && mkdir -p /data \

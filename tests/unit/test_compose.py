@@ -1,4 +1,5 @@
-"""compose.yaml is a valid Compose file and runs the same stack, with the same settings, as `ib stack up`."""
+"""compose.yaml is a valid Compose file and runs the same stack, with the same settings, as `ib stack up`;
+the image it builds holds the web app its gateway serves."""
 
 from __future__ import annotations
 
@@ -78,3 +79,16 @@ def test_the_image_is_built_from_python_3_11_slim() -> None:
     dockerfile = (REPO / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim$", dockerfile, re.MULTILINE)
     assert "pip install ." in dockerfile
+
+
+def test_the_image_builds_the_web_app_where_its_gateway_serves_it() -> None:
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert re.search(r"^FROM node:20\S* AS web$", dockerfile, re.MULTILINE)
+    scripts = json.loads((REPO / "web" / "package.json").read_text())["scripts"]
+    assert "RUN npm run build" in dockerfile and "build" in scripts
+    assert "COPY --from=web /web/dist ./web/dist" in dockerfile
+    assert "IB_WEB_DIST_DIR=/app/web/dist" in dockerfile and "WORKDIR /app" in dockerfile
+    # Everything the build copies from the checkout is there (a typo would fail only in Docker).
+    for sources in re.findall(r"^COPY (?!--from)(.+) \S+$", dockerfile, re.MULTILINE):
+        for source in sources.split():
+            assert (REPO / source).exists(), f"the Dockerfile copies {source}, which is not in the checkout"
