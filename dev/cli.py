@@ -6,6 +6,7 @@ import typer
 
 from dev.client_commands import analyze, dev_token
 from dev.ops_commands import ops_app
+from dev.replay_commands import replay
 from dev.stack.commands import stack_app
 
 app = typer.Typer(help="Interview Buddy: analyse recordings of job interviews.", no_args_is_help=True)
@@ -13,6 +14,7 @@ app.add_typer(stack_app, name="stack", help="Start, check and stop the local sta
 app.add_typer(ops_app, name="ops", help="Topic volume, consumer lag and dead letters.")
 app.command("analyze")(analyze)
 app.command("dev-token")(dev_token)
+app.command("replay")(replay)
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from typing import Annotated
 
@@ -11,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dev.kafka_options import Bootstrap, Prefix, bootstrap_of, prefix_of
 from dev.operations import dead_letters, topic_reports
 from topics.catalog import TOPICS, by_name
 
@@ -18,17 +18,6 @@ ops_app = typer.Typer(no_args_is_help=True, help="Topic volume, consumer lag and
 
 _WIDTH = None if sys.stdout.isatty() else 200
 _out = Console(highlight=False, width=_WIDTH, soft_wrap=True)
-
-Bootstrap = Annotated[str | None, typer.Option(help="Kafka bootstrap servers (default: IB_KAFKA_BOOTSTRAP).")]
-Prefix = Annotated[str | None, typer.Option(help="Topic prefix (default: IB_TOPIC_PREFIX).")]
-
-
-def _bootstrap(value: str | None) -> str:
-    return value or os.environ.get("IB_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-
-
-def _prefix(value: str | None) -> str:
-    return value if value is not None else os.environ.get("IB_TOPIC_PREFIX", "")
 
 
 @ops_app.command()
@@ -38,7 +27,9 @@ def status(
     group: Annotated[str, typer.Option(help="Consumer group whose lag to show.")] = "interview-buddy",
 ) -> None:
     """Messages and consumer lag per topic, and how many dead letters each input topic has."""
-    reports = asyncio.run(topic_reports(_bootstrap(bootstrap), _prefix(prefix), f"{_prefix(prefix)}{group}"))
+    reports = asyncio.run(
+        topic_reports(bootstrap_of(bootstrap), prefix_of(prefix), f"{prefix_of(prefix)}{group}")
+    )
     table = Table("topic", "partitions", "messages", "lag")
     for report in reports:
         lag = "-" if report.lag is None else str(report.lag)
@@ -59,7 +50,7 @@ def show_dead_letters(
         spec = by_name(topic)
     except KeyError:
         raise typer.BadParameter(f"{topic!r} is not in the topic catalog") from None
-    letters = asyncio.run(dead_letters(_bootstrap(bootstrap), spec, _prefix(prefix), limit))
+    letters = asyncio.run(dead_letters(bootstrap_of(bootstrap), spec, prefix_of(prefix), limit))
     if not letters:
         _out.print(f"no dead letters for {topic}")
         return

@@ -1,0 +1,134 @@
+"""What `ib replay` writes, without a broker: its bounds as an analyst types them, and every
+topic's records through Parquet with the types of their Avro schema (records generated from
+each schema, encoded and decoded as on a topic, then read back from the file)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from fastavro.utils import generate_many
+
+from dev.replay.arrow_schema import TIMESTAMP_MS, UnsupportedAvro, arrow_type
+from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
+from dev.replay.reader import ReplayedRecord
+from dev.replay.writers import JsonLinesWriter, ParquetWriter
+from topics import schemas
+from topics.catalog import ALL_TOPICS
+from topics.codec import AvroCodec
+
+VALUE_SCHEMAS = sorted({spec.value_schema for spec in ALL_TOPICS})
+
+
+def test_bounds_are_offsets_moments_earliest_or_latest() -> None:
+    assert parse_bound("1200") == Bound(kind="offset", offset=1200)
+    assert parse_bound("earliest").kind == "earliest" and parse_bound("LATEST").kind == "latest"
+    moment = int(datetime(2026, 12, 6, 10, 0, tzinfo=UTC).timestamp() * 1000)
+    assert parse_bound("2026-12-06T10:00:00Z").timestamp_ms == moment
+    assert parse_bound("2026-12-06T10:00:00").timestamp_ms == moment  # no zone: UTC
+    assert parse_bound("2026-12-06T11:00:00+01:00").timestamp_ms == moment
+
+
+@pytest.mark.parametrize("text", ["yesterday", "-5", "12:00 tomorrow", ""])
+def test_a_bound_that_is_none_of_those_is_refused_with_what_is_taken(text: str) -> None:
+    with pytest.raises(BadBound, match="neither an offset"):
+        parse_bound(text)
+
+
+def test_a_range_that_ends_before_it_starts_is_refused() -> None:
+    with pytest.raises(BadBound, match="before --from"):
+        check_order(parse_bound("50"), parse_bound("10"))
+    with pytest.raises(BadBound, match="before --from"):
+        check_order(parse_bound("2026-12-06T10:00:00Z"), parse_bound("2026-12-05T10:00:00Z"))
+    with pytest.raises(BadBound, match="nothing to read"):
+        check_order(parse_bound("latest"), parse_bound("100"))
+    check_order(parse_bound("10"), parse_bound("10"))  # one offset is a range
+
+
+def test_the_arrow_types_follow_the_avro_schema() -> None:
+    segment = arrow_type(schemas.current_version("interviewbuddy.events.TranscriptSegment").raw)
+    assert segment.field("seq").type == pa.int32()
+    assert segment.field("words").type.value_type.field("confidence").type == pa.float64()
+    assert segment.field("speaker").nullable and not segment.field("text").nullable
+    uploaded = arrow_type(schemas.current_version("interviewbuddy.events.InterviewUploaded").raw)
+    timestamps = [field.name for field in uploaded if field.type == TIMESTAMP_MS]
+    assert timestamps, "timestamp-millis fields are timestamps"
+    with pytest.raises(UnsupportedAvro, match="no single Arrow type"):
+        arrow_type(["null", "string", "long"])
+
+
+def replayed(offset: int, value: dict[str, Any] | None, raw: bytes | None = None) -> ReplayedRecord:
+    return ReplayedRecord(
+        partition=offset % 3,
+        offset=offset,
+        timestamp_ms=1_765_000_000_000 + offset,
+        key=f"key-{offset}",
+        headers=[("traceparent", b"00-abc-def-01"), ("binary", b"\xff\x00")],
+        value=value,
+        decode_error=None if raw is None else "not Confluent-framed Avro",
+        raw_value=raw,
+    )
+
+
+@pytest.mark.parametrize("value_schema", VALUE_SCHEMAS)
+def test_every_topics_records_go_through_parquet_with_their_types(value_schema: str, tmp_path: Path) -> None:
+    codec = AvroCodec()
+    raw_schema = schemas.current_version(value_schema).raw
+    decoded = [
+        codec.decode(codec.encode(value_schema, value), value_schema)
+        for value in generate_many(raw_schema, 5)
+    ]
+    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema)
+    for offset, value in enumerate(decoded):
+        writer.write(replayed(offset, value))
+    writer.write(replayed(99, None, raw=b"\x07garbage"))
+    writer.close()
+
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.schema.field("value").type == arrow_type(raw_schema)
+    rows = table.to_pylist()
+    assert [row["offset"] for row in rows] == [0, 1, 2, 3, 4, 99]
+    assert rows[0]["headers"] == [
+        {"name": "traceparent", "value": b"00-abc-def-01"},
+        {"name": "binary", "value": b"\xff\x00"},
+    ]
+    assert rows[0]["timestamp"] == datetime.fromtimestamp(1_765_000_000.000, UTC)
+    for row, value in zip(rows, decoded, strict=False):
+        assert as_dicts(row["value"]) == as_dicts(value)
+    assert rows[-1]["value"] is None and rows[-1]["raw_value"] == b"\x07garbage"
+    assert rows[-1]["decode_error"] == "not Confluent-framed Avro"
+
+
+def as_dicts(value: Any) -> Any:
+    """Arrow gives maps back as (key, value) pairs; compare them as dicts."""
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, tuple) and len(item) == 2 for item in value)
+    ):
+        return {key: as_dicts(item) for key, item in value}
+    if isinstance(value, dict):
+        return {key: as_dicts(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_dicts(item) for item in value]
+    return value
+
+
+def test_json_lines_carry_the_record_and_a_bad_ones_bytes(tmp_path: Path) -> None:
+    writer = JsonLinesWriter(tmp_path / "out.jsonl", "t-1.transcript.segments")
+    writer.write(replayed(4, {"text": "hello", "at": datetime(2026, 12, 6, tzinfo=UTC)}))
+    writer.write(replayed(5, None, raw=b"\x07garbage"))
+    writer.close()
+
+    good, bad = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert good["topic"] == "t-1.transcript.segments" and good["offset"] == 4 and good["key"] == "key-4"
+    assert good["value"] == {"text": "hello", "at": "2026-12-06T00:00:00+00:00"}
+    assert good["headers"] == [["traceparent", "00-abc-def-01"], ["binary", "base64:/wA="]]
+    assert "decode_error" not in good
+    assert bad["value"] is None and bad["decode_error"] == "not Confluent-framed Avro"
+    assert bad["raw_value_base64"] == "B2dhcmJhZ2U="
