@@ -8,6 +8,7 @@ from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.live import socket as live_socket
 from gateway.method_override import MethodOverrideMiddleware
+from gateway.metrics import HttpMetricsMiddleware
 from gateway.routes import health, interviews, me, prep, progress, recordings, results, sign_in
 from gateway.server_timing import ServerTimingMiddleware
 from gateway.services import make_lifespan
@@ -34,13 +35,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sign_in.router)
     if settings.dev_sign_in_enabled:
         app.include_router(sign_in.dev_router)
-    # The last added runs first: the server timing around everything, then the trace context
-    # (preflights get a request id too), CORS before the method override so a preflight is
-    # never rewritten.
+    # The last added runs first: the metrics and the server timing around everything, then the
+    # trace context (preflights get a request id too), CORS before the method override so a
+    # preflight is never rewritten.
     app.add_middleware(MethodOverrideMiddleware)
     install_cors(app, settings.cors_origins)
     app.add_middleware(TraceContextMiddleware)
     app.add_middleware(ServerTimingMiddleware)
+    app.add_middleware(HttpMetricsMiddleware)
     # Last, after every API router: the app answers only paths no API route takes.
     mount_web_app(app, settings.web_dist_dir)
     return app

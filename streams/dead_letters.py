@@ -19,6 +19,7 @@ import faust
 from faust.exceptions import PartitionsMismatch
 
 from streams.app import channel, codec, settings, topic_spec_of
+from streams.metrics import DEAD_LETTERS, EVENT_SECONDS, EVENTS
 from topics.catalog import by_name, dead_letter_topic
 from topics.errors import SchemaRegistryError, SerializationError
 
@@ -55,17 +56,26 @@ async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> 
     Returns True when the handler succeeded; False for a tombstone, which is not handled.
     """
     spec = by_name(topic_spec_of(event))
+    started = time.monotonic()
+
+    def ended(outcome: str) -> None:
+        EVENTS.labels(consumer, spec.name, outcome).inc()
+        EVENT_SECONDS.labels(consumer, spec.name).observe(time.monotonic() - started)
+
     if event.message.value is None:
+        ended("skipped")
         return False
     try:
         value = await decode(event, spec.value_schema)
     except SerializationError as exc:
         await dead_letter(event, exc, attempts=1, consumer=consumer)
+        ended("dead_lettered")
         return False
     attempt, unsettled_waits = 1, 0
     while attempt <= settings.max_attempts:
         try:
             await handle(value, event)
+            ended("processed")
             return True
         except asyncio.CancelledError:
             raise
@@ -78,12 +88,15 @@ async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> 
                 await asyncio.sleep(UNSETTLED_WAIT_SECONDS)
                 continue
             await dead_letter(event, exc, attempts=attempt, consumer=consumer)
+            ended("dead_lettered")
             return False
         except Exception as exc:
             if attempt == settings.max_attempts:
                 log.exception("%s gave up on %s after %d attempts", consumer, spec.name, attempt)
                 await dead_letter(event, exc, attempts=attempt, consumer=consumer)
+                ended("dead_lettered")
                 return False
+            EVENTS.labels(consumer, spec.name, "retried").inc()
             delay = settings.retry_backoff_seconds * 2 ** (attempt - 1)
             log.warning(
                 "%s failed on %s (attempt %d), retrying in %.1fs: %s",
@@ -135,6 +148,7 @@ async def dead_letter_message(
         log.error("dropped unreadable %s[%d]@%d: %s", message.topic, message.partition, message.offset, exc)
         return
     dlq = dead_letter_topic(spec)
+    DEAD_LETTERS.labels(spec.name, consumer).inc()
     record = {
         "source_topic": message.topic,
         "source_partition": message.partition,

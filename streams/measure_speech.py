@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, Protocol, cast
 
 import faust
@@ -24,6 +25,7 @@ from faust.types import TP
 from analysis.speech.running_counts import fold_segment
 from streams.app import PartitionedRecords, RecordProducer, app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
+from streams.metrics import count_batch
 from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
@@ -123,4 +125,7 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
 @app.agent(channel(TRANSCRIPT_SEGMENTS), name=AGENT)
 async def measure_speech(stream: faust.StreamT[bytes]) -> None:
     async for events in stream.take_events(settings.speech_batch_size, within=BATCH_SECONDS):
-        await measure_batch(list(events))
+        started = time.monotonic()
+        batch = list(events)
+        await measure_batch(batch)
+        count_batch(AGENT, batch, time.monotonic() - started)

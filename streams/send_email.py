@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import faust
 
@@ -21,6 +22,7 @@ from sinks.read_model import ReadModel
 from streams.app import app, channel, settings
 from streams.dead_letters import dead_letter, decode
 from streams.email_delivery import EmailDelivery, SmtpSender
+from streams.metrics import count_batch
 from topics.catalog import NOTIFICATIONS
 from topics.errors import SerializationError
 
@@ -87,5 +89,7 @@ async def send_email(stream: faust.StreamT[bytes]) -> None:
         except SerializationError as exc:
             await dead_letter(event, exc, attempts=1, consumer=AGENT)
             continue
+        started = time.monotonic()
         await record_with_retries(notification)
         await attempt_due(str(notification["notification_id"]))
+        count_batch(AGENT, [event], time.monotonic() - started)

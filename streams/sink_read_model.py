@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -22,6 +23,7 @@ import faust
 from sinks.read_model import ReadModel
 from streams.app import app, channels, settings, topic_spec_of
 from streams.dead_letters import dead_letter, decode
+from streams.metrics import count_batch
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_METADATA,
@@ -98,8 +100,10 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
 )
 async def sink_read_model(stream: faust.StreamT[bytes]) -> None:
     async for events in stream.take_events(settings.sink_batch_size, within=settings.sink_batch_seconds):
-        batch = await decode_batch(list(events))
+        started, taken = time.monotonic(), list(events)
+        batch = await decode_batch(taken)
         await write_with_retries(batch)
+        count_batch(AGENT, taken, time.monotonic() - started)
 
 
 async def write_with_retries(batch: dict[str, list[dict[str, Any]]]) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gateway.db.uploads import LockedUpload, UploadQueries, UploadRow
 from gateway.errors import RecordingAlreadyUploaded, UnsupportedMediaType
 from gateway.events import EventPublisher
 from gateway.media_types import ALLOWED_FORMATS, M4A, MOV, MP4, SNIFF_BYTES, WAV, WEBM, sniff_media_format
+from gateway.metrics import UPLOAD_BYTES, UPLOAD_SECONDS, UPLOADS_COMPLETED
 from gateway.settings import Settings
 from gateway.tus.errors import UploadTooLarge
 from gateway.tus.protocol import UploadChecksum, metadata_text, too_large
@@ -82,6 +83,7 @@ async def receive_patch(
         await store.append(user_id, upload_id, upload.upload_offset, bounded, record_offset)
     fresh = await locked.reload()
     assert fresh is not None  # the lock keeps other requests from deleting it
+    UPLOAD_BYTES.inc(fresh.upload_offset - upload.upload_offset)
     if fresh.upload_length is not None and fresh.upload_offset == fresh.upload_length:
         await complete(services, locked, fresh)
         fresh = await locked.reload()
@@ -128,6 +130,8 @@ async def complete(services: TusServices, locked: LockedUpload, upload: UploadRo
         # Back where it was: a PATCH at the final offset completes it again.
         await store.uncomplete(user_id, upload_id, key)
         raise
+    UPLOADS_COMPLETED.inc()
+    UPLOAD_SECONDS.observe((datetime.now(UTC) - upload.created_at).total_seconds())
     await locked.mark_completed()
     await store.finished(user_id, upload_id)
 

@@ -25,6 +25,7 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from prometheus_client.parser import text_string_to_metric_families
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 from tusclient.uploader import Uploader
@@ -274,6 +275,35 @@ async def test_an_upload_in_chunks_is_stored_recorded_and_announced(
     )
     # v2 of the event: the probe's findings; a local recording has no read URL.
     assert (event["duration_seconds"], event["has_audio"], event["read_url"]) == (0.05, True, None)
+
+
+async def gateway_metrics(gateway: Gateway) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    async with httpx.AsyncClient() as client:
+        answer = await client.get(f"{gateway.url}/metrics")
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(answer.text)
+        for sample in family.samples
+    }
+
+
+async def test_an_upload_shows_in_the_gateways_metrics(gateway: Gateway, user: str) -> None:
+    patched = (
+        "ib_http_requests_total",
+        frozenset({"method": "PATCH", "route": "/uploads/{upload_id}", "status": "204"}.items()),
+    )
+    completed, uploaded = ("ib_uploads_completed_total", frozenset()), ("ib_upload_bytes_total", frozenset())
+    durations = ("ib_upload_seconds_count", frozenset())
+    before = await gateway_metrics(gateway)
+    interview_id = await create_interview(gateway, user)
+    client = uploader(gateway, user, interview_id, upload_checksum=False)
+    await asyncio.to_thread(client.upload)
+
+    after = await gateway_metrics(gateway)
+    assert after[uploaded] - before.get(uploaded, 0) == len(RECORDING)
+    assert after[completed] - before.get(completed, 0) == 1
+    assert after[durations] - before.get(durations, 0) == 1
+    assert after[patched] - before.get(patched, 0) == -(-len(RECORDING) // CHUNK)
 
 
 async def test_a_new_client_resumes_where_the_last_one_stopped(gateway: Gateway, user: str) -> None:

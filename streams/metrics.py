@@ -1,0 +1,75 @@
+"""The worker's Prometheus metrics, served at ``/metrics`` on its web port (``IB_WORKER_WEB_PORT``):
+what each agent took from each topic and how it ended (processed, retried, dead-lettered,
+skipped), how long an event took, the dead letters per topic, and the consumer lag of every
+partition this worker holds (Faust's monitor: the partition's end at the last fetch less the
+committed offset)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import faust
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from streams.app import app, topic_spec_of
+
+EVENTS = Counter(
+    "ib_agent_events_total",
+    "Events an agent took from a topic, by how each ended: processed, retried (one per retry), "
+    "dead_lettered, or skipped (a tombstone)",
+    ["agent", "topic", "outcome"],
+)
+EVENT_SECONDS = Histogram(
+    "ib_agent_event_seconds",
+    "Time an agent spent on one event, its retries included",
+    ["agent", "topic"],
+    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600),
+)
+DEAD_LETTERS = Counter(
+    "ib_dead_letters_total",
+    "Messages sent to a dead-letter topic, by their source topic and the agent that gave up",
+    ["topic", "agent"],
+)
+
+
+def count_batch(agent: str, events: Sequence[faust.EventT], seconds: float) -> None:
+    """A batch agent's events as processed, each taking its share of the batch's time (the ones
+    it dead-lettered are in ``ib_dead_letters_total`` too)."""
+    for event in events:
+        topic = topic_spec_of(event)
+        EVENTS.labels(agent, topic, "processed").inc()
+        EVENT_SECONDS.labels(agent, topic).observe(seconds / len(events))
+
+
+class ConsumerLag(Collector):
+    """``ib_consumer_lag{group, topic, partition}`` of the partitions this worker is assigned."""
+
+    def __init__(self, worker: faust.App) -> None:
+        self.worker = worker
+
+    def collect(self) -> Iterator[Metric]:
+        lag = GaugeMetricFamily(
+            "ib_consumer_lag",
+            "Records of a partition this worker's group has not committed yet",
+            labels=["group", "topic", "partition"],
+        )
+        monitor = self.worker.monitor
+        ends = monitor.tp_end_offsets or {}
+        committed = monitor.tp_committed_offsets or {}
+        for tp, end in ends.items():
+            behind = max(0, end - committed.get(tp, 0))
+            lag.add_metric([self.worker.conf.id, tp.topic, str(tp.partition)], behind)
+        yield lag
+
+
+REGISTRY.register(ConsumerLag(app))
+
+
+@app.page("/metrics")
+async def metrics(web: faust.web.View, request: faust.web.Request) -> faust.web.Response:
+    # aiohttp takes the charset apart from the type; Prometheus' text format is UTF-8.
+    response = web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+    response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+    return response
