@@ -1,8 +1,8 @@
 """The worker's Prometheus metrics, served at ``/metrics`` on its web port (``IB_WORKER_WEB_PORT``):
 what each agent took from each topic and how it ended (processed, retried, dead-lettered,
-skipped), how long an event took, the dead letters per topic, and the consumer lag of every
-partition this worker holds (Faust's monitor: the partition's end at the last fetch less the
-committed offset)."""
+skipped), how long an event took, the dead letters per topic, the interviews completed and
+failed, and the consumer lag of every partition this worker holds (Faust's monitor: the
+partition's end at the last fetch less the committed offset)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ EVENT_SECONDS = Histogram(
     "Time an agent spent on one event, its retries included",
     ["agent", "topic"],
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600),
+)
+INTERVIEWS_FINISHED = Counter(
+    "ib_interviews_finished_total",
+    "Interviews whose state became COMPLETED or FAILED (the success rate's parts)",
+    ["status"],
 )
 DEAD_LETTERS = Counter(
     "ib_dead_letters_total",

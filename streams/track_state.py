@@ -19,6 +19,7 @@ import faust
 from analysis import progress
 from streams.app import app, channels, codec, send, topic_spec_of
 from streams.dead_letters import process_event
+from streams.metrics import INTERVIEWS_FINISHED
 from streams.tombstones import DELETED, is_tombstone, send_tombstone, tombstone_key
 from topics.catalog import (
     ANALYSIS_COMPLETED,
@@ -50,6 +51,8 @@ _FOLDS = {
     ANSWER_ANALYSIS.name: progress.on_answer_event,
 }
 _DEAD_LETTER_NAMES = {spec.name for spec in DEAD_LETTER_TOPICS}
+#: The states an interview ends in, counted as it reaches one.
+FINISHED = ("COMPLETED", "FAILED")
 
 
 def _now_ms() -> int:
@@ -78,6 +81,8 @@ async def _store(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
         return
     interview_state[after["interview_id"]] = codec.encode(INTERVIEW_STATE.value_schema, after)
     await send(INTERVIEW_STATE, after["interview_id"], after)
+    if after["status"] in FINISHED and (before is None or before["status"] != after["status"]):
+        INTERVIEWS_FINISHED.labels(after["status"]).inc()
 
 
 async def apply_event(value: dict[str, Any], event: faust.EventT) -> None:
