@@ -7,6 +7,7 @@ group against each partition's end.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,8 @@ class DeadLetterView:
 
 
 Offsets = dict[TopicPartition, int]
+#: How long reading the newest dead letters may take: they are known to be there.
+READ_TIMEOUT_SECONDS = 30.0
 
 
 async def _offsets(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> tuple[Offsets, Offsets]:
@@ -98,10 +101,9 @@ async def dead_letters(
             consumer.seek(tp, max(beginnings[tp], ends[tp] - limit))
         letters: list[tuple[int, DeadLetterView]] = []
         remaining = {tp for tp in partitions if ends[tp] > beginnings[tp]}
-        while remaining:
+        deadline = time.monotonic() + READ_TIMEOUT_SECONDS
+        while remaining and time.monotonic() < deadline:
             batches = await consumer.getmany(timeout_ms=1000)
-            if not batches:
-                break
             for tp, records in batches.items():
                 for record in records:
                     letter = codec.decode(record.value, dlq.value_schema)

@@ -10,12 +10,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dev.dead_letter_commands import dead_letters_app
 from dev.kafka_options import Bootstrap, Prefix, bootstrap_of, prefix_of
-from dev.operations import dead_letters, topic_reports
+from dev.operations import topic_reports
 from dev.topic_inventory import topic_inventory
-from topics.catalog import TOPICS, by_name
 
 ops_app = typer.Typer(no_args_is_help=True, help="Topics, their volume and consumer lag, and dead letters.")
+
+ops_app.add_typer(dead_letters_app, name="dead-letters", help="List, show and redrive dead letters.")
 
 _WIDTH = None if sys.stdout.isatty() else 200
 _out = Console(highlight=False, width=_WIDTH, soft_wrap=True)
@@ -75,31 +77,3 @@ def _size(size: int) -> str:
         value /= 1000
         units.pop(0)
     return f"{value:.1f} {units[0]}"
-
-
-@ops_app.command("dead-letters")
-def show_dead_letters(
-    topic: Annotated[str, typer.Argument(help=f"An input topic, e.g. {TOPICS[1].name}.")],
-    limit: Annotated[int, typer.Option(help="How many of the newest to show.")] = 20,
-    bootstrap: Bootstrap = None,
-    prefix: Prefix = None,
-) -> None:
-    """The newest dead letters of TOPIC: which message, which consumer, and why."""
-    try:
-        spec = by_name(topic)
-    except KeyError:
-        raise typer.BadParameter(f"{topic!r} is not in the topic catalog") from None
-    letters = asyncio.run(dead_letters(bootstrap_of(bootstrap), spec, prefix_of(prefix), limit))
-    if not letters:
-        _out.print(f"no dead letters for {topic}")
-        return
-    table = Table("key", "source", "consumer", "attempts", "error")
-    for letter in letters:
-        table.add_row(
-            letter.key,
-            letter.source,
-            letter.consumer,
-            str(letter.attempts),
-            f"{letter.error_type}: {letter.error_message}",
-        )
-    _out.print(table)

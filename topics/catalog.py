@@ -189,7 +189,23 @@ DEAD_LETTER_TOPICS: tuple[TopicSpec, ...] = tuple(
     dead_letter_topic(spec) for spec in TOPICS if spec.has_dead_letters
 )
 
-ALL_TOPICS: tuple[TopicSpec, ...] = TOPICS + DEAD_LETTER_TOPICS
+DEAD_LETTERS_REDRIVEN = TopicSpec(
+    name="dead-letters.redriven",
+    key="dead_letter",
+    value_schema=DEAD_LETTER_SCHEMA,
+    producers=("ib ops",),
+    consumers=("ib ops",),
+    partitions=1,
+    cleanup_policy="compact",
+    description="The ledger of dead letters sent back to their source topic, keyed by "
+    "'<dlq topic>:<partition>:<offset>': a letter redriven twice goes back once.",
+    has_dead_letters=False,
+)
+
+#: Topics of the operators' tools.
+OPERATIONS_TOPICS: tuple[TopicSpec, ...] = (DEAD_LETTERS_REDRIVEN,)
+
+ALL_TOPICS: tuple[TopicSpec, ...] = TOPICS + DEAD_LETTER_TOPICS + OPERATIONS_TOPICS
 
 
 def by_name(name: str) -> TopicSpec:

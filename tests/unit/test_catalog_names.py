@@ -13,7 +13,10 @@ from topics.catalog import ALL_TOPICS, DEAD_LETTER_TOPICS, TopicSpec
 
 REPO = Path(__file__).resolve().parents[2]
 #: Who reads or writes topics besides the worker's agents, and where their code is.
-OTHER_PARTIES = {"gateway": REPO / "gateway", "ib ops": REPO / "dev" / "operations.py"}
+OTHER_PARTIES = {
+    "gateway": [REPO / "gateway"],
+    "ib ops": [REPO / "dev" / "operations.py", REPO / "dev" / "dead_letter_redrive.py"],
+}
 #: The catalog's name of each topic entry, as code refers to it (``INTERVIEW_UPLOADED``).
 CONSTANTS = {value.name: name for name, value in vars(catalog).items() if isinstance(value, TopicSpec)}
 
@@ -29,8 +32,8 @@ def topics_read_by_agents() -> dict[str, set[str]]:
 
 
 def code_of(party: str) -> str:
-    path = OTHER_PARTIES.get(party, REPO / "streams" / f"{party}.py")
-    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    paths = OTHER_PARTIES.get(party, [REPO / "streams" / f"{party}.py"])
+    files = [file for path in paths for file in (sorted(path.rglob("*.py")) if path.is_dir() else [path])]
     return "\n".join(file.read_text() for file in files)
 
 

@@ -1,0 +1,153 @@
+"""Dead letters sent back to where they came from, once the cause is fixed, exactly once.
+
+Each chosen letter of ``<topic>.dlq`` goes back to its source topic with its original key and
+bytes (and a header ``ib-redriven-from: <dlq topic>:<partition>:<offset>``), and its id goes to
+the compacted ledger ``dead-letters.redriven`` in the same Kafka transaction: both happen or
+neither. Letters the ledger already holds are skipped, so redriving a letter twice sends it
+back once; the transactional id (one per dead-letter topic) fences a second redrive running at
+the same moment."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from topics.catalog import DEAD_LETTERS_REDRIVEN, TopicSpec, dead_letter_topic
+from topics.codec import AvroCodec
+
+#: How long one fetch waits for records known to be there.
+FETCH_TIMEOUT_MS = 5_000
+REDRIVEN_HEADER = "ib-redriven-from"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One dead letter as it sits on its dead-letter topic, decoded."""
+
+    partition: int
+    offset: int
+    record: dict[str, Any]
+
+    def ledger_id(self, dlq_topic: str) -> str:
+        return f"{dlq_topic}:{self.partition}:{self.offset}"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which letters: every one, one partition's offsets ``first..last`` (both included), or one."""
+
+    partition: int | None = None
+    first: int | None = None
+    last: int | None = None
+
+    def wants(self, partition: int, offset: int) -> bool:
+        if self.partition is not None and partition != self.partition:
+            return False
+        return (self.first is None or offset >= self.first) and (self.last is None or offset <= self.last)
+
+
+@dataclass(frozen=True)
+class RedriveReport:
+    redriven: list[str]
+    #: Letters chosen that had gone back before (the ledger has them): not sent again.
+    already: list[str]
+
+
+async def read_all(
+    bootstrap: str,
+    topic: str,
+    partitions: int,
+    codec: AvroCodec,
+    schema: str,
+    selection: Selection | None = None,
+) -> list[Letter]:
+    """Every committed record of ``topic`` (as far as its end now), decoded with ``schema``."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, isolation_level="read_committed"
+    )
+    await consumer.start()
+    try:
+        chosen = [
+            TopicPartition(topic, p)
+            for p in range(partitions)
+            if selection is None or selection.partition is None or selection.partition == p
+        ]
+        consumer.assign(chosen)
+        await consumer.seek_to_beginning(*chosen)
+        ends = await consumer.end_offsets(chosen)
+        letters: list[Letter] = []
+        for tp in chosen:
+            while await consumer.position(tp) < ends[tp]:
+                batches = await consumer.getmany(tp, timeout_ms=FETCH_TIMEOUT_MS)
+                for record in batches.get(tp, []):
+                    wanted = selection is None or selection.wants(tp.partition, record.offset)
+                    if record.offset < ends[tp] and record.value is not None and wanted:
+                        letters.append(
+                            Letter(tp.partition, record.offset, codec.decode(record.value, schema))
+                        )
+                if not batches.get(tp) and await consumer.position(tp) >= ends[tp]:
+                    break
+        return letters
+    finally:
+        await consumer.stop()
+
+
+async def redrive(bootstrap: str, spec: TopicSpec, prefix: str, selection: Selection) -> RedriveReport:
+    """Send the chosen dead letters of ``spec``'s topic back to it, each at most once ever."""
+    dlq = dead_letter_topic(spec)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        transactional_id=f"ib-redrive-{dlq.full_name(prefix)}",
+        enable_idempotence=True,
+        acks="all",
+        client_id=f"ib-redrive-{uuid.uuid4().hex[:8]}",
+    )
+    # Started first: it fences an earlier redrive of this topic still running, so the ledger
+    # read next holds everything any other redrive will ever have committed.
+    await producer.start()
+    try:
+        return await _redrive(producer, bootstrap, dlq, prefix, selection)
+    finally:
+        await producer.stop()
+
+
+async def _redrive(
+    producer: AIOKafkaProducer, bootstrap: str, dlq: TopicSpec, prefix: str, selection: Selection
+) -> RedriveReport:
+    codec = AvroCodec()
+    dlq_name, ledger_name = dlq.full_name(prefix), DEAD_LETTERS_REDRIVEN.full_name(prefix)
+    ledger = await read_all(
+        bootstrap, ledger_name, DEAD_LETTERS_REDRIVEN.partitions, codec, DEAD_LETTERS_REDRIVEN.value_schema
+    )
+    done = {
+        f"{entry.record['source_topic']}:{entry.record['source_partition']}:{entry.record['source_offset']}"
+        for entry in ledger
+    }
+    letters = await read_all(bootstrap, dlq_name, dlq.partitions, codec, dlq.value_schema, selection)
+    fresh = [letter for letter in letters if letter.ledger_id(dlq_name) not in done]
+    already = [letter.ledger_id(dlq_name) for letter in letters if letter.ledger_id(dlq_name) in done]
+    if fresh:
+        async with producer.transaction():
+            for letter in fresh:
+                ledger_id = letter.ledger_id(dlq_name)
+                await producer.send(
+                    letter.record["source_topic"],
+                    key=letter.record["key"],
+                    value=letter.record["value"],
+                    headers=[(REDRIVEN_HEADER, ledger_id.encode())],
+                )
+                # The ledger keeps the letter under its own coordinates on the dead-letter topic.
+                marker = letter.record | {
+                    "source_topic": dlq_name,
+                    "source_partition": letter.partition,
+                    "source_offset": letter.offset,
+                }
+                await producer.send(
+                    ledger_name,
+                    key=ledger_id.encode(),
+                    value=codec.encode(DEAD_LETTERS_REDRIVEN.value_schema, marker),
+                )
+    return RedriveReport(redriven=[letter.ledger_id(dlq_name) for letter in fresh], already=already)
