@@ -8,7 +8,17 @@ from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.live import socket as live_socket
 from gateway.method_override import MethodOverrideMiddleware
-from gateway.routes import dev_sign_in, health, interviews, me, prep, progress, recordings, results
+from gateway.routes import (
+    dev_sign_in,
+    health,
+    interviews,
+    me,
+    prep,
+    prep_comparison,
+    progress,
+    recordings,
+    results,
+)
 from gateway.server_timing import ServerTimingMiddleware
 from gateway.services import make_lifespan
 from gateway.settings import Settings
@@ -29,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(prep.router)
     app.include_router(prep.practice_router)
+    app.include_router(prep_comparison.router)
     app.include_router(tus_router.router)
     app.include_router(live_socket.router)
     if settings.dev_sign_in_enabled:
