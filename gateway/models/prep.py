@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -69,8 +70,8 @@ class PrepSessionPublic(BaseModel):
     job_description: str | None
     targeted: bool
     questions: list[PrepQuestionPublic]
-    created_at: Any
-    updated_at: Any
+    created_at: datetime
+    updated_at: datetime
     notice: str | None = Field(
         default=None, description="Set when the AI question writer failed and the bank stood in."
     )
@@ -84,7 +85,7 @@ class PrepSessionSummary(BaseModel):
     targeted: bool
     question_count: int
     answer_count: int
-    created_at: Any
+    created_at: datetime
 
 
 class PrepSessionsPublic(BaseModel):
@@ -104,7 +105,7 @@ class PracticeAnswerPublic(BaseModel):
     attempt: int
     answer: str
     feedback: PracticeFeedback
-    created_at: Any
+    created_at: datetime
 
 
 SkillName = Literal["results", "actions", "context", "relevance", "confidence"]

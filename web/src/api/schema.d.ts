@@ -827,8 +827,11 @@ export interface components {
             /** Answer */
             answer: string;
             feedback: components["schemas"]["PracticeFeedback"];
-            /** Created At */
-            created_at: unknown;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /**
          * PracticeFeedback
@@ -960,10 +963,16 @@ export interface components {
             targeted: boolean;
             /** Questions */
             questions: components["schemas"]["PrepQuestionPublic"][];
-            /** Created At */
-            created_at: unknown;
-            /** Updated At */
-            updated_at: unknown;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
             /**
              * Notice
              * @description Set when the AI question writer failed and the bank stood in.
@@ -986,8 +995,11 @@ export interface components {
             question_count: number;
             /** Answer Count */
             answer_count: number;
-            /** Created At */
-            created_at: unknown;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** PrepSessionsPublic */
         PrepSessionsPublic: {
