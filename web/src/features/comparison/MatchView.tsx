@@ -13,8 +13,8 @@ export function MatchView({ match }: { match: ComparedQuestion }) {
     <section className="match card" data-testid="match" aria-label={match.actual_question}>
       <h3 data-testid="match-actual-question">{match.actual_question}</h3>
       <p className="hint">
-        Asked at {formatDuration(match.start)}. Practised as “
-        <span data-testid="match-practised-question">{match.practised_question}</span>”.
+        Asked at {formatDuration(match.start)}. Practised as: “
+        <span data-testid="match-practised-question">{match.practised_question}</span>”
       </p>
       <div className="side-by-side">
         <div>

@@ -62,7 +62,9 @@ function Targeted({ practice }: { practice: TargetedPractice }) {
 
   return (
     <>
-      <h2>Your skills over {practice.answers_seen} answers</h2>
+      <h2>
+        Your skills over {practice.answers_seen} answer{practice.answers_seen === 1 ? "" : "s"}
+      </h2>
       <table className="interviews">
         <caption className="visually-hidden">Skill levels, 0 to 100</caption>
         <thead>
@@ -77,7 +79,7 @@ function Targeted({ practice }: { practice: TargetedPractice }) {
               <th scope="row">
                 {SKILL_LABELS[skill]}
                 {practice.weakest.includes(skill) && (
-                  <span className="badge badge-failed" data-testid="weakest">
+                  <span className="badge badge-failed badge-after" data-testid="weakest">
                     weakest
                   </span>
                 )}
