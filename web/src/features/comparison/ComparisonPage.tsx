@@ -55,7 +55,8 @@ function Comparison({ comparison }: { comparison: PrepComparison }) {
         <p className="hint">
           {score === null
             ? "No question you answered in practice was asked, so there is no change to measure."
-            : "The mean change in STAR structure, relevance and confidence from your practice answers to your interview answers."}
+            : "The mean change in STAR structure, relevance and confidence from your practice answers to your " +
+              "interview answers."}
         </p>
         <dl className="metrics">
           <div>

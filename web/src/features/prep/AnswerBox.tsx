@@ -20,7 +20,15 @@ export function answerProblem(answer: string): string | null {
 
 /** The chat's input: Enter for a new line, Ctrl+Enter (⌘+Enter) or the button to send. What was
  * typed stays until the gateway has the attempt, so a refusal or a lost connection loses nothing. */
-export function AnswerBox({ sessionId, questionId, answered }: { sessionId: string; questionId: string; answered: boolean }) {
+export function AnswerBox({
+  sessionId,
+  questionId,
+  answered,
+}: {
+  sessionId: string;
+  questionId: string;
+  answered: boolean;
+}) {
   const [answer, setAnswer] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const send = useAnswerQuestion(sessionId, questionId);

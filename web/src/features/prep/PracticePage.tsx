@@ -65,15 +65,30 @@ export default function PracticePage() {
   );
 }
 
-function ChatLog({ question, attempts, loading }: { question: PrepQuestion; attempts: PracticeAnswer[]; loading: boolean }) {
+function ChatLog({
+  question,
+  attempts,
+  loading,
+}: {
+  question: PrepQuestion;
+  attempts: PracticeAnswer[];
+  loading: boolean;
+}) {
   return (
     <div role="log" aria-labelledby="attempts-title" className="chat" data-testid="chat-log">
       {loading && <p role="status">Loading your earlier attempts…</p>}
       {!loading && attempts.length === 0 && (
-        <p className="hint">No attempts yet. Answer below as you would say it in the interview to “{question.text}”.</p>
+        <p className="hint">
+          No attempts yet. Answer below as you would say it in the interview to “{question.text}”.
+        </p>
       )}
       {attempts.map((attempt) => (
-        <article key={attempt.answer_id} className="attempt" data-testid="attempt" aria-label={`Attempt ${attempt.attempt}`}>
+        <article
+          key={attempt.answer_id}
+          className="attempt"
+          data-testid="attempt"
+          aria-label={`Attempt ${attempt.attempt}`}
+        >
           <div className="bubble mine">
             <p className="bubble-title">
               Attempt {attempt.attempt}, {new Date(attempt.created_at).toLocaleString()}

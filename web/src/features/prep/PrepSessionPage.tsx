@@ -46,7 +46,9 @@ export default function PrepSessionPage() {
         </details>
       )}
       <h2>Questions to practise</h2>
-      <p>Choose a question, answer it as you would say it, and get feedback at once. Answer again as often as you like.</p>
+      <p>
+        Choose a question, answer it as you would say it, and get feedback at once. Answer again as often as you like.
+      </p>
       <ol className="prep-questions">
         {data.questions.map((question) => (
           <QuestionItem key={question.question_id} sessionId={sessionId} question={question} />
@@ -79,10 +81,13 @@ function QuestionItem({ sessionId, question }: { sessionId: string; question: Pr
         {question.why && <span className="hint"> {question.why}</span>}
       </p>
       <p className="question-meta">
-        <span data-testid="attempts">
-          {question.attempts === 0 ? "Not answered yet" : `${question.attempts} attempt${question.attempts === 1 ? "" : "s"}`}
-        </span>
-        {feedback && <span>, latest: STAR {feedback.star_score}/100, {feedback.star_missing.length === 0 ? "every part found" : `missing ${feedback.star_missing.join(", ")}`}</span>}
+        <span data-testid="attempts">{attemptsWord(question.attempts)}</span>
+        {feedback && (
+          <span>
+            , latest: STAR {feedback.star_score}/100,{" "}
+            {feedback.star_missing.length === 0 ? "every part found" : `missing ${feedback.star_missing.join(", ")}`}
+          </span>
+        )}
         {" · "}
         <Link
           to={`/prep/${encodeURIComponent(sessionId)}/questions/${encodeURIComponent(question.question_id)}`}
@@ -94,4 +99,9 @@ function QuestionItem({ sessionId, question }: { sessionId: string; question: Pr
       </p>
     </li>
   );
+}
+
+function attemptsWord(attempts: number): string {
+  if (attempts === 0) return "Not answered yet";
+  return attempts === 1 ? "1 attempt" : `${attempts} attempts`;
 }
