@@ -9,7 +9,17 @@ from gateway.errors import install_error_handler
 from gateway.live import socket as live_socket
 from gateway.method_override import MethodOverrideMiddleware
 from gateway.metrics import HttpMetricsMiddleware
-from gateway.routes import health, interviews, me, prep, progress, recordings, results, sign_in
+from gateway.routes import (
+    health,
+    interviews,
+    me,
+    prep,
+    prep_comparison,
+    progress,
+    recordings,
+    results,
+    sign_in,
+)
 from gateway.server_timing import ServerTimingMiddleware
 from gateway.services import make_lifespan
 from gateway.settings import Settings
@@ -30,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(prep.router)
     app.include_router(prep.practice_router)
+    app.include_router(prep_comparison.router)
     app.include_router(tus_router.router)
     app.include_router(live_socket.router)
     app.include_router(sign_in.router)

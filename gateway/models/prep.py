@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +23,33 @@ class PrepSessionCreate(BaseModel):
     )
 
 
+StarPartName = Literal["situation", "task", "action", "result"]
+
+
+class StarPartsFound(BaseModel):
+    situation: bool
+    task: bool
+    action: bool
+    result: bool
+
+
+class PracticeFeedback(BaseModel):
+    """What a practice answer gets at once (``analysis.prep.practice_feedback``)."""
+
+    star: StarPartsFound
+    star_present: list[StarPartName]
+    star_missing: list[StarPartName]
+    star_score: int = Field(description="How complete the STAR structure is, 0-100.")
+    relevance: int = Field(description="Relevance to the question and the job description, 0-100.")
+    confidence: int = Field(description="How plainly it is said (hedges lower it), 0-100.")
+    hedges: list[str] = Field(description='The hedges found, as written ("I think", "sort of").')
+    word_count: int
+    speaking_seconds: int = Field(
+        description="About how long the answer takes to say, at 150 words a minute."
+    )
+    notes: list[str] = Field(description="What to change, most important first.")
+
+
 class PrepQuestionPublic(BaseModel):
     question_id: str
     text: str
@@ -31,7 +59,7 @@ class PrepQuestionPublic(BaseModel):
     why: str | None = None
     attempts: int = 0
     latest_answer: str | None = None
-    latest_feedback: dict[str, Any] | None = None
+    latest_feedback: PracticeFeedback | None = None
 
 
 class PrepSessionPublic(BaseModel):
@@ -42,8 +70,8 @@ class PrepSessionPublic(BaseModel):
     job_description: str | None
     targeted: bool
     questions: list[PrepQuestionPublic]
-    created_at: Any
-    updated_at: Any
+    created_at: datetime
+    updated_at: datetime
     notice: str | None = Field(
         default=None, description="Set when the AI question writer failed and the bank stood in."
     )
@@ -57,7 +85,7 @@ class PrepSessionSummary(BaseModel):
     targeted: bool
     question_count: int
     answer_count: int
-    created_at: Any
+    created_at: datetime
 
 
 class PrepSessionsPublic(BaseModel):
@@ -76,13 +104,33 @@ class PracticeAnswerPublic(BaseModel):
     question_id: str
     attempt: int
     answer: str
-    feedback: dict[str, Any]
-    created_at: Any
+    feedback: PracticeFeedback
+    created_at: datetime
+
+
+SkillName = Literal["results", "actions", "context", "relevance", "confidence"]
+
+
+class TargetedQuestion(BaseModel):
+    id: str
+    question: str
+    kind: str
+    skill: SkillName
+    why: str = Field(description="The skill's level so far and what to do about it.")
+    ai_generated: bool
+
+
+class SkillLevelsAt(BaseModel):
+    interview_id: str
+    completed_at: str
+    levels: dict[SkillName, int]
 
 
 class TargetedPracticePublic(BaseModel):
     answers_seen: int
-    levels: dict[str, int]
-    weakest: list[str]
-    questions: list[dict[str, Any]]
-    progress: list[dict[str, Any]]
+    levels: dict[SkillName, int] = Field(
+        description="Per skill, the share of your analysed answers that got it right, 0-100."
+    )
+    weakest: list[SkillName]
+    questions: list[TargetedQuestion]
+    progress: list[SkillLevelsAt] = Field(description="The levels per analysed interview, oldest first.")

@@ -28,6 +28,7 @@ from gateway.models.prep import (
     PrepSessionPublic,
     PrepSessionsPublic,
     PrepSessionSummary,
+    SkillLevelsAt,
     TargetedPracticePublic,
 )
 from gateway.params import Id, Limit, Offset
@@ -187,4 +188,5 @@ async def targeted_practice(user: CurrentUser, read_model: ReadModelDep) -> Targ
     """Your weakest skills across your analysed interviews, questions to practise them, and
     each skill's level per interview over time."""
     interviews = await PrepSessionQueries(read_model).analysed_interviews(user.user_id)
-    return TargetedPracticePublic(**targeted_questions(interviews), progress=skill_progress(interviews))
+    progress = [SkillLevelsAt.model_validate(point) for point in skill_progress(interviews)]
+    return TargetedPracticePublic(**targeted_questions(interviews), progress=progress)

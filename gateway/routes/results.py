@@ -108,7 +108,9 @@ def _parsed_content(content: Any) -> Any:
     return content
 
 
-async def _analysis(read_model: ReadModelDep, interview_id: str, user_id: str) -> tuple[Row, dict[str, Any]]:
+async def analysis_of(
+    read_model: ReadModelDep, interview_id: str, user_id: str
+) -> tuple[Row, dict[str, Any]]:
     """The interview and its analysis document; AnalysisNotReady says the status when there is none."""
     interview = await load_interview(read_model, interview_id, user_id)
     row = await read_model.get_analysis(source_interview_id(interview), user_id)
@@ -132,7 +134,7 @@ async def _analysis(read_model: ReadModelDep, interview_id: str, user_id: str) -
     responses=answers_for_user(InterviewNotFound, AnalysisNotReady),
 )
 async def get_analysis(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
-    _, document = await _analysis(read_model, interview_id, user.user_id)
+    _, document = await analysis_of(read_model, interview_id, user.user_id)
     return AnalysisPublic.model_validate(document)
 
 
@@ -145,7 +147,7 @@ async def get_analysis(interview_id: Id, user: CurrentUser, read_model: ReadMode
 async def download_analysis(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> Response:
     """The analysis as a PDF: the score and its breakdown, speech metrics, each question with its
     answer's STAR parts and relevance, and the recommendations."""
-    interview, document = await _analysis(read_model, interview_id, user.user_id)
+    interview, document = await analysis_of(read_model, interview_id, user.user_id)
     pdf = await asyncio.to_thread(analysis_report, interview, document)
     return Response(
         pdf,

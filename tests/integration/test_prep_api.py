@@ -3,6 +3,7 @@ every attempt kept, sessions published to the compacted prep.sessions topic."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 
@@ -10,7 +11,7 @@ import pytest
 
 from dev.topic_records import collect_until
 from tests.fakes.anthropic_messages import FakeAnthropic, running_fake_anthropic
-from tests.integration.gateway_helpers import RunningGateway
+from tests.integration.gateway_helpers import RunningGateway, analysis_event
 from topics.catalog import PREP_SESSIONS
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
@@ -160,3 +161,36 @@ async def test_when_claude_is_overloaded_the_bank_stands_in_and_says_so(
     assert not any(q["ai_generated"] for q in session["questions"])  # type: ignore[union-attr]
     assert "curated bank" in str(session["notice"])
     assert len(claude.requests) == 2
+
+
+async def test_targeted_practice_names_my_weakest_skills_with_questions_for_them(
+    gateway: RunningGateway, user: str
+) -> None:
+    interview = await gateway.client.post("/interviews", json={"company": "Acme"}, headers=gateway.auth(user))
+    interview_id = interview.json()["interview_id"]
+    no_result = {"present": False}
+    turn = {
+        "question": "Tell me about a project.",
+        "star": {"situation": {"present": True}, "task": {"present": True}, "action": {"present": True},
+                 "result": no_result},
+        "relevance": 70,
+        "confidence": 80,
+    }  # fmt: skip
+    event = analysis_event(interview_id, user, 60.0)
+    await gateway.read_model.upsert_analysis({**event, "content": json.dumps({"turns": [turn, turn]})})
+
+    targeted = (await gateway.client.get("/practice/targeted", headers=gateway.auth(user))).json()
+
+    assert targeted["answers_seen"] == 2
+    assert targeted["levels"] == {
+        "results": 0,
+        "actions": 100,
+        "context": 100,
+        "relevance": 100,
+        "confidence": 100,
+    }
+    assert targeted["weakest"] == ["results"]
+    assert {question["skill"] for question in targeted["questions"]} == {"results"}
+    assert all("0% of your 2 answers" in question["why"] for question in targeted["questions"])
+    [point] = targeted["progress"]
+    assert (point["interview_id"], point["levels"]) == (interview_id, targeted["levels"])

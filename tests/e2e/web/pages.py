@@ -1,13 +1,14 @@
 """What the browser tests of the web app do on its pages: sign in, keep a screenshot checked by
-axe-core, throttle the connection, follow an upload."""
+axe-core, throttle the connection, follow an upload, move by keyboard, practise a prep question."""
 
 from __future__ import annotations
 
 import re
 import time
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import CDPSession, Page, expect
+from playwright.sync_api import CDPSession, Locator, Page, expect
 
 from tests.e2e.conftest import REPO_ROOT, Stack, account
 
@@ -56,3 +57,44 @@ def sign_in(page: Page, stack: Stack, user: str) -> None:
 def upload_percent(page: Page) -> int:
     match = re.match(r"\D*(\d+) %", page.get_by_test_id("upload-progress").inner_text())
     return int(match.group(1)) if match else 0
+
+
+def tab_to(page: Page, target: Locator, most: int = 40) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user gets there."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} is not reached by Tab in {most} presses")
+
+
+def open_prep_session(page: Page, stack: Stack, prep_session_id: str) -> None:
+    page.goto(f"{stack.gateway.url}/prep/{prep_session_id}")
+    expect(page.get_by_test_id("prep-question").first).to_be_visible()
+
+
+def practise(page: Page, question_text: str, answer: str) -> None:
+    """On a prep session's page: open ``question_text``, send ``answer`` and wait for its feedback."""
+    page.get_by_test_id("prep-question").filter(has_text=question_text).get_by_test_id("practise").click()
+    attempts = page.get_by_test_id("attempt")
+    before = attempts.count()
+    page.get_by_test_id("answer").fill(answer)
+    page.get_by_test_id("send-answer").click()
+    expect(attempts).to_have_count(before + 1)
+
+
+def expect_feedback_as_the_api_gave_it(attempt: Locator, feedback: dict[str, Any]) -> None:
+    """The feedback shown in one attempt of the chat is what the API answered for it."""
+    found = attempt.get_by_test_id("star-found")
+    expect(found).to_have_count(len(feedback["star_present"]))
+    assert [part.get_attribute("data-part") for part in found.all()] == feedback["star_present"]
+    missing = attempt.get_by_test_id("star-missing")
+    assert [part.get_attribute("data-part") for part in missing.all()] == feedback["star_missing"]
+    expect(attempt.get_by_test_id("star-score")).to_have_text(str(feedback["star_score"]))
+    expect(attempt.get_by_test_id("relevance")).to_have_text(str(feedback["relevance"]))
+    expect(attempt.get_by_test_id("confidence")).to_have_text(str(feedback["confidence"]))
+    expect(attempt.get_by_test_id("word-count")).to_contain_text(
+        f"{feedback['word_count']} words · about {feedback['speaking_seconds']} s spoken"
+    )
+    expect(attempt.get_by_test_id("hedge")).to_have_text(feedback["hedges"])
+    expect(attempt.get_by_test_id("feedback-note")).to_have_text(feedback["notes"])

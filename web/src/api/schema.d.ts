@@ -417,6 +417,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/interviews/{interview_id}/prep-comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Prep Comparison
+         * @description What you practised beside what you were asked: the practised questions that were asked
+         *     (each practised answer beside the actual one, sentences kept, dropped and added, the change
+         *     in STAR, relevance and confidence), the unexpected questions, the practised ones not asked,
+         *     and the improvement score.
+         */
+        get: operations["get_prep_comparison_interviews__interview_id__prep_comparison_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/uploads/": {
         parameters: {
             query?: never;
@@ -548,6 +571,38 @@ export interface components {
             run: number;
         } & {
             [key: string]: unknown;
+        };
+        /** ComparedQuestion */
+        ComparedQuestion: {
+            /** Practised Question */
+            practised_question: string;
+            /** Actual Question */
+            actual_question: string;
+            /**
+             * Similarity
+             * @description How alike the two questions are in meaning (cosine, 0-1).
+             */
+            similarity: number;
+            /**
+             * Start
+             * @description When the question was asked, in seconds from the recording's start.
+             */
+            start: number;
+            /**
+             * Practised Answer
+             * @description The latest practice attempt; null when never answered.
+             */
+            practised_answer: string | null;
+            /** Actual Answer */
+            actual_answer: string;
+            /** @description Null when the question was never practised. */
+            points: components["schemas"]["TalkingPoints"] | null;
+            delta: components["schemas"]["ScoreDelta"] | null;
+            /**
+             * Delta Score
+             * @description The mean of the deltas; null when never practised.
+             */
+            delta_score: number | null;
         };
         /** DevTokenCreate */
         DevTokenCreate: {
@@ -813,12 +868,81 @@ export interface components {
             attempt: number;
             /** Answer */
             answer: string;
-            /** Feedback */
-            feedback: {
-                [key: string]: unknown;
-            };
-            /** Created At */
-            created_at: unknown;
+            feedback: components["schemas"]["PracticeFeedback"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * PracticeFeedback
+         * @description What a practice answer gets at once (``analysis.prep.practice_feedback``).
+         */
+        PracticeFeedback: {
+            star: components["schemas"]["StarPartsFound"];
+            /** Star Present */
+            star_present: ("situation" | "task" | "action" | "result")[];
+            /** Star Missing */
+            star_missing: ("situation" | "task" | "action" | "result")[];
+            /**
+             * Star Score
+             * @description How complete the STAR structure is, 0-100.
+             */
+            star_score: number;
+            /**
+             * Relevance
+             * @description Relevance to the question and the job description, 0-100.
+             */
+            relevance: number;
+            /**
+             * Confidence
+             * @description How plainly it is said (hedges lower it), 0-100.
+             */
+            confidence: number;
+            /**
+             * Hedges
+             * @description The hedges found, as written ("I think", "sort of").
+             */
+            hedges: string[];
+            /** Word Count */
+            word_count: number;
+            /**
+             * Speaking Seconds
+             * @description About how long the answer takes to say, at 150 words a minute.
+             */
+            speaking_seconds: number;
+            /**
+             * Notes
+             * @description What to change, most important first.
+             */
+            notes: string[];
+        };
+        /** PrepComparisonPublic */
+        PrepComparisonPublic: {
+            /** Interview Id */
+            interview_id: string;
+            /** Prep Session Id */
+            prep_session_id: string;
+            /**
+             * Matches
+             * @description Practised questions that were asked, in the order asked.
+             */
+            matches: components["schemas"]["ComparedQuestion"][];
+            /** Practised And Asked */
+            practised_and_asked: number;
+            /**
+             * Unexpected Questions
+             * @description Questions asked that were not practised.
+             */
+            unexpected_questions: components["schemas"]["UnexpectedQuestion"][];
+            /** Practised Not Asked */
+            practised_not_asked: string[];
+            /**
+             * Improvement Score
+             * @description The mean change over the practised questions asked, -100..100; null when none was both practised and asked.
+             */
+            improvement_score: number | null;
         };
         /** PrepQuestionPublic */
         PrepQuestionPublic: {
@@ -841,10 +965,7 @@ export interface components {
             attempts: number;
             /** Latest Answer */
             latest_answer?: string | null;
-            /** Latest Feedback */
-            latest_feedback?: {
-                [key: string]: unknown;
-            } | null;
+            latest_feedback?: components["schemas"]["PracticeFeedback"] | null;
         };
         /** PrepSessionCreate */
         PrepSessionCreate: {
@@ -884,10 +1005,16 @@ export interface components {
             targeted: boolean;
             /** Questions */
             questions: components["schemas"]["PrepQuestionPublic"][];
-            /** Created At */
-            created_at: unknown;
-            /** Updated At */
-            updated_at: unknown;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
             /**
              * Notice
              * @description Set when the AI question writer failed and the bank stood in.
@@ -910,8 +1037,11 @@ export interface components {
             question_count: number;
             /** Answer Count */
             answer_count: number;
-            /** Created At */
-            created_at: unknown;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** PrepSessionsPublic */
         PrepSessionsPublic: {
@@ -962,6 +1092,18 @@ export interface components {
             /** Deleted At */
             deleted_at?: string | null;
         };
+        /**
+         * ScoreDelta
+         * @description Actual minus practised, each on 0-100.
+         */
+        ScoreDelta: {
+            /** Star */
+            star: number;
+            /** Relevance */
+            relevance: number;
+            /** Confidence */
+            confidence: number;
+        };
         /** SegmentMetricsPublic */
         SegmentMetricsPublic: {
             /** Seq */
@@ -1006,6 +1148,28 @@ export interface components {
             /** @description Set in `firebase` mode. */
             firebase: components["schemas"]["FirebaseWebConfig"] | null;
         };
+        /** SkillLevelsAt */
+        SkillLevelsAt: {
+            /** Interview Id */
+            interview_id: string;
+            /** Completed At */
+            completed_at: string;
+            /** Levels */
+            levels: {
+                [key: string]: number;
+            };
+        };
+        /** StarPartsFound */
+        StarPartsFound: {
+            /** Situation */
+            situation: boolean;
+            /** Task */
+            task: boolean;
+            /** Action */
+            action: boolean;
+            /** Result */
+            result: boolean;
+        };
         /** StatusPublic */
         StatusPublic: {
             /** Interview Id */
@@ -1042,24 +1206,65 @@ export interface components {
              */
             run: number;
         };
+        /** TalkingPoints */
+        TalkingPoints: {
+            /**
+             * Kept
+             * @description Sentences of the practised answer that the actual one says too.
+             */
+            kept: string[];
+            /**
+             * Dropped
+             * @description Sentences of the practised answer the actual one left out.
+             */
+            dropped: string[];
+            /**
+             * Added
+             * @description Sentences of the actual answer that were not practised.
+             */
+            added: string[];
+        };
         /** TargetedPracticePublic */
         TargetedPracticePublic: {
             /** Answers Seen */
             answers_seen: number;
-            /** Levels */
+            /**
+             * Levels
+             * @description Per skill, the share of your analysed answers that got it right, 0-100.
+             */
             levels: {
                 [key: string]: number;
             };
             /** Weakest */
-            weakest: string[];
+            weakest: ("results" | "actions" | "context" | "relevance" | "confidence")[];
             /** Questions */
-            questions: {
-                [key: string]: unknown;
-            }[];
-            /** Progress */
-            progress: {
-                [key: string]: unknown;
-            }[];
+            questions: components["schemas"]["TargetedQuestion"][];
+            /**
+             * Progress
+             * @description The levels per analysed interview, oldest first.
+             */
+            progress: components["schemas"]["SkillLevelsAt"][];
+        };
+        /** TargetedQuestion */
+        TargetedQuestion: {
+            /** Id */
+            id: string;
+            /** Question */
+            question: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Skill
+             * @enum {string}
+             */
+            skill: "results" | "actions" | "context" | "relevance" | "confidence";
+            /**
+             * Why
+             * @description The skill's level so far and what to do about it.
+             */
+            why: string;
+            /** Ai Generated */
+            ai_generated: boolean;
         };
         /** TranscriptPublic */
         TranscriptPublic: {
@@ -1123,6 +1328,13 @@ export interface components {
              * @description Pace: words per minute while speaking.
              */
             wpm: number | null;
+        };
+        /** UnexpectedQuestion */
+        UnexpectedQuestion: {
+            /** Question */
+            question: string;
+            /** Start */
+            start: number;
         };
         /** UserSettingsPublic */
         UserSettingsPublic: {
@@ -2776,6 +2988,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description `authentication_unavailable`: We cannot check sign-ins right now. Please try again in a minute.
+             *
+             *     `database_unavailable`: Our database is not reachable right now. Please try again in a minute.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_prep_comparison_interviews__interview_id__prep_comparison_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id the API gave (letters, digits, - and _). */
+                interview_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrepComparisonPublic"];
+                };
+            };
+            /** @description `unauthenticated`: Sign in again: the request has no valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description `interview_not_found`: There is no interview with this id in your account.
+             *
+             *     `analysis_not_ready`: The analysis is not ready yet: the message says the interview's status.
+             *
+             *     `no_prep_comparison`: This interview has no comparison with a prep session (the message says why): link the prep session you practised with, and analyse the interview.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /**

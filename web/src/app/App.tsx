@@ -9,6 +9,12 @@ import { SignInPage } from "../features/auth/SignInPage";
 const DashboardPage = lazy(() => import("../features/interviews/DashboardPage"));
 const NewInterviewPage = lazy(() => import("../features/upload/NewInterviewPage"));
 const InterviewPage = lazy(() => import("../features/review/InterviewPage"));
+const PrepSessionsPage = lazy(() => import("../features/prep/PrepSessionsPage"));
+const NewPrepSessionPage = lazy(() => import("../features/prep/NewPrepSessionPage"));
+const TargetedPracticePage = lazy(() => import("../features/prep/TargetedPracticePage"));
+const PrepSessionPage = lazy(() => import("../features/prep/PrepSessionPage"));
+const PracticePage = lazy(() => import("../features/prep/PracticePage"));
+const ComparisonPage = lazy(() => import("../features/comparison/ComparisonPage"));
 
 export function App() {
   const session = useSession();
@@ -33,6 +39,12 @@ export function App() {
           <Route path="/" element={<DashboardPage />} />
           <Route path="/new" element={<NewInterviewPage />} />
           <Route path="/review/:interviewId" element={<InterviewPage />} />
+          <Route path="/review/:interviewId/comparison" element={<ComparisonPage />} />
+          <Route path="/prep" element={<PrepSessionsPage />} />
+          <Route path="/prep/new" element={<NewPrepSessionPage />} />
+          <Route path="/prep/targeted" element={<TargetedPracticePage />} />
+          <Route path="/prep/:sessionId" element={<PrepSessionPage />} />
+          <Route path="/prep/:sessionId/questions/:questionId" element={<PracticePage />} />
           <Route path="/sign-in" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

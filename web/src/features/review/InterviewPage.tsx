@@ -1,4 +1,4 @@
-import { useParams } from "react-router";
+import { Link, useParams } from "react-router";
 
 import { ErrorNote } from "../../components/ErrorNote";
 import { statusWord } from "../interviews/api";
@@ -22,6 +22,13 @@ export default function InterviewPage() {
       {status.data && (
         <p data-testid="status" className={`badge badge-${statusWord(status.data.status)}`}>
           Status: {statusWord(status.data.status)}
+        </p>
+      )}
+      {interview.data?.prep_session_id && (
+        <p>
+          <Link to={`/review/${encodeURIComponent(interviewId)}/comparison`} data-testid="open-comparison">
+            Compare with your prep
+          </Link>
         </p>
       )}
       {status.data && !completed && <StageView status={status.data} />}

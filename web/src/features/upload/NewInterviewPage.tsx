@@ -4,20 +4,13 @@ import { Link } from "react-router";
 
 import { api, type Schemas, unwrap } from "../../api/client";
 import { describeError } from "../../components/ErrorNote";
+import { INTERVIEW_TYPE_LABELS, type InterviewType } from "../../components/interviewTypes";
 import { interviewKeys } from "../interviews/api";
+import { PrepSessionPicker } from "../prep/PrepSessionPicker";
 import { ACCEPT_ATTRIBUTE, formatBytes, formatDuration, problemWith } from "./checkFile";
 import { type UploadState, unfinishedUploadOf, useTusUpload } from "./useTusUpload";
 
 type InterviewCreate = Schemas["InterviewCreate"];
-type InterviewType = NonNullable<InterviewCreate["interview_type"]>;
-
-const TYPE_LABELS: Record<InterviewType, string> = {
-  behavioral: "Behavioral",
-  technical: "Technical",
-  phone_screen: "Phone screen",
-  panel: "Panel",
-  other: "Other",
-};
 
 export default function NewInterviewPage() {
   const queryClient = useQueryClient();
@@ -70,6 +63,7 @@ export default function NewInterviewPage() {
         interview_type: (text("interview_type") as InterviewType | null) ?? null,
         notes: text("notes"),
         job_description: text("job_description"),
+        prep_session_id: text("prep_session_id"),
       },
       recording: file,
     });
@@ -92,7 +86,7 @@ export default function NewInterviewPage() {
           <label htmlFor="interview-type">Type</label>
           <select id="interview-type" name="interview_type" defaultValue="">
             <option value="">Not said</option>
-            {Object.entries(TYPE_LABELS).map(([value, label]) => (
+            {Object.entries(INTERVIEW_TYPE_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
@@ -102,6 +96,7 @@ export default function NewInterviewPage() {
           <textarea id="notes" name="notes" rows={3} maxLength={10000} />
           <label htmlFor="job-description">Job description</label>
           <textarea id="job-description" name="job_description" rows={5} maxLength={50000} />
+          <PrepSessionPicker />
         </fieldset>
         <fieldset disabled={locked}>
           <legend>Recording</legend>
