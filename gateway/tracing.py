@@ -6,7 +6,9 @@ events it publishes carry that span's ``traceparent`` (and the caller's ``traces
 their Kafka headers, with the request's id, so a worker's logs line up with the request.
 
 :class:`TraceContextMiddleware` puts the context in a context variable for the request's
-duration; :func:`event_headers` reads it where an event is published.
+duration; :func:`event_headers` reads it where an event is published. When OpenTelemetry
+exports spans (``topics.tracing.configure_tracing``), the request's span is an OpenTelemetry
+span, and the ids the events carry are its own.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from opentelemetry import propagate
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from topics.tracing import tracer
 
 TRACEPARENT = "traceparent"
 TRACESTATE = "tracestate"
@@ -106,16 +112,35 @@ def event_headers() -> list[tuple[str, bytes]]:
     return current_context().headers()
 
 
+def start_span(
+    name: str, caller: dict[str, str], context: TraceContext, kind: SpanKind
+) -> tuple[TraceContext, Span]:
+    """An OpenTelemetry span, the child of the span the ``caller`` headers name (a new trace
+    without one); when spans are recorded, ``context`` takes the span's ids, so the events
+    published in it name this span as their parent."""
+    span = tracer().start_span(name, context=propagate.extract(caller), kind=kind)
+    if span.is_recording():
+        ids = span.get_span_context()
+        context = replace(context, trace_id=f"{ids.trace_id:032x}", span_id=f"{ids.span_id:016x}")
+    return context, span
+
+
 @contextmanager
 def background_trace(request_id_prefix: str) -> Iterator[TraceContext]:
     """A new trace for work no request started (a sweeper's), current inside the block: the
     events published there carry it, and its request id starts with ``request_id_prefix``."""
-    context = context_for(None, None, f"{request_id_prefix}{uuid.uuid4().hex}")
+    context, span = start_span(
+        request_id_prefix.rstrip("-"),
+        {},
+        context_for(None, None, f"{request_id_prefix}{uuid.uuid4().hex}"),
+        SpanKind.INTERNAL,
+    )
     token = _current.set(context)
     try:
         yield context
     finally:
         _current.reset(token)
+        span.end()
 
 
 class TraceContextMiddleware:
@@ -134,10 +159,15 @@ class TraceContextMiddleware:
             # A header sent twice is one comma-separated list (tracestate may be split so).
             headers[name] = f"{headers[name]},{value}" if name in headers else value
         context = context_for(headers.get(TRACEPARENT), headers.get(TRACESTATE), headers.get(REQUEST_ID))
+        caller = {name: headers[name] for name in (TRACEPARENT, TRACESTATE) if name in headers}
+        context, span = start_span(scope["method"], caller, context, SpanKind.SERVER)
 
         async def send_with_request_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 MutableHeaders(scope=message)["X-Request-ID"] = context.request_id
+                span.set_attribute("http.response.status_code", message["status"])
+                if message["status"] >= 500:
+                    span.set_status(Status(StatusCode.ERROR))
             await send(message)
 
         token = _current.set(context)
@@ -145,3 +175,6 @@ class TraceContextMiddleware:
             await self.app(scope, receive, send_with_request_id)
         finally:
             _current.reset(token)
+            route = scope.get("route")
+            span.update_name(f"{scope['method']} {getattr(route, 'path', None) or scope['path']}")
+            span.end()

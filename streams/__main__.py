@@ -13,6 +13,7 @@ import faust
 from streams.app import app, codec, settings
 from streams.internal_topics import internal_topics
 from topics.admin import catalog_topics, ensure_named_topics
+from topics.tracing import configure_tracing
 
 AGENTS = (
     "transcribe_recording",
@@ -45,6 +46,7 @@ def main() -> None:
     load_agents(settings.agent_names)
     settings.table_dir.mkdir(parents=True, exist_ok=True)
     codec.warm_up()
+    configure_tracing("interview-buddy-worker")
     # Topics come from the catalog, with the catalog's settings, and Faust's own topics (the
     # tables' changelogs, the leader topic) as Faust would make them, all before the consumer
     # group first joins: a changelog the group leader does not see yet is left unassigned (see

@@ -22,9 +22,10 @@ from streams.consumer import RebalanceSafeConsumer
 from streams.settings import StreamsSettings
 from topics.catalog import INTERVIEW_PARTITIONS, TopicSpec
 from topics.codec import codec_from_settings
+from topics.tracing import current_trace_headers
 
-#: A record handed over whole: key, value, and its timestamp in epoch milliseconds.
-Record = tuple[bytes, bytes, int]
+#: A record handed over whole: key, value, its timestamp in epoch milliseconds, and headers.
+Record = tuple[bytes, bytes, int, list[tuple[str, bytes]]]
 
 
 class IdempotentProducer(faust_aiokafka.Producer):
@@ -44,11 +45,11 @@ class IdempotentProducer(faust_aiokafka.Producer):
         producer = self._ensure_producer()
         deliveries = []
         batch = producer.create_batch()
-        for key, value, timestamp_ms in records:
-            if batch.append(key=key, value=value, timestamp=timestamp_ms) is None:
+        for key, value, timestamp_ms, headers in records:
+            if batch.append(key=key, value=value, timestamp=timestamp_ms, headers=headers) is None:
                 deliveries.append(await producer.send_batch(batch, topic, partition=partition))
                 batch = producer.create_batch()
-                if batch.append(key=key, value=value, timestamp=timestamp_ms) is None:
+                if batch.append(key=key, value=value, timestamp=timestamp_ms, headers=headers) is None:
                     raise ProducerSendError(
                         f"a record of {len(value)} bytes does not fit in a batch of {topic}"
                     )
@@ -81,11 +82,11 @@ class PartitionedRecords:
         self._partitions: dict[bytes, int] = {}  # the partitioner runs once per key
         self._records: dict[int, list[Record]] = {}
 
-    def add(self, key: bytes, value: bytes) -> None:
+    def add(self, key: bytes, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
         partition = self._partitions.get(key)
         if partition is None:
             partition = self._partitions[key] = self._producer.key_partition(self._topic, key).partition
-        self._records.setdefault(partition, []).append((key, value, int(time.time() * 1000)))
+        self._records.setdefault(partition, []).append((key, value, int(time.time() * 1000), headers or []))
 
     async def send(self) -> list[asyncio.Future[Any]]:
         """Hand every partition's records over; each future resolves when the broker has them."""
@@ -178,14 +179,19 @@ def topic_spec_of(event: faust.EventT) -> str:
 
 
 async def send(spec: TopicSpec, key: str, value: dict[str, object]) -> None:
-    """Encode ``value`` with ``spec``'s schema and send it, keyed by ``key``."""
-    await channel(spec).send(key=key.encode(), value=codec.encode(spec.value_schema, value))
+    """Encode ``value`` with ``spec``'s schema and send it, keyed by ``key``, carrying the current
+    span's trace context (the event being processed continues its trace)."""
+    await channel(spec).send(
+        key=key.encode(), value=codec.encode(spec.value_schema, value), headers=current_trace_headers()
+    )
 
 
 def send_soon(spec: TopicSpec, key: str, value: dict[str, object]) -> None:
     """Like :func:`send` without waiting: the record joins the producer's buffer, which the
     worker flushes before it commits any offset, so at-least-once still holds."""
-    channel(spec).send_soon(key=key.encode(), value=codec.encode(spec.value_schema, value))
+    channel(spec).send_soon(
+        key=key.encode(), value=codec.encode(spec.value_schema, value), headers=current_trace_headers()
+    )
 
 
 class CodecTable(faust.Table):

@@ -20,8 +20,10 @@ from faust.exceptions import PartitionsMismatch
 
 from streams.app import channel, codec, settings, topic_spec_of
 from streams.metrics import DEAD_LETTERS, EVENT_SECONDS, EVENTS
+from streams.spans import span_of
 from topics.catalog import by_name, dead_letter_topic
 from topics.errors import SchemaRegistryError, SerializationError
+from topics.tracing import current_trace_headers
 
 #: How long a handler waits, at most, for a fresh cluster's table topics to show up in the
 #: metadata (UNSETTLED_WAITS × UNSETTLED_WAIT_SECONDS) before the message is dead-lettered.
@@ -54,7 +56,13 @@ async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> 
     """Decode ``event`` and run ``handle`` on it, with retries; dead-letter it on failure.
 
     Returns True when the handler succeeded; False for a tombstone, which is not handled.
+    The work is the agent's span for the event (``streams.spans.span_of``).
     """
+    with span_of(event, consumer):
+        return await _process_event(event, handle, consumer)
+
+
+async def _process_event(event: faust.EventT, handle: Handler, consumer: str) -> bool:
     spec = by_name(topic_spec_of(event))
     started = time.monotonic()
 
@@ -165,7 +173,7 @@ async def dead_letter_message(
     await channel(dlq).send(
         key=message.key,
         value=codec.encode(dlq.value_schema, record),
-        headers=error_headers(message, exc, attempts, consumer),
+        headers=list(error_headers(message, exc, attempts, consumer).items()) + current_trace_headers(),
     )
     log.warning(
         "dead-lettered %s[%d]@%d to %s: %s", message.topic, message.partition, message.offset, dlq.name, exc

@@ -26,9 +26,11 @@ from analysis.speech.running_counts import fold_segment
 from streams.app import PartitionedRecords, RecordProducer, app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
 from streams.metrics import count_batch
+from streams.spans import span_of
 from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
+from topics.tracing import current_trace_headers
 
 #: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
 AGENT = "measure_speech"
@@ -93,22 +95,25 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
     outgoing = PartitionedRecords(producer, metrics_topic)
     for event in events:
         key = event.message.key
-        try:
-            segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
-            entry, metrics = fold_segment(entries[key] if key in entries else speech_totals.get(key), segment)
-            if entry is None or metrics is None:
-                continue  # a segment of an analysis that was run again since
-            value = codec.encode(metrics_schema, metrics)
-        except SerializationError as exc:
-            await dead_letter(event, exc, attempts=1, consumer=AGENT)
-            continue
-        except Exception as exc:  # a pure function fails the same way every time: no retry
-            log.exception("cannot measure a segment")
-            await dead_letter(event, exc, attempts=1, consumer=AGENT)
-            continue
-        entries[key] = entry
-        partitions[key] = event.message.partition
-        outgoing.add(segment["interview_id"].encode(), value)
+        with span_of(event, AGENT):
+            try:
+                segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
+                entry, metrics = fold_segment(
+                    entries[key] if key in entries else speech_totals.get(key), segment
+                )
+                if entry is None or metrics is None:
+                    continue  # a segment of an analysis that was run again since
+                value = codec.encode(metrics_schema, metrics)
+            except SerializationError as exc:
+                await dead_letter(event, exc, attempts=1, consumer=AGENT)
+                continue
+            except Exception as exc:  # a pure function fails the same way every time: no retry
+                log.exception("cannot measure a segment")
+                await dead_letter(event, exc, attempts=1, consumer=AGENT)
+                continue
+            entries[key] = entry
+            partitions[key] = event.message.partition
+            outgoing.add(segment["interview_id"].encode(), value, current_trace_headers())
     for delivery in await outgoing.send():
         delivery.add_done_callback(_metrics_sent)
     changelog_topic = speech_totals.changelog_topic.get_topic_name()

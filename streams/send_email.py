@@ -23,6 +23,7 @@ from streams.app import app, channel, settings
 from streams.dead_letters import dead_letter, decode
 from streams.email_delivery import EmailDelivery, SmtpSender
 from streams.metrics import count_batch
+from streams.spans import span_of
 from topics.catalog import NOTIFICATIONS
 from topics.errors import SerializationError
 
@@ -90,6 +91,7 @@ async def send_email(stream: faust.StreamT[bytes]) -> None:
             await dead_letter(event, exc, attempts=1, consumer=AGENT)
             continue
         started = time.monotonic()
-        await record_with_retries(notification)
-        await attempt_due(str(notification["notification_id"]))
+        with span_of(event, AGENT):
+            await record_with_retries(notification)
+            await attempt_due(str(notification["notification_id"]))
         count_batch(AGENT, [event], time.monotonic() - started)

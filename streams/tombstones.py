@@ -13,6 +13,7 @@ import faust
 
 from streams.app import channel
 from topics.catalog import TopicSpec
+from topics.tracing import current_trace_headers
 
 #: Stored in a per-interview table in place of a deleted interview's entry.
 DELETED = b"deleted"
@@ -29,4 +30,4 @@ def tombstone_key(event: faust.EventT) -> str | None:
 
 
 async def send_tombstone(spec: TopicSpec, key: str) -> None:
-    await channel(spec).send(key=key.encode(), value=None)
+    await channel(spec).send(key=key.encode(), value=None, headers=current_trace_headers())

@@ -23,7 +23,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -32,7 +32,9 @@ from faust.types import TP
 
 from streams.app import app, codec, settings
 from streams.dead_letters import dead_letter_message
+from streams.spans import span_continuing
 from topics.catalog import INTERVIEW_UPLOADED
+from topics.tracing import trace_headers_of
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,8 @@ class Job:
     key: bytes
     value: bytes
     enqueued_at_ms: int
+    #: The event's trace context (``traceparent``, ``tracestate``): the transcription continues it.
+    trace_headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, interview_id: str, message: faust.types.Message) -> Job:
@@ -72,6 +76,7 @@ class Job:
             message.key or interview_id.encode(),
             message.value or b"",
             int(time.time() * 1000),
+            trace_headers_of(message.headers),
         )
 
     def dumps(self) -> bytes:
@@ -139,6 +144,10 @@ class JobRunner:
             await self.run_one(job)
 
     async def run_one(self, job: Job) -> None:
+        with span_continuing(job.trace_headers, f"{self._consumer} transcribe"):
+            await self._run_one(job)
+
+    async def _run_one(self, job: Job) -> None:
         uploaded = codec.decode(job.value, INTERVIEW_UPLOADED.value_schema)
         attempt = 1
         while True:

@@ -3,6 +3,7 @@ prefix, own run folder) on the real Kafka and PostgreSQL, driven through `ib ana
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 
 from dev import synthesize
 from dev.service_processes import ServiceProcess, gateway_process, new_prefix, worker_process
+from topics.admin import delete_prefixed_topics
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The `ib` command installed beside this interpreter (the project's venv).
@@ -87,6 +89,7 @@ def stack(
     yield running
     running.gateway.stop()
     running.worker.stop()
+    asyncio.run(delete_prefixed_topics(kafka_bootstrap, running.worker.topic_prefix))
 
 
 def analyze(stack: Stack, recording: Path, *extra: str, user: str = "e2e-user") -> Analysis:

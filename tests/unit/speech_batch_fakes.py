@@ -24,6 +24,7 @@ def event(value: dict[str, Any] | bytes, partition: int, offset: int) -> Any:
         partition=partition,
         offset=offset,
         topic=channel(TRANSCRIPT_SEGMENTS).get_topic_name(),
+        headers=[],
     )
     return SimpleNamespace(message=message)
 
@@ -44,7 +45,7 @@ class Sent:
     async def send_records(
         self, topic: str, partition: int, records: Sequence[Record]
     ) -> asyncio.Future[Any]:
-        self.records.extend((topic, key, value, partition) for key, value, _ in records)
+        self.records.extend((topic, key, value, partition) for key, value, _, _ in records)
         return self._delivered(topic, partition)
 
     def key_partition(self, topic: str, key: bytes) -> TP:
