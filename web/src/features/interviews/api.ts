@@ -4,6 +4,19 @@ import { api, type Schemas, unwrap } from "../../api/client";
 
 export type Interview = Schemas["InterviewPublic"];
 export type InterviewStatus = Interview["status"];
+export type InterviewType = NonNullable<Schemas["InterviewCreate"]["interview_type"]>;
+
+export const TYPE_LABELS: Record<InterviewType, string> = {
+  behavioral: "Behavioral",
+  technical: "Technical",
+  phone_screen: "Phone screen",
+  panel: "Panel",
+  other: "Other",
+};
+
+export function isInterviewType(value: string): value is InterviewType {
+  return Object.hasOwn(TYPE_LABELS, value);
+}
 
 export const PAGE_SIZE = 10;
 

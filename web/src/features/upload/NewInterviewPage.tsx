@@ -4,20 +4,11 @@ import { Link } from "react-router";
 
 import { api, type Schemas, unwrap } from "../../api/client";
 import { describeError } from "../../components/ErrorNote";
-import { interviewKeys } from "../interviews/api";
+import { interviewKeys, type InterviewType, TYPE_LABELS } from "../interviews/api";
 import { ACCEPT_ATTRIBUTE, formatBytes, formatDuration, problemWith } from "./checkFile";
 import { type UploadState, unfinishedUploadOf, useTusUpload } from "./useTusUpload";
 
 type InterviewCreate = Schemas["InterviewCreate"];
-type InterviewType = NonNullable<InterviewCreate["interview_type"]>;
-
-const TYPE_LABELS: Record<InterviewType, string> = {
-  behavioral: "Behavioral",
-  technical: "Technical",
-  phone_screen: "Phone screen",
-  panel: "Panel",
-  other: "Other",
-};
 
 export default function NewInterviewPage() {
   const queryClient = useQueryClient();
