@@ -32,9 +32,9 @@ export default function LineChartFigure(props: ChartProps) {
               tickFormatter={props.formatX}
               stroke="#52606d"
             />
-            <YAxis yAxisId="left" domain={left?.domain ?? ["auto", "auto"]} stroke="#52606d" width={44} />
+            <YAxis yAxisId="left" domain={left?.domain ?? ["auto", "auto"]} stroke="#52606d" width={56} />
             {right && (
-              <YAxis yAxisId="right" orientation="right" domain={right.domain ?? ["auto", "auto"]} stroke="#52606d" width={44} />
+              <YAxis yAxisId="right" orientation="right" domain={right.domain ?? ["auto", "auto"]} stroke="#52606d" width={56} />
             )}
             <Tooltip
               labelFormatter={(value) => props.formatX(value as string | number)}

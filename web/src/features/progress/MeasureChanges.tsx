@@ -14,7 +14,7 @@ export function MeasureChanges({ changes, count }: { changes: MeasureChange[]; c
           <li key={change.measure} data-testid="measure-change" data-measure={change.measure}>
             <span className="change-label">{change.label}</span>
             <span className="change-figures">
-              {oneDecimal(change.first)} → {oneDecimal(change.latest)} {change.unit}
+              {oneDecimal(change.first)} → {withUnit(oneDecimal(change.latest), change.unit)}
             </span>
             <span className="change-value" data-testid="change-value">
               {change.change === null ? "—" : `${change.change > 0 ? "+" : ""}${oneDecimal(change.change)}`}
@@ -39,4 +39,9 @@ function verdict(change: MeasureChange, count: number): string {
   if (change.improved === false) return "▼ Worse";
   if (!change.change) return count < 2 ? "Analyse another interview to see a change" : "No change";
   return "Neither better nor worse: a pace is good within a range";
+}
+
+/** "53.1/100", "25 %", "160 words/min": a unit that divides follows the figure without a space. */
+export function withUnit(figure: string, unit: string): string {
+  return unit.startsWith("/") ? `${figure}${unit}` : `${figure} ${unit}`;
 }

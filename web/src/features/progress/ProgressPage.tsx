@@ -1,18 +1,18 @@
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 
 import { ErrorNote } from "../../components/ErrorNote";
 import { FileLink } from "../../components/FileLink";
 import { isInterviewType } from "../interviews/api";
 import { type ProgressFilters as Filters, useProgress, useProgressPdf } from "./api";
 import { MeasureChanges } from "./MeasureChanges";
-import { type FilterChoice, ProgressFilters } from "./ProgressFilters";
+import { ProgressFilters } from "./ProgressFilters";
 import { TrendCharts } from "./TrendCharts";
+import { useFilterChoice } from "./useFilterChoice";
 
 /** My trends across my analysed interviews, filtered by company and type (kept in the address,
  * so a filtered view can be bookmarked), with how each measure moved and my history as a PDF. */
 export default function ProgressPage() {
-  const [params, setParams] = useSearchParams();
-  const choice: FilterChoice = { company: params.get("company") ?? "", type: params.get("type") ?? "" };
+  const [choice, choose] = useFilterChoice();
   const unknownType = choice.type !== "" && !isInterviewType(choice.type);
   const filters: Filters = {
     ...(choice.company ? { company: choice.company } : {}),
@@ -21,12 +21,6 @@ export default function ProgressPage() {
   const progress = useProgress(filters);
   const pdf = useProgressPdf(filters);
   const filtered = Object.keys(filters).length > 0;
-  const choose = (next: FilterChoice) => {
-    const search = new URLSearchParams();
-    if (next.company) search.set("company", next.company);
-    if (next.type) search.set("type", next.type);
-    setParams(search, { replace: true });
-  };
 
   return (
     <section aria-labelledby="progress-title">

@@ -2,6 +2,7 @@ import { Chart } from "../../components/charts/Chart";
 import { oneDecimal } from "../../components/time";
 import { TYPE_LABELS, isInterviewType } from "../interviews/api";
 import { type MeasureChange, type TrendPoint, valueOf } from "./api";
+import { withUnit } from "./MeasureChanges";
 
 const COLORS = ["#1d4ed8", "#047857", "#b45309", "#7c3aed", "#be123c"];
 
@@ -24,7 +25,7 @@ export function TrendCharts({ points, changes }: { points: TrendPoint[]; changes
                 measured === 0
                   ? `Not measured in the ${points.length} interviews shown.`
                   : `${measured} of ${points.length} interviews measured, from ${oneDecimal(change.first)} ` +
-                    `in the first to ${oneDecimal(change.latest)} ${change.unit} in the latest.`
+                    `in the first to ${withUnit(oneDecimal(change.latest), change.unit)} in the latest.`
               }
               rows={rows}
               xKey="order"

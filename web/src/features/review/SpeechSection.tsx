@@ -65,7 +65,7 @@ function PaceChart({ interviewId, wpm }: { interviewId: string; wpm: number }) {
   const summary =
     rows.length === 0
       ? "No speech was measured."
-      : `Your pace in each of ${rows.length} stretches of speech, from ${Math.round(Math.min(...paces))} to ` +
+      : `Your pace in ${rows.length === 1 ? "the one stretch" : `each of ${rows.length} stretches`} of speech, from ${Math.round(Math.min(...paces))} to ` +
         `${Math.round(Math.max(...paces))} words per minute; ${Math.round(wpm)} over the whole interview.`;
   return (
     <Chart

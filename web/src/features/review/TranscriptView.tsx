@@ -52,10 +52,10 @@ export function TranscriptView({ interviewId, target }: { interviewId: string; t
         <>
           <p role="status" data-testid="transcript-count">
             {!query
-              ? `${transcript.data.count} segments.`
+              ? `${transcript.data.count} segment${transcript.data.count === 1 ? "" : "s"}.`
               : transcript.data.count === 0
                 ? `No segment contains “${query}”. Clear the search to see the whole transcript.`
-                : `${transcript.data.count} segments contain “${query}”.`}
+                : `${transcript.data.count} segment${transcript.data.count === 1 ? " contains" : "s contain"} “${query}”.`}
           </p>
           <ol className="transcript">
             {transcript.data.segments.map((segment) => (
