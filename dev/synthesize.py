@@ -67,6 +67,12 @@ def _generate(out: Path, *effects: str) -> None:
     _run("sox", "-n", "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(out), *effects)
 
 
+def make_silence(out: Path, seconds: float) -> Path:
+    """``seconds`` of digital silence, 16 kHz mono 16-bit."""
+    _generate(out, "trim", "0", str(seconds))
+    return out
+
+
 def speak(
     text: str, out: Path, voice: str = CANDIDATE_VOICE, words_per_minute: int = WORDS_PER_MINUTE
 ) -> None:
@@ -234,9 +240,7 @@ def make_bad_inputs(out_dir: Path) -> dict[str, Path]:
 
     files["video_only"] = make_video_only(out_dir / "video_only.mp4")
 
-    silence = out_dir / "silence.wav"
-    _generate(silence, "trim", "0", "20")
-    files["silence"] = silence
+    files["silence"] = make_silence(out_dir / "silence.wav", seconds=20)
 
     noise = out_dir / "noise.wav"
     _generate(noise, "synth", "20", "pinknoise", "vol", "0.3")

@@ -1,11 +1,9 @@
-"""What the result routes return: an interview's transcript, speech metrics and analysis."""
+"""What the result routes return: an interview's transcript and speech metrics (its analysis is
+in ``analysis.py``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 
 class WordPublic(BaseModel):
@@ -65,18 +63,3 @@ class MetricsPublic(BaseModel):
     interview_id: str
     data: list[SegmentMetricsPublic]
     count: int
-
-
-class AnalysisPublic(BaseModel):
-    """The ``analysis.completed`` event as stored; its schema in ``schemas/avro`` is the contract."""
-
-    model_config = ConfigDict(extra="allow")
-
-    interview_id: str
-    overall_score: float
-    speech: dict[str, Any]
-    content: Any = None
-    scores: dict[str, float]
-    recommendations: list[str] = []
-    completed_at: datetime
-    run: int = Field(default=0, description="Which analysis of the interview this is: 0 for the first.")

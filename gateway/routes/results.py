@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from analysis.moments import recommendation_moments
 from gateway.deps import CurrentUser, ReadModelDep, answers_for_user
 from gateway.errors import AnalysisNotReady, InterviewNotFound
+from gateway.models.analysis import AnalysisPublic
 from gateway.models.results import (
-    AnalysisPublic,
     MetricsPublic,
     SegmentMetricsPublic,
     TranscriptPublic,
@@ -134,7 +135,12 @@ async def analysis_of(
     responses=answers_for_user(InterviewNotFound, AnalysisNotReady),
 )
 async def get_analysis(interview_id: Id, user: CurrentUser, read_model: ReadModelDep) -> AnalysisPublic:
-    _, document = await analysis_of(read_model, interview_id, user.user_id)
+    """The analysis; each recommendation comes again in `recommendation_moments` with the
+    moments it cites and the transcript segment of each, so a reader can be taken there."""
+    interview, document = await analysis_of(read_model, interview_id, user.user_id)
+    segments = await read_model.list_segments(source_interview_id(interview), user.user_id)
+    recommendations = document.get("recommendations") or []
+    document["recommendation_moments"] = recommendation_moments(recommendations, segments)
     return AnalysisPublic.model_validate(document)
 
 

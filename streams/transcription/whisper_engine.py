@@ -126,6 +126,8 @@ class WhisperEngine:
             clips += [clip, silence]
             placed.append((gap, cursor))
             cursor += (clip.shape[0] + silence.shape[0]) / SAMPLE_RATE
+        if not clips:  # the first gap alone is longer than a recheck may be (a long wordless stretch)
+            return []
         heard = [w for s in self._transcribe(np.concatenate(clips)) for w in s.words]
         found: list[Word] = []
         for gap, at in placed:

@@ -154,9 +154,12 @@ def two_answers(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathF
     return answers_in_a_row(corpus[:2], tmp_path_factory.mktemp("two") / "two_answers.wav")
 
 
-def upload_wav(client: httpx.Client, recording: Path, company: str) -> str:
-    """A new interview with ``recording`` uploaded in one request; returns its id."""
-    interview_id = str(client.post("/interviews", json={"company": company}).json()["interview_id"])
+def upload_wav(client: httpx.Client, recording: Path, company: str, **metadata: str) -> str:
+    """A new interview (``company`` and any other ``metadata``) with ``recording`` uploaded in one
+    request; returns its id."""
+    created = client.post("/interviews", json={"company": company, **metadata})
+    assert created.status_code == 201, created.text
+    interview_id = str(created.json()["interview_id"])
     with recording.open("rb") as body:
         response = client.put(
             f"/interviews/{interview_id}/recording",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -183,7 +184,26 @@ def state_event(
     )
 
 
-def analysis_event(interview_id: str, user_id: str, overall: float) -> dict[str, Any]:
+#: The content section of an analysis without questions, as the rollup writes it.
+NO_QUESTIONS_CONTENT: dict[str, Any] = {
+    "status": "no_questions",
+    "message": "We found no interview questions in this recording.",
+    "analyzer": [],
+    "speakers_known": False,
+    "questions": [],
+    "turns": [],
+    "sentiment_timeline": [],
+}
+
+
+def analysis_event(
+    interview_id: str,
+    user_id: str,
+    overall: float,
+    *,
+    content: dict[str, Any] | None = None,
+    recommendations: list[str] | None = None,
+) -> dict[str, Any]:
     return as_consumed(
         ANALYSIS_COMPLETED,
         {
@@ -204,10 +224,10 @@ def analysis_event(interview_id: str, user_id: str, overall: float) -> dict[str,
                 "speech_score": 80.0,
                 "score_breakdown": {"pace": 90.0, "fillers": 70.0, "pauses": 85.0, "clarity": 90.0},
             },
-            "content": '{"questions": 2}',
+            "content": json.dumps(NO_QUESTIONS_CONTENT if content is None else content),
             "scores": {"speech": 80.0},
             "overall_score": overall,
-            "recommendations": ["Say um less."],
+            "recommendations": ["Say um less."] if recommendations is None else recommendations,
             "preliminary": False,
             "warnings": [],
             "completed_at": datetime.now(UTC),

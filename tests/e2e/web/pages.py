@@ -1,14 +1,18 @@
 """What the browser tests of the web app do on its pages: sign in, keep a screenshot checked by
-axe-core, throttle the connection, follow an upload, move by keyboard, practise a prep question."""
+axe-core, throttle the connection, follow an upload, move by keyboard, practise a prep question,
+wait for an analysis, read what a download link saves."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 from playwright.sync_api import CDPSession, Locator, Page, expect
+from pypdf import PdfReader
 
 from tests.e2e.conftest import REPO_ROOT, Stack, account
 
@@ -98,3 +102,30 @@ def expect_feedback_as_the_api_gave_it(attempt: Locator, feedback: dict[str, Any
     )
     expect(attempt.get_by_test_id("hedge")).to_have_text(feedback["hedges"])
     expect(attempt.get_by_test_id("feedback-note")).to_have_text(feedback["notes"])
+
+
+def wait_for_analysis(api: httpx.Client, interview_id: str, timeout_seconds: float = 600) -> None:
+    """Until the pipeline has analysed the interview (its status says COMPLETED)."""
+    deadline = time.monotonic() + timeout_seconds
+    while (status := api.get(f"/interviews/{interview_id}/status").json())["status"] != "COMPLETED":
+        assert status["status"] != "FAILED", status
+        assert time.monotonic() < deadline, f"not analysed in {timeout_seconds} s: {status}"
+        time.sleep(1)
+
+
+def saved_bytes(page: Page, test_id: str) -> bytes:
+    """What a download link of the page saves, read in the page. (Playwright's download event does
+    not fire for blob: links with Debian's Chromium 156 here.)"""
+    link = page.get_by_test_id(test_id)
+    expect(link).to_have_attribute("href", re.compile("^blob:"))
+    numbers = page.evaluate(
+        """href => fetch(href).then(answer => answer.arrayBuffer())
+            .then(body => Array.from(new Uint8Array(body)))""",
+        link.get_attribute("href"),
+    )
+    return bytes(numbers)
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of every page of a PDF (it fails unless the PDF opens)."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)

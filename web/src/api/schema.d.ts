@@ -217,7 +217,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Analysis */
+        /**
+         * Get Analysis
+         * @description The analysis; each recommendation comes again in `recommendation_moments` with the
+         *     moments it cites and the transcript segment of each, so a reader can be taken there.
+         */
         get: operations["get_analysis_interviews__interview_id__analysis_get"];
         put?: never;
         post?: never;
@@ -534,22 +538,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * AnalysisPublic
-         * @description The ``analysis.completed`` event as stored; its schema in ``schemas/avro`` is the contract.
-         */
+        /** AnalysisPublic */
         AnalysisPublic: {
             /** Interview Id */
             interview_id: string;
             /** Overall Score */
             overall_score: number;
-            /** Speech */
-            speech: {
-                [key: string]: unknown;
-            };
-            /** Content */
-            content?: unknown;
-            /** Scores */
+            speech: components["schemas"]["SpeechSectionPublic"];
+            /** @description Null when content was not analysed. */
+            content?: components["schemas"]["ContentPublic"] | null;
+            /**
+             * Scores
+             * @description Score by category; only computed categories appear.
+             */
             scores: {
                 [key: string]: number;
             };
@@ -558,6 +559,23 @@ export interface components {
              * @default []
              */
             recommendations: string[];
+            /**
+             * Recommendation Moments
+             * @description The recommendations again, in order, each with the moments it cites.
+             * @default []
+             */
+            recommendation_moments: components["schemas"]["RecommendationMomentsPublic"][];
+            /**
+             * Preliminary
+             * @description True when transcription confidence was low.
+             * @default false
+             */
+            preliminary: boolean;
+            /**
+             * Warnings
+             * @default []
+             */
+            warnings: string[];
             /**
              * Completed At
              * Format: date-time
@@ -571,6 +589,24 @@ export interface components {
             run: number;
         } & {
             [key: string]: unknown;
+        };
+        /** CitedMomentPublic */
+        CitedMomentPublic: {
+            /**
+             * Label
+             * @description The moment as the recommendation writes it, e.g. 1:05.
+             */
+            label: string;
+            /**
+             * Second
+             * @description The second of the recording it names.
+             */
+            second: number;
+            /**
+             * Seq
+             * @description The transcript segment that holds it; null without a transcript.
+             */
+            seq: number | null;
         };
         /** ComparedQuestion */
         ComparedQuestion: {
@@ -603,6 +639,55 @@ export interface components {
              * @description The mean of the deltas; null when never practised.
              */
             delta_score: number | null;
+        };
+        /** ContentPublic */
+        ContentPublic: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "analysed" | "no_questions" | "not_an_interview";
+            /**
+             * Message
+             * @description Why there is no content analysis, in words.
+             */
+            message?: string | null;
+            /**
+             * Analyzer
+             * @default []
+             */
+            analyzer: string[];
+            /**
+             * Speakers Known
+             * @default false
+             */
+            speakers_known: boolean;
+            /**
+             * Questions
+             * @default []
+             */
+            questions: string[];
+            /**
+             * Turns
+             * @default []
+             */
+            turns: components["schemas"]["TurnPublic"][];
+            /**
+             * Sentiment Timeline
+             * @description One point per sentence.
+             * @default []
+             */
+            sentiment_timeline: components["schemas"]["SentimentPointPublic"][];
+            /** Confidence Score */
+            confidence_score?: number | null;
+            /** Enthusiasm Score */
+            enthusiasm_score?: number | null;
+            /** Prep Comparison */
+            prep_comparison?: {
+                [key: string]: unknown;
+            } | null;
+        } & {
+            [key: string]: unknown;
         };
         /** DevTokenCreate */
         DevTokenCreate: {
@@ -655,6 +740,19 @@ export interface components {
             start: number;
             /** End */
             end: number;
+        };
+        /** FindingPublic */
+        FindingPublic: {
+            /** Text */
+            text: string;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Kind */
+            kind: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * FirebaseWebConfig
@@ -1071,6 +1169,16 @@ export interface components {
             /** Interview Types */
             interview_types: string[];
         };
+        /** RecommendationMomentsPublic */
+        RecommendationMomentsPublic: {
+            /** Text */
+            text: string;
+            /**
+             * Moments
+             * @description The moments it cites; none when it cites a figure.
+             */
+            moments: components["schemas"]["CitedMomentPublic"][];
+        };
         /** RecordingPublic */
         RecordingPublic: {
             /** Filename */
@@ -1091,6 +1199,22 @@ export interface components {
             duplicate_of?: string | null;
             /** Deleted At */
             deleted_at?: string | null;
+        };
+        /** RelevancePublic */
+        RelevancePublic: {
+            /** Score */
+            score: number;
+            /** To Question */
+            to_question: number;
+            /** To Job Description */
+            to_job_description?: number | null;
+            /**
+             * Shared Terms
+             * @default []
+             */
+            shared_terms: string[];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * ScoreDelta
@@ -1137,6 +1261,20 @@ export interface components {
             /** Final */
             final: boolean;
         };
+        /** SentimentPointPublic */
+        SentimentPointPublic: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Sentiment
+             * @description -1 (negative) to 1 (positive), fillers left out.
+             */
+            sentiment: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** SignInConfig */
         SignInConfig: {
             /**
@@ -1159,6 +1297,80 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** SpanPublic */
+        SpanPublic: {
+            /** Text */
+            text: string;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** SpeechSectionPublic */
+        SpeechSectionPublic: {
+            /** Duration Seconds */
+            duration_seconds: number;
+            /** Speaking Seconds */
+            speaking_seconds: number;
+            /** Word Count */
+            word_count: number;
+            /**
+             * Wpm
+             * @description Words per minute while speaking.
+             */
+            wpm: number;
+            /**
+             * Filler Words
+             * @description How often each kind of filler was said.
+             */
+            filler_words: {
+                [key: string]: number;
+            };
+            /** Filler Total */
+            filler_total: number;
+            /** Fillers Per Minute */
+            fillers_per_minute: number;
+            /** Pause Count */
+            pause_count: number;
+            /**
+             * Long Pause Count
+             * @description Pauses of 2 seconds or more.
+             */
+            long_pause_count: number;
+            /** Longest Pause Seconds */
+            longest_pause_seconds: number;
+            /**
+             * Clarity Score
+             * @description 0–100, from how surely the words were recognised.
+             */
+            clarity_score: number;
+            /** Speech Score */
+            speech_score: number;
+            /**
+             * Score Breakdown
+             * @description pace, fillers, pauses, clarity: each 0–100.
+             */
+            score_breakdown: {
+                [key: string]: number;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** StarPartPublic */
+        StarPartPublic: {
+            /** Present */
+            present: boolean;
+            /**
+             * Evidence
+             * @description The sentences the part was found in.
+             * @default []
+             */
+            evidence: components["schemas"]["SpanPublic"][];
+        } & {
+            [key: string]: unknown;
+        };
         /** StarPartsFound */
         StarPartsFound: {
             /** Situation */
@@ -1169,6 +1381,20 @@ export interface components {
             action: boolean;
             /** Result */
             result: boolean;
+        };
+        /** StarPublic */
+        StarPublic: {
+            situation: components["schemas"]["StarPartPublic"];
+            task: components["schemas"]["StarPartPublic"];
+            action: components["schemas"]["StarPartPublic"];
+            result: components["schemas"]["StarPartPublic"];
+            /**
+             * Score
+             * @description 0–100.
+             */
+            score: number;
+        } & {
+            [key: string]: unknown;
         };
         /** StatusPublic */
         StatusPublic: {
@@ -1328,6 +1554,59 @@ export interface components {
              * @description Pace: words per minute while speaking.
              */
             wpm: number | null;
+        };
+        /**
+         * TurnPublic
+         * @description A question and the answer that followed it, as read for STAR, relevance and confidence.
+         */
+        TurnPublic: {
+            /** Turn Index */
+            turn_index: number;
+            /** Question */
+            question: string;
+            /** Answer */
+            answer: string;
+            /**
+             * Start
+             * @description When the question was asked, seconds from the start.
+             */
+            start: number;
+            /** End */
+            end: number;
+            /** Answer Start */
+            answer_start?: number | null;
+            /** Asker */
+            asker?: string | null;
+            /** Answerer */
+            answerer?: string | null;
+            star: components["schemas"]["StarPublic"];
+            /**
+             * Relevance
+             * @description 0–100: how well the answer addresses the question (and the job).
+             */
+            relevance: number;
+            relevance_detail?: components["schemas"]["RelevancePublic"] | null;
+            /**
+             * Confidence
+             * @description 0–100, from how the answer was worded.
+             */
+            confidence: number;
+            /**
+             * Hedges
+             * @default []
+             */
+            hedges: components["schemas"]["FindingPublic"][];
+            /** Enthusiasm */
+            enthusiasm: number;
+            /**
+             * Feedback
+             * @default []
+             */
+            feedback: string[];
+            /** Analyzer */
+            analyzer: string;
+        } & {
+            [key: string]: unknown;
         };
         /** UnexpectedQuestion */
         UnexpectedQuestion: {

@@ -15,6 +15,7 @@ const TargetedPracticePage = lazy(() => import("../features/prep/TargetedPractic
 const PrepSessionPage = lazy(() => import("../features/prep/PrepSessionPage"));
 const PracticePage = lazy(() => import("../features/prep/PracticePage"));
 const ComparisonPage = lazy(() => import("../features/comparison/ComparisonPage"));
+const ProgressPage = lazy(() => import("../features/progress/ProgressPage"));
 
 export function App() {
   const session = useSession();
@@ -45,6 +46,7 @@ export function App() {
           <Route path="/prep/targeted" element={<TargetedPracticePage />} />
           <Route path="/prep/:sessionId" element={<PrepSessionPage />} />
           <Route path="/prep/:sessionId/questions/:questionId" element={<PracticePage />} />
+          <Route path="/progress" element={<ProgressPage />} />
           <Route path="/sign-in" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

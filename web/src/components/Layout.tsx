@@ -17,6 +17,7 @@ export function Layout({ userId, children }: { userId: string; children: ReactNo
           <Link to="/">My interviews</Link>
           <Link to="/new">New interview</Link>
           <Link to="/prep">Prep</Link>
+          <Link to="/progress">Progress</Link>
         </nav>
         <div className="who">
           <span>Signed in as {userId}</span>

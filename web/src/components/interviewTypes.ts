@@ -10,3 +10,7 @@ export const INTERVIEW_TYPE_LABELS: Record<InterviewType, string> = {
   panel: "Panel",
   other: "Other",
 };
+
+export function isInterviewType(value: string): value is InterviewType {
+  return Object.hasOwn(INTERVIEW_TYPE_LABELS, value);
+}

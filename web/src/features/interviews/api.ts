@@ -4,7 +4,6 @@ import { api, type Schemas, unwrap } from "../../api/client";
 
 export type Interview = Schemas["InterviewPublic"];
 export type InterviewStatus = Interview["status"];
-
 export const PAGE_SIZE = 10;
 
 export const interviewKeys = {

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { ErrorNote } from "../../components/ErrorNote";
@@ -5,12 +6,13 @@ import { statusWord } from "../interviews/api";
 import { AnalysisView } from "./AnalysisView";
 import { useInterview, useStatus } from "./api";
 import { StageView } from "./StageView";
-import { TranscriptView } from "./TranscriptView";
+import { type SegmentTarget, TranscriptView } from "./TranscriptView";
 
 export default function InterviewPage() {
   const { interviewId = "" } = useParams();
   const interview = useInterview(interviewId);
   const status = useStatus(interviewId);
+  const [target, setTarget] = useState<SegmentTarget | null>(null);
   const completed = status.data?.status === "COMPLETED";
   const title =
     [interview.data?.company, interview.data?.job_title].filter(Boolean).join(" · ") || "Interview";
@@ -34,8 +36,11 @@ export default function InterviewPage() {
       {status.data && !completed && <StageView status={status.data} />}
       {completed && (
         <>
-          <AnalysisView interviewId={interviewId} />
-          <TranscriptView interviewId={interviewId} />
+          <AnalysisView
+            interviewId={interviewId}
+            onShowSegment={(seq) => setTarget({ seq, request: (target?.request ?? 0) + 1 })}
+          />
+          <TranscriptView interviewId={interviewId} target={target} />
         </>
       )}
     </article>

@@ -1,15 +1,34 @@
-import { type ReactNode, useDeferredValue, useState } from "react";
+import { type ReactNode, useDeferredValue, useEffect, useRef, useState } from "react";
 
 import { ErrorNote } from "../../components/ErrorNote";
-import { formatDuration } from "../upload/checkFile";
+import { FileLink } from "../../components/FileLink";
+import { clock } from "../../components/time";
 import { type TranscriptFormat, useTranscript, useTranscriptFile } from "./api";
 
 const FORMATS: TranscriptFormat[] = ["txt", "srt", "vtt"];
 
-export function TranscriptView({ interviewId }: { interviewId: string }) {
+/** A segment someone asked to be taken to (a recommendation's moment); `request` tells two clicks
+ * on the same moment apart. */
+export type SegmentTarget = { seq: number; request: number };
+
+export function TranscriptView({ interviewId, target }: { interviewId: string; target: SegmentTarget | null }) {
   const [search, setSearch] = useState("");
   const query = useDeferredValue(search.trim());
   const transcript = useTranscript(interviewId, true, query);
+  const shown = useRef<number | null>(null);
+
+  // Taken to a moment: the whole transcript again, then that segment, scrolled to and focused.
+  useEffect(() => {
+    if (target !== null) setSearch("");
+  }, [target]);
+  useEffect(() => {
+    if (target === null || shown.current === target.request || query !== "") return;
+    const segment = document.getElementById(`segment-${target.seq}`);
+    if (segment === null) return;
+    shown.current = target.request;
+    segment.scrollIntoView({ block: "center" });
+    segment.focus({ preventScroll: true });
+  }, [target, query, transcript.data]);
 
   return (
     <section aria-labelledby="transcript-title">
@@ -31,13 +50,25 @@ export function TranscriptView({ interviewId }: { interviewId: string }) {
       {transcript.isError && <ErrorNote error={transcript.error} />}
       {transcript.data && (
         <>
-          <p role="status">
-            {query ? `${transcript.data.count} segments contain “${query}”.` : `${transcript.data.count} segments.`}
+          <p role="status" data-testid="transcript-count">
+            {!query
+              ? `${transcript.data.count} segment${transcript.data.count === 1 ? "" : "s"}.`
+              : transcript.data.count === 0
+                ? `No segment contains “${query}”. Clear the search to see the whole transcript.`
+                : `${transcript.data.count} segment${transcript.data.count === 1 ? " contains" : "s contain"} “${query}”.`}
           </p>
           <ol className="transcript">
             {transcript.data.segments.map((segment) => (
-              <li key={segment.seq} data-testid="transcript-segment">
-                <span className="time">{formatDuration(segment.start)}</span> {highlight(segment.text, query)}
+              <li
+                key={segment.seq}
+                id={`segment-${segment.seq}`}
+                tabIndex={-1}
+                data-testid="transcript-segment"
+                data-seq={segment.seq}
+                className={target?.seq === segment.seq ? "segment-target" : undefined}
+                aria-current={target?.seq === segment.seq ? "location" : undefined}
+              >
+                <span className="time">{clock(segment.start)}</span> {highlight(segment.text, query)}
               </li>
             ))}
           </ol>
@@ -59,19 +90,13 @@ function escapeRegExp(text: string): string {
 }
 
 function DownloadLink({ interviewId, format }: { interviewId: string; format: TranscriptFormat }) {
-  const file = useTranscriptFile(interviewId, format);
-  const label = format.toUpperCase();
-  if (file.isError) return <ErrorNote error={file.error} />;
-  if (file.data === undefined) return <span aria-busy="true">{label}</span>;
   return (
-    <a
-      className="button secondary"
-      data-testid={`download-${format}`}
-      href={file.data}
-      download={`transcript-${interviewId}.${format}`}
-    >
-      {label}
-      <span className="visually-hidden"> transcript</span>
-    </a>
+    <FileLink
+      file={useTranscriptFile(interviewId, format)}
+      filename={`transcript-${interviewId}.${format}`}
+      label={format.toUpperCase()}
+      description="transcript"
+      testId={`download-${format}`}
+    />
   );
 }

@@ -1,10 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 
 import { api, type Schemas, unwrap } from "../../api/client";
+import { useFileUrl } from "../../api/files";
 import { isSettled } from "../interviews/api";
 
 export type Analysis = Schemas["AnalysisPublic"];
+export type Turn = Schemas["TurnPublic"];
 export type Transcript = Schemas["TranscriptPublic"];
+export type SegmentMetrics = Schemas["SegmentMetricsPublic"];
 
 const POLL_MS = 2000;
 
@@ -52,41 +55,35 @@ export function useTranscript(interviewId: string, ready: boolean, search: strin
   });
 }
 
-export type TranscriptFormat = "txt" | "srt" | "vtt";
-
-/** The transcript in a download format, as an object URL for a plain link: the download needs
- * the bearer token, and a link the person clicks is what every browser saves (headless Chromium
- * ignores a download started by script after a request, and a data: URL is another origin). */
-export function useTranscriptFile(interviewId: string, format: TranscriptFormat) {
+export function useMetrics(interviewId: string, ready: boolean) {
   return useQuery({
-    queryKey: ["interviews", interviewId, "transcript-file", format],
-    staleTime: Number.POSITIVE_INFINITY,
-    queryFn: async () => {
-      const answer = await api.GET("/interviews/{interview_id}/transcript", {
-        params: { path: { interview_id: interviewId }, query: { format } },
-        parseAs: "blob",
-      });
-      return URL.createObjectURL(unwrap(answer) as Blob);
-    },
+    queryKey: ["interviews", interviewId, "metrics"],
+    enabled: ready,
+    queryFn: async () =>
+      unwrap(await api.GET("/interviews/{interview_id}/metrics", { params: { path: { interview_id: interviewId } } })),
   });
 }
 
-/** A field of the analysis' speech section, which the OpenAPI document leaves untyped. */
-export function speechNumber(analysis: Analysis, name: string): number | null {
-  const value = analysis.speech[name];
-  return typeof value === "number" ? value : null;
+export type TranscriptFormat = "txt" | "srt" | "vtt";
+
+/** The transcript in a download format, as an object URL for a plain link (see useFileUrl). */
+export function useTranscriptFile(interviewId: string, format: TranscriptFormat) {
+  return useFileUrl(["interviews", interviewId, "transcript", format], async () => {
+    const answer = await api.GET("/interviews/{interview_id}/transcript", {
+      params: { path: { interview_id: interviewId }, query: { format } },
+      parseAs: "blob",
+    });
+    return unwrap(answer) as Blob;
+  });
 }
 
-/** The questions the interviewer asked: the content section is untyped in the OpenAPI document. */
-export function questionsOf(analysis: Analysis): string[] {
-  const content: unknown = analysis.content;
-  if (typeof content !== "object" || content === null || !("questions" in content)) return [];
-  const questions: unknown = content.questions;
-  return Array.isArray(questions) ? questions.filter((question): question is string => typeof question === "string") : [];
-}
-
-/** The analysis' warnings in words (preliminary, speakers uncertain, not an interview). */
-export function warningsOf(analysis: Analysis): string[] {
-  const warnings: unknown = analysis["warnings"];
-  return Array.isArray(warnings) ? warnings.filter((warning): warning is string => typeof warning === "string") : [];
+/** The analysis as a PDF made by the gateway, as an object URL for a plain link. */
+export function useAnalysisPdf(interviewId: string) {
+  return useFileUrl(["interviews", interviewId, "analysis.pdf"], async () => {
+    const answer = await api.GET("/interviews/{interview_id}/analysis.pdf", {
+      params: { path: { interview_id: interviewId } },
+      parseAs: "blob",
+    });
+    return unwrap(answer) as Blob;
+  });
 }
