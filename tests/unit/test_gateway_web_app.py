@@ -45,6 +45,7 @@ def client_for(dist: Path) -> TestClient:
         "/review/3f2a/comparison",
         "/prep",
         "/prep/3f2a/questions/b-proud",
+        "/progress",
     ],
 )
 def test_the_app_answers_its_own_pages_with_its_index(dist: Path, path: str) -> None:
