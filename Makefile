@@ -14,6 +14,10 @@ PYTEST_ARGS ?=
 # The Compose specification's JSON schema, as the docker-compose wheel on PyPI ships it;
 # tests/unit/test_compose.py validates compose.yaml against it.
 COMPOSE_SCHEMA := .cache/compose-spec/compose_spec.json
+# kustomize renders deploy/'s overlays for tests/unit/test_deploy.py (built from the Go module proxy).
+KUSTOMIZE_VERSION := v5.8.1
+KUSTOMIZE := .cache/bin/kustomize
+GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
 
 # Debian packages the project needs: speech synthesis for samples, audio tools, the database,
 # the font the PDF exports are set in, and the headless browser the web app's tests drive
@@ -101,7 +105,11 @@ $(COMPOSE_SCHEMA):
 	cd $(dir $@) && $(abspath $(VENV_PY)) -c 'import zipfile; zipfile.ZipFile("docker_compose-1.29.2-py2.py3-none-any.whl").extract("compose/config/compose_spec.json", ".")'
 	mv $(dir $@)compose/config/compose_spec.json $@
 
-test: system-deps venv web $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schema registry, Azurite the Firebase Auth emulator and an SMTP server, then run every test
+$(KUSTOMIZE):
+	@mkdir -p $(dir $@)
+	GOBIN=$(abspath $(dir $@)) GOTOOLCHAIN=local $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+test: system-deps venv web $(COMPOSE_SCHEMA) $(KUSTOMIZE) ## Start Kafka, PostgreSQL, a schema registry, Azurite the Firebase Auth emulator and an SMTP server, then run every test
 	$(IB) stack up --services-only
 	dev/registry/run.sh start
 	dev/azurite/run.sh start
@@ -112,10 +120,10 @@ test: system-deps venv web $(COMPOSE_SCHEMA) ## Start Kafka, PostgreSQL, a schem
 
 # The compiled speech modules hide their lines from coverage: the unit tests run here on the
 # .py sources (IB_PURE_PYTHON=1), and again on the compiled ones in make test's main run.
-coverage: venv web $(COMPOSE_SCHEMA) ## Branch coverage of analysis/ by the unit tests; fails below 85 % (pyproject.toml)
+coverage: venv web $(COMPOSE_SCHEMA) $(KUSTOMIZE) ## Branch coverage of analysis/ by the unit tests; fails below 85 % (pyproject.toml)
 	IB_PURE_PYTHON=1 $(VENV_PY) -m pytest tests/unit -q -p no:cacheprovider --cov --cov-report=term-missing:skip-covered
 
-test-unit: venv web $(COMPOSE_SCHEMA) ## Only the unit tests (no services needed)
+test-unit: venv web $(COMPOSE_SCHEMA) $(KUSTOMIZE) ## Only the unit tests (no services needed)
 	$(VENV_PY) -m pytest tests/unit $(PYTEST_ARGS)
 
 lint: venv web ## ruff, and the web app's type check (tsc --noEmit)

@@ -57,24 +57,26 @@ def render_topics(topics: tuple[TopicSpec, ...] = ALL_TOPICS) -> str:
     return HEADER + body
 
 
+def check_or_write(out: Path, rendered: str, command: str, check: bool) -> int:
+    """Write a generated file, or with ``check`` exit 1 when the committed one differs."""
+    if check:
+        current = out.read_text() if out.exists() else ""
+        if current != rendered:
+            sys.stderr.write(f"{out} differs from topics/catalog.py: run `{command}`\n")
+            return 1
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(rendered)
+    sys.stdout.write(f"wrote {out}\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed file differs")
     parser.add_argument("--out", type=Path, default=TOPICS_FILE)
     args = parser.parse_args(argv)
-    rendered = render_topics()
-    if args.check:
-        current = args.out.read_text() if args.out.exists() else ""
-        if current != rendered:
-            sys.stderr.write(
-                f"{args.out} differs from topics/catalog.py: run `python -m dev.stack.manifests`\n"
-            )
-            return 1
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(rendered)
-    sys.stdout.write(f"wrote {len(ALL_TOPICS)} KafkaTopic resources to {args.out}\n")
-    return 0
+    return check_or_write(args.out, render_topics(), "python -m dev.stack.manifests", args.check)
 
 
 if __name__ == "__main__":

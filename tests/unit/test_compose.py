@@ -46,9 +46,9 @@ def test_validation_would_catch_a_mistake(compose: dict[str, Any], schema: dict[
     assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
 
 
-def test_it_runs_kafka_postgres_worker_and_gateway(compose: dict[str, Any]) -> None:
+def test_it_runs_kafka_postgres_registry_kafka_ui_worker_and_gateway(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert set(services) == {"kafka", "postgres", "worker", "gateway"}
+    assert set(services) == {"kafka", "postgres", "registry", "kafka-ui", "worker", "gateway"}
     assert services["kafka"]["image"].startswith("apache/kafka:4.")
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert services["kafka"]["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
@@ -62,7 +62,8 @@ def test_apps_get_the_shared_settings_pointing_at_the_containers(compose: dict[s
         assert all(key.startswith("IB_") for key in environment)
         assert environment["IB_KAFKA_BOOTSTRAP"].startswith("kafka:")
         assert "@postgres:5432/interview_buddy" in environment["IB_DATABASE_URL"]
-        for dependency in ("kafka", "postgres"):
+        assert environment["IB_SCHEMA_REGISTRY_URL"] == "http://registry:8080/apis/ccompat/v7"
+        for dependency in ("kafka", "postgres", "registry"):
             assert compose["services"][name]["depends_on"][dependency]["condition"] == "service_healthy"
 
 
@@ -72,7 +73,22 @@ def test_host_ports_match_the_local_stack(compose: dict[str, Any]) -> None:
         for service in compose["services"].values()
         for port in service.get("ports", [])
     }
-    assert published == {"127.0.0.1:9092", "127.0.0.1:5433", "127.0.0.1:8000"}
+    assert published == {
+        "127.0.0.1:9092",
+        "127.0.0.1:5433",
+        "127.0.0.1:8000",
+        "127.0.0.1:8081",
+        "127.0.0.1:8080",
+    }
+
+
+def test_kafka_ui_browses_the_same_cluster_and_registry_read_only(compose: dict[str, Any]) -> None:
+    ui = compose["services"]["kafka-ui"]["environment"]
+    app = compose["services"]["gateway"]["environment"]
+    assert compose["services"]["kafka-ui"]["image"].startswith("ghcr.io/kafbat/kafka-ui:")
+    assert ui["KAFKA_CLUSTERS_0_READONLY"] == "true"
+    assert ui["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"] == app["IB_KAFKA_BOOTSTRAP"]
+    assert ui["KAFKA_CLUSTERS_0_SCHEMAREGISTRY"] == app["IB_SCHEMA_REGISTRY_URL"]
 
 
 def test_the_image_is_built_from_python_3_11_slim() -> None:

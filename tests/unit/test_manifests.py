@@ -1,4 +1,4 @@
-"""The cluster manifests: topics as the catalog says, KRaft node pools, strict mTLS, retries."""
+"""The cluster manifests: topics as the catalog says, KRaft node pools in racks, TLS and SCRAM."""
 
 from __future__ import annotations
 
@@ -64,12 +64,10 @@ def test_cluster_runs_kraft_with_controller_and_broker_pools() -> None:
         assert pool["spec"]["replicas"] == 3
 
 
-def test_mesh_requires_mutual_tls_and_retries_gateway_calls() -> None:
-    docs = {doc["kind"]: doc for doc in _documents(REPO / "istio" / "interview-buddy.yaml")}
-    assert docs["PeerAuthentication"]["spec"]["mtls"]["mode"] == "STRICT"
-    assert docs["DestinationRule"]["spec"]["trafficPolicy"]["tls"]["mode"] == "ISTIO_MUTUAL"
-    routes = {route["name"]: route for route in docs["VirtualService"]["spec"]["http"]}
-    assert routes["api"]["retries"]["attempts"] >= 2
-    assert routes["recording-uploads"]["retries"]["attempts"] == 0
-    for route in routes.values():
-        assert route["route"][0]["destination"]["port"]["number"] == 8000
+def test_brokers_spread_over_zones_and_authenticate_on_tls_with_scram() -> None:
+    (kafka,) = [doc for doc in _documents(REPO / "strimzi" / "kafka.yaml") if doc["kind"] == "Kafka"]
+    assert kafka["spec"]["kafka"]["rack"]["topologyKey"] == "topology.kubernetes.io/zone"
+    listeners = {listener["name"]: listener for listener in kafka["spec"]["kafka"]["listeners"]}
+    assert listeners["tls"]["tls"] is True
+    assert listeners["tls"]["authentication"]["type"] == "scram-sha-512"
+    assert kafka["spec"]["kafka"]["authorization"]["type"] == "simple"
