@@ -109,7 +109,7 @@ $(KUSTOMIZE):
 	@mkdir -p $(dir $@)
 	GOBIN=$(abspath $(dir $@)) GOTOOLCHAIN=local $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
-test: system-deps venv web $(COMPOSE_SCHEMA) $(KUSTOMIZE) ## Start Kafka, PostgreSQL, a schema registry, Azurite the Firebase Auth emulator and an SMTP server, then run every test
+test: system-deps venv web $(COMPOSE_SCHEMA) $(KUSTOMIZE) ## Start Kafka, PostgreSQL, a schema registry, Azurite, the Firebase Auth emulator and an SMTP server, then run every test
 	$(IB) stack up --services-only
 	dev/registry/run.sh start
 	dev/azurite/run.sh start
