@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.live import socket as live_socket
+from gateway.live.openapi import document_live_messages
 from gateway.method_override import MethodOverrideMiddleware
 from gateway.routes import dev_sign_in, health, interviews, me, prep, progress, recordings, results
 from gateway.server_timing import ServerTimingMiddleware
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prep.practice_router)
     app.include_router(tus_router.router)
     app.include_router(live_socket.router)
+    document_live_messages(app)
     if settings.dev_sign_in_enabled:
         app.include_router(dev_sign_in.router)
     # The last added runs first: the server timing around everything, then the trace context
