@@ -154,6 +154,12 @@ def two_answers(corpus: list[dict[str, Any]], tmp_path_factory: pytest.TempPathF
 def upload_wav(client: httpx.Client, recording: Path, company: str) -> str:
     """A new interview with ``recording`` uploaded in one request; returns its id."""
     interview_id = str(client.post("/interviews", json={"company": company}).json()["interview_id"])
+    put_recording(client, interview_id, recording)
+    return interview_id
+
+
+def put_recording(client: httpx.Client, interview_id: str, recording: Path) -> None:
+    """``recording`` (a WAV file) uploaded to an interview made before, in one request."""
     with recording.open("rb") as body:
         response = client.put(
             f"/interviews/{interview_id}/recording",
@@ -161,4 +167,3 @@ def upload_wav(client: httpx.Client, recording: Path, company: str) -> str:
             headers={"Content-Type": "audio/wav", "X-Filename": recording.name},
         )
     assert response.status_code == 202, response.text
-    return interview_id

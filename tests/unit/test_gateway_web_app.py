@@ -34,7 +34,9 @@ def client_for(dist: Path) -> TestClient:
     return TestClient(create_app(Settings(run_dir=dist.parent / "run", web_dist_dir=dist)))
 
 
-@pytest.mark.parametrize("path", ["/", "/sign-in", "/new", "/review/3f2a", "/review/3f2a/transcript"])
+@pytest.mark.parametrize(
+    "path", ["/", "/sign-in", "/new", "/review/3f2a", "/review/3f2a/transcript", "/settings"]
+)
 def test_the_app_answers_its_own_pages_with_its_index(dist: Path, path: str) -> None:
     response = client_for(dist).get(path)
 

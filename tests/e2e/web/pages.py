@@ -7,7 +7,7 @@ import re
 import time
 from pathlib import Path
 
-from playwright.sync_api import CDPSession, Page, expect
+from playwright.sync_api import BrowserContext, CDPSession, Locator, Page, expect
 
 from tests.e2e.conftest import REPO_ROOT, Stack, account
 
@@ -56,3 +56,34 @@ def sign_in(page: Page, stack: Stack, user: str) -> None:
 def upload_percent(page: Page) -> int:
     match = re.match(r"\D*(\d+) %", page.get_by_test_id("upload-progress").inner_text())
     return int(match.group(1)) if match else 0
+
+
+def open_signed_in(context: BrowserContext, stack: Stack, user: str, path: str = "/") -> Page:
+    """A new tab of ``context`` signed in as ``user`` (each tab has its own session), at ``path``."""
+    page = context.new_page()
+    sign_in(page, stack, user)
+    if path != "/":
+        page.goto(stack.gateway.url + path)
+    return page
+
+
+def wait_until_live(page: Page, timeout_ms: float = 30_000) -> None:
+    """Until the page's live connection (/ws) is signed in and receiving."""
+    expect(page.locator("[data-live-state]")).to_have_attribute("data-live-state", "open", timeout=timeout_ms)
+
+
+def socket_frames(page: Page) -> list[str]:
+    """Every WebSocket frame the page will receive from now on, as text."""
+    frames: list[str] = []
+    page.on(
+        "websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(str(payload)))
+    )
+    return frames
+
+
+def notification_of(page: Page, interview_id: str) -> Locator:
+    return page.get_by_test_id("notification").and_(page.locator(f'[data-interview-id="{interview_id}"]'))
+
+
+def dashboard_row(page: Page, interview_id: str) -> Locator:
+    return page.locator(f'[data-testid="interview-row"][data-interview-id="{interview_id}"]')

@@ -9,6 +9,7 @@ import { SignInPage } from "../features/auth/SignInPage";
 const DashboardPage = lazy(() => import("../features/interviews/DashboardPage"));
 const NewInterviewPage = lazy(() => import("../features/upload/NewInterviewPage"));
 const InterviewPage = lazy(() => import("../features/review/InterviewPage"));
+const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
 
 export function App() {
   const session = useSession();
@@ -28,6 +29,7 @@ export function App() {
           <Route path="/" element={<DashboardPage />} />
           <Route path="/new" element={<NewInterviewPage />} />
           <Route path="/review/:interviewId" element={<InterviewPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
           <Route path="/sign-in" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

@@ -16,6 +16,7 @@ export function Layout({ userId, children }: { userId: string; children: ReactNo
           </Link>
           <Link to="/">My interviews</Link>
           <Link to="/new">New interview</Link>
+          <Link to="/settings">Settings</Link>
         </nav>
         <div className="who">
           <span>Signed in as {userId}</span>

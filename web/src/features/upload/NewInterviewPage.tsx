@@ -1,23 +1,16 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 
 import { api, type Schemas, unwrap } from "../../api/client";
+import { currentUserId } from "../../auth/session";
 import { describeError } from "../../components/ErrorNote";
-import { interviewKeys } from "../interviews/api";
+import { type InterviewType, interviewKeys, TYPE_LABELS } from "../interviews/api";
 import { ACCEPT_ATTRIBUTE, formatBytes, formatDuration, problemWith } from "./checkFile";
+import { interruptedUploadOf } from "./interruptedUpload";
 import { type UploadState, unfinishedUploadOf, useTusUpload } from "./useTusUpload";
 
 type InterviewCreate = Schemas["InterviewCreate"];
-type InterviewType = NonNullable<InterviewCreate["interview_type"]>;
-
-const TYPE_LABELS: Record<InterviewType, string> = {
-  behavioral: "Behavioral",
-  technical: "Technical",
-  phone_screen: "Phone screen",
-  panel: "Panel",
-  other: "Other",
-};
 
 export default function NewInterviewPage() {
   const queryClient = useQueryClient();
@@ -26,6 +19,20 @@ export default function NewInterviewPage() {
   const [interviewId, setInterviewId] = useState<string | null>(null);
   const [resumed, setResumed] = useState(false);
   const { state, start } = useTusUpload();
+
+  // Back after the session ended mid-upload: the same file goes on into the same interview.
+  const resuming = useRef(false);
+  useEffect(() => {
+    const userId = currentUserId();
+    const interrupted = userId === null ? null : interruptedUploadOf(userId);
+    if (interrupted === null || resuming.current) return;
+    resuming.current = true;
+    void unfinishedUploadOf(interrupted.file).then((previous) => {
+      setInterviewId(interrupted.interviewId);
+      setResumed(true);
+      start(interrupted.file, interrupted.interviewId, previous);
+    });
+  }, [start]);
 
   const begin = useMutation({
     mutationFn: async ({ metadata, recording }: { metadata: InterviewCreate; recording: File }) => {
