@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from dev.polling import wait_until
 from gateway.auth import dev_email
@@ -17,7 +17,7 @@ from tests.e2e.conftest import Stack, account, upload_wav
 from tests.e2e.web.pages import keep, notification_of, sign_in, wait_until_live
 
 
-def open_settings(context: BrowserContext, stack: Stack, user: str):  # type: ignore[no-untyped-def]
+def open_settings(context: BrowserContext, stack: Stack, user: str) -> Page:
     page = context.new_page()
     sign_in(page, stack, user)
     page.get_by_role("link", name="Settings").click()

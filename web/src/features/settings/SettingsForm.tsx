@@ -1,11 +1,9 @@
 import { type FormEvent, useState } from "react";
 
-import { describeError } from "../../components/ErrorNote";
-import { MAX_RETENTION_DAYS, retentionProblem, type UserSettings, useSaveSettings } from "./api";
+import { MAX_RETENTION_DAYS, retentionProblem, type UserSettings, type useSaveSettings } from "./api";
 
 /** Retention and email notifications; a bad retention is named and nothing typed is lost. */
-export function SettingsForm({ saved }: { saved: UserSettings }) {
-  const save = useSaveSettings();
+export function SettingsForm({ saved, save }: { saved: UserSettings; save: ReturnType<typeof useSaveSettings> }) {
   const [retention, setRetention] = useState(String(saved.retention_days));
   const [email, setEmail] = useState(saved.email_notifications);
   const [problem, setProblem] = useState<string | null>(null);
@@ -66,14 +64,6 @@ export function SettingsForm({ saved }: { saved: UserSettings }) {
           </button>
         )}
       </div>
-      <p role="status" data-testid="settings-saved">
-        {save.isSuccess && "Settings saved."}
-      </p>
-      {save.isError && (
-        <p role="alert" className="error">
-          {describeError(save.error)}
-        </p>
-      )}
     </form>
   );
 }
