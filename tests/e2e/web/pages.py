@@ -37,6 +37,20 @@ def throttle(network: CDPSession, bytes_per_second: int) -> None:
     )
 
 
+def start_throttled_upload(
+    page: Page, context: BrowserContext, recording: Path, company: str, bytes_per_second: int
+) -> CDPSession:
+    """On the new interview page: ``recording`` for ``company``, uploading at ``bytes_per_second``;
+    the CDP session that throttles it."""
+    page.get_by_test_id("company").fill(company)
+    page.get_by_test_id("recording-file").set_input_files(recording)
+    network = context.new_cdp_session(page)
+    network.send("Network.enable")
+    throttle(network, bytes_per_second)
+    page.get_by_test_id("start-upload").click()
+    return network
+
+
 def wait_for_upload_to_reach(page: Page, percent: int) -> None:
     deadline = time.monotonic() + 60
     while upload_percent(page) < percent:

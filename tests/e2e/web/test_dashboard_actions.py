@@ -74,9 +74,9 @@ def test_delete_after_a_confirmation_and_cancel_or_escape_keeps_it(
         row.get_by_test_id("delete-interview").click()
         dialog = page.get_by_test_id("delete-dialog")
         expect(dialog).to_contain_text("Gone Ltd")
-        expect(dialog.get_by_test_id("cancel-delete")).to_be_focused()  # the safe choice first
+        expect(dialog.get_by_test_id("delete-dialog-cancel")).to_be_focused()  # the safe choice first
         keep(page, screenshots, "dashboard-delete-confirm")
-        dialog.get_by_test_id("cancel-delete").click()
+        dialog.get_by_test_id("delete-dialog-cancel").click()
         expect(dialog).to_be_hidden()
 
         row.get_by_test_id("delete-interview").focus()
@@ -89,7 +89,7 @@ def test_delete_after_a_confirmation_and_cancel_or_escape_keeps_it(
 
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")  # Cancel, then the delete button
-        expect(dialog.get_by_test_id("confirm-delete")).to_be_focused()
+        expect(dialog.get_by_test_id("delete-dialog-confirm")).to_be_focused()
         page.keyboard.press("Enter")
         expect(row).to_have_count(0)
         assert api.get(f"/interviews/{doomed}").status_code == 404
@@ -130,7 +130,7 @@ def test_the_dashboard_pages_through_more_interviews_than_a_page_holds(
     # The last row of the last page deleted: the page before it is shown.
     for interview_id in newest_first[PAGE_SIZE:]:
         dashboard_row(page, interview_id).get_by_test_id("delete-interview").click()
-        page.get_by_test_id("confirm-delete").click()
+        page.get_by_test_id("delete-dialog-confirm").click()
         expect(dashboard_row(page, interview_id)).to_have_count(0)
     expect(page.get_by_test_id("page-range")).to_have_text(f"1–{PAGE_SIZE} of {PAGE_SIZE}")
     expect(rows).to_have_count(PAGE_SIZE)

@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, expect
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
 from tests.e2e.conftest import Stack, account
-from tests.e2e.web.pages import keep, throttle, wait_for_upload_to_reach
+from tests.e2e.web.pages import keep, start_throttled_upload, throttle, wait_for_upload_to_reach
 
 #: Long enough to sign in and start the upload, short enough to end while it is going.
 TOKEN_SECONDS = 15
@@ -43,12 +43,7 @@ def test_an_upload_cut_by_an_expired_session_resumes_after_sign_in_into_the_same
         "session => sessionStorage.setItem('interview-buddy.session', session)", json.dumps(session)
     )
     page.goto(stack.gateway.url + "/new")
-    page.get_by_test_id("company").fill("Expiry Corp")
-    page.get_by_test_id("recording-file").set_input_files(sample)
-    network = context.new_cdp_session(page)
-    network.send("Network.enable")
-    throttle(network, UPLOAD_BYTES_PER_SECOND)
-    page.get_by_test_id("start-upload").click()
+    network = start_throttled_upload(page, context, sample, "Expiry Corp", UPLOAD_BYTES_PER_SECOND)
     wait_for_upload_to_reach(page, 5)
 
     # The token expires; the next request of the upload is refused (401).

@@ -120,7 +120,7 @@ def test_deleting_the_account_after_a_confirmation_signs_out_and_leaves_nothing(
         assert api.get("/interviews").json()["count"] == 1, "Escape keeps the account"
 
     page.get_by_test_id("delete-account").click()
-    dialog.get_by_test_id("confirm-delete-account").click()
+    dialog.get_by_test_id("delete-account-dialog-confirm").click()
     expect(page.get_by_test_id("dev-user")).to_be_visible()  # signed out
     expect(page.get_by_role("status")).to_contain_text("Your account was deleted")
     with stack.client(user) as api:

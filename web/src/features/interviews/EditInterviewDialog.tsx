@@ -3,7 +3,8 @@ import type { FormEvent } from "react";
 import { ApiError } from "../../api/client";
 import { Dialog } from "../../components/Dialog";
 import { describeError } from "../../components/ErrorNote";
-import { type Interview, type InterviewType, TYPE_LABELS, titleOf, useUpdateInterview } from "./api";
+import { type Interview, type InterviewType, titleOf, useUpdateInterview } from "./api";
+import { InterviewTypeSelect } from "./InterviewTypeSelect";
 
 /** Company, job title, type and notes of an interview. The fields keep what was typed whatever
  * the answer, so an edit refused because someone changed the interview meanwhile is redone
@@ -41,14 +42,7 @@ export function EditInterviewDialog({ interview, onDone }: { interview: Intervie
         <label htmlFor="edit-job-title">Job title</label>
         <input id="edit-job-title" name="job_title" maxLength={200} defaultValue={interview.job_title ?? ""} />
         <label htmlFor="edit-type">Type</label>
-        <select id="edit-type" name="interview_type" defaultValue={interview.interview_type ?? ""}>
-          <option value="">Not said</option>
-          {Object.entries(TYPE_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
+        <InterviewTypeSelect id="edit-type" defaultValue={interview.interview_type ?? ""} />
         <label htmlFor="edit-notes">Notes</label>
         <textarea id="edit-notes" name="notes" rows={4} maxLength={10000} defaultValue={interview.notes ?? ""} />
         {update.isError && (

@@ -1,7 +1,6 @@
 import { useState } from "react";
 
-import { Dialog } from "../../components/Dialog";
-import { describeError } from "../../components/ErrorNote";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useDeleteAccount } from "./api";
 
 export function DeleteAccount() {
@@ -19,28 +18,17 @@ export function DeleteAccount() {
         Delete my account…
       </button>
       {confirming && (
-        <Dialog title="Delete your account?" onCancel={() => setConfirming(false)} testId="delete-account-dialog">
+        <ConfirmDialog
+          title="Delete your account?"
+          confirmLabel="Delete everything"
+          pending={deletion.isPending}
+          error={deletion.error}
+          onConfirm={() => deletion.mutate()}
+          onCancel={() => setConfirming(false)}
+          testId="delete-account-dialog"
+        >
           <p>Everything of yours is deleted and cannot be brought back.</p>
-          {deletion.isError && (
-            <p role="alert" className="error">
-              {describeError(deletion.error)}
-            </p>
-          )}
-          <div className="form-actions">
-            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="danger"
-              data-testid="confirm-delete-account"
-              disabled={deletion.isPending}
-              onClick={() => deletion.mutate()}
-            >
-              {deletion.isPending ? "Deleting…" : "Delete everything"}
-            </button>
-          </div>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </section>
   );

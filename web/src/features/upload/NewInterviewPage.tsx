@@ -5,7 +5,8 @@ import { Link } from "react-router";
 import { api, type Schemas, unwrap } from "../../api/client";
 import { currentUserId } from "../../auth/session";
 import { describeError } from "../../components/ErrorNote";
-import { type InterviewType, interviewKeys, TYPE_LABELS } from "../interviews/api";
+import { type InterviewType, interviewKeys } from "../interviews/api";
+import { InterviewTypeSelect } from "../interviews/InterviewTypeSelect";
 import { ACCEPT_ATTRIBUTE, formatBytes, formatDuration, problemWith } from "./checkFile";
 import { interruptedUploadOf } from "./interruptedUpload";
 import { type UploadState, unfinishedUploadOf, useTusUpload } from "./useTusUpload";
@@ -97,14 +98,7 @@ export default function NewInterviewPage() {
           <label htmlFor="job-title">Job title</label>
           <input id="job-title" name="job_title" data-testid="job-title" maxLength={200} />
           <label htmlFor="interview-type">Type</label>
-          <select id="interview-type" name="interview_type" defaultValue="">
-            <option value="">Not said</option>
-            {Object.entries(TYPE_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
+          <InterviewTypeSelect id="interview-type" defaultValue="" />
           <label htmlFor="notes">Notes</label>
           <textarea id="notes" name="notes" rows={3} maxLength={10000} />
           <label htmlFor="job-description">Job description</label>
