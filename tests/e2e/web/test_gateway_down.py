@@ -1,6 +1,7 @@
 """The gateway stopped and started again while a user has the app open: the app says plainly
-that Interview Buddy cannot be reached and that it is retrying, then recovers by itself (the
-socket signed in again, what failed meanwhile read again) without a reload."""
+that Interview Buddy cannot be reached and that it is retrying (a page whose code cannot come
+says so too), then recovers by itself (the socket signed in again, what failed meanwhile read
+again) without a reload."""
 
 from __future__ import annotations
 
@@ -59,6 +60,10 @@ def test_the_gateway_down_for_a_moment_shows_a_banner_then_the_app_recovers_by_i
     expect(page.get_by_role("alert").filter(has_text="The server cannot be reached")).to_be_visible(
         timeout=30_000
     )
+    page.get_by_role("link", name="New interview").click()  # a page never loaded before: its code cannot come
+    expect(page.get_by_test_id("page-failed")).to_contain_text("could not be loaded", timeout=30_000)
+    keep(page, screenshots, "page-not-loaded")
+    page.get_by_role("link", name="Settings").click()
     ready_before = sum('"ready"' in frame for frame in frames)
 
     own_gateway.gateway.start()
@@ -68,3 +73,7 @@ def test_the_gateway_down_for_a_moment_shows_a_banner_then_the_app_recovers_by_i
     expect(page.get_by_test_id("retention-days")).to_have_value(str(retention))  # read again by itself
     expect(page.get_by_role("alert").filter(has_text="The server cannot be reached")).to_have_count(0)
     assert page.evaluate("window.sameDocument === true"), "recovered without a reload"
+
+    page.get_by_role("link", name="New interview").click()  # the page that could not be loaded
+    page.get_by_role("button", name="Load the page again").click()
+    expect(page.get_by_role("heading", name="New interview")).to_be_visible()

@@ -1,9 +1,11 @@
 import type { ReactNode } from "react";
-import { Link } from "react-router";
+import { Link, useLocation } from "react-router";
 
 import { signOut } from "../auth/session";
+import { PageErrorBoundary } from "./PageErrorBoundary";
 
 export function Layout({ userId, children }: { userId: string; children: ReactNode }) {
+  const { pathname } = useLocation();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -25,7 +27,9 @@ export function Layout({ userId, children }: { userId: string; children: ReactNo
           </button>
         </div>
       </header>
-      <main id="main">{children}</main>
+      <main id="main">
+        <PageErrorBoundary key={pathname}>{children}</PageErrorBoundary>
+      </main>
     </>
   );
 }
