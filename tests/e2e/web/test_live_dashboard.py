@@ -14,6 +14,7 @@ from dev.polling import wait_until
 from gateway.auth import dev_email
 from tests.conftest import SmtpServer
 from tests.e2e.conftest import Stack, account, put_recording
+from tests.e2e.test_notifications import parts_of
 from tests.e2e.web.pages import (
     dashboard_row,
     keep,
@@ -108,10 +109,7 @@ def test_a_recording_moves_live_on_every_page_of_its_user_and_nowhere_else(
     address = dev_email(account(user))
     [email] = wait_until(lambda: smtp_server.messages_to(address), 60, "the email of the same analysis")
     assert email["Subject"] == title
-    body = "\n".join(
-        part.get_payload(decode=True).decode() for part in email.walk() if not part.is_multipart()
-    )
-    assert f"/review/{interview_id}" in body
+    assert f"/review/{interview_id}" in parts_of(email)
 
     link.click()
     expect(dashboard.get_by_test_id("overall-score")).to_be_visible()
