@@ -38,8 +38,9 @@ def notification_id(interview_id: str, run: int, kind: str) -> str:
 
 
 def interview_url(web_url: str, interview_id: str) -> str:
-    """The interview's page in the web app."""
-    return f"{web_url.rstrip('/')}/interviews/{quote(interview_id, safe='')}"
+    """The interview's page in the web app (``/review/<id>``; ``/interviews/<id>`` is the API's
+    JSON, which a browser following the link could not read)."""
+    return f"{web_url.rstrip('/')}/review/{quote(interview_id, safe='')}"
 
 
 def _score(value: float) -> str:

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from gateway.cors import install_cors
 from gateway.errors import install_error_handler
 from gateway.live import socket as live_socket
+from gateway.live.openapi import document_live_messages
 from gateway.method_override import MethodOverrideMiddleware
 from gateway.metrics import HttpMetricsMiddleware
 from gateway.routes import (
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tus_router.router)
     app.include_router(live_socket.router)
     app.include_router(sign_in.router)
+    document_live_messages(app)
     if settings.dev_sign_in_enabled:
         app.include_router(sign_in.dev_router)
     # The last added runs first: the metrics and the server timing around everything, then the

@@ -28,9 +28,9 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 #: ``index.html`` names the current bundles: the browser asks again every time.
 REVALIDATE = "no-cache"
 #: The first path segment of each page of the app (``web/src/app/App.tsx``: ``/``, ``/sign-in``,
-#: ``/new``, ``/review/<id>``, ``/prep/...``, ``/progress``); tests/unit/test_gateway_web_app.py
-#: holds the two together.
-APP_PAGES = frozenset({"", "sign-in", "new", "review", "prep", "progress"})
+#: ``/new``, ``/review/<id>``, ``/prep/...``, ``/progress``, ``/settings``);
+#: tests/unit/test_gateway_web_app.py holds the two together.
+APP_PAGES = frozenset({"", "sign-in", "new", "review", "prep", "progress", "settings"})
 #: API paths that may not be routes of the app object when the app is mounted: the WebSocket
 #: (its own router) and the dev sign-in (only in development).
 API_ONLY = frozenset({"ws", "auth", "docs", "redoc", "openapi.json", ASSETS})

@@ -44,7 +44,7 @@ class StreamsSettings(BaseSettings):
     transcript_wait_per_audio_second: float = 2.0
 
     # --- notifications (notify_user, send_email) ---------------------------------------
-    #: The web app's address: notifications link to ``<web_url>/interviews/{id}``.
+    #: The web app's address: notifications link to ``<web_url>/review/{id}``.
     web_url: str = "http://127.0.0.1:8000"
     #: An analysis that completed or failed longer ago than this is not notified (a replay).
     notify_max_age_seconds: float = 24 * 60 * 60

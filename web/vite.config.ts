@@ -13,6 +13,9 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    proxy: Object.fromEntries(apiPaths.map((path) => [path, gateway])),
+    proxy: {
+      ...Object.fromEntries(apiPaths.map((path) => [path, gateway])),
+      "/ws": { target: gateway.replace(/^http/, "ws"), ws: true },
+    },
   },
 });

@@ -11,17 +11,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from gateway.models.interviews import StatusPublic
 
 
-class ReadyMessage(BaseModel):
+class LiveMessage(BaseModel):
+    # Every message carries its ``type``: required in the documented schema, so a client can
+    # tell the messages apart by it.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class ReadyMessage(LiveMessage):
     type: Literal["ready"] = "ready"
     user_id: str
 
 
-class InterviewStateMessage(StatusPublic):
+class InterviewStateMessage(StatusPublic, LiveMessage):
     type: Literal["interview_state"] = "interview_state"
     updated_at: datetime
 
@@ -30,7 +36,7 @@ class InterviewStateMessage(StatusPublic):
         return cls.model_validate(state)
 
 
-class NotificationMessage(BaseModel):
+class NotificationMessage(LiveMessage):
     type: Literal["notification"] = "notification"
     notification_id: str
     interview_id: str
@@ -47,8 +53,15 @@ class NotificationMessage(BaseModel):
         return cls.model_validate(notification)
 
 
-class PongMessage(BaseModel):
+class PongMessage(LiveMessage):
     type: Literal["pong"] = "pong"
 
 
 ServerMessage = ReadyMessage | InterviewStateMessage | NotificationMessage | PongMessage
+#: What the server sends, as documented in the OpenAPI components (:mod:`gateway.live.openapi`).
+SERVER_MESSAGES: tuple[type[LiveMessage], ...] = (
+    ReadyMessage,
+    InterviewStateMessage,
+    NotificationMessage,
+    PongMessage,
+)

@@ -160,6 +160,12 @@ def upload_wav(client: httpx.Client, recording: Path, company: str, **metadata: 
     created = client.post("/interviews", json={"company": company, **metadata})
     assert created.status_code == 201, created.text
     interview_id = str(created.json()["interview_id"])
+    put_recording(client, interview_id, recording)
+    return interview_id
+
+
+def put_recording(client: httpx.Client, interview_id: str, recording: Path) -> None:
+    """``recording`` (a WAV file) uploaded to an interview made before, in one request."""
     with recording.open("rb") as body:
         response = client.put(
             f"/interviews/{interview_id}/recording",
@@ -167,4 +173,3 @@ def upload_wav(client: httpx.Client, recording: Path, company: str, **metadata: 
             headers={"Content-Type": "audio/wav", "X-Filename": recording.name},
         )
     assert response.status_code == 202, response.text
-    return interview_id

@@ -146,7 +146,7 @@ async def test_each_user_gets_their_own_events_on_either_replica_and_nobody_else
     transcribing = next(m for m in alice_got if m.get("status") == "TRANSCRIBING")
     assert transcribing["percent"] == 45.0 and transcribing["type"] == "interview_state"
     note = next(m for m in alice_got if m["type"] == "notification")
-    assert note["title"].endswith("81/100") and note["url"] == f"http://web.test/interviews/{alice_interview}"
+    assert note["title"].endswith("81/100") and note["url"] == f"http://web.test/review/{alice_interview}"
     for socket in (alice_socket, bob_socket, bob_on_first):
         await socket.close()
 

@@ -166,7 +166,7 @@ async def test_a_completed_analysis_is_emailed_once_with_the_score_and_the_link(
     ]
     first = next(message for message in inbox if "72/100" in message["Subject"])
     text, html = text_of(first)
-    link = f"{WEB_URL}/interviews/{interview_id}"
+    link = f"{WEB_URL}/review/{interview_id}"
     for part in (text, html):
         assert "72/100" in part and link in part and "words per minute" in part
         assert not any(word in part.lower() for word in TRANSCRIPT_WORDS)

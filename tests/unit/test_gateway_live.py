@@ -10,6 +10,8 @@ from gateway.live import hub as hub_module
 from gateway.live.feed import message_of
 from gateway.live.hub import LiveHub
 from gateway.live.socket import BAD_MESSAGE, MAX_REASON_BYTES, Refused, parse, short_reason
+from gateway.main import create_app
+from gateway.settings import Settings
 from topics.catalog import INTERVIEW_STATE, NOTIFICATIONS
 
 
@@ -110,3 +112,19 @@ def test_a_close_reason_fits_a_close_frame() -> None:
     assert short_reason("short") == "short"
     long = short_reason("é" * 200)
     assert len(long.encode()) <= MAX_REASON_BYTES and long.endswith("...")
+
+
+def test_the_openapi_document_describes_every_message_of_ws() -> None:
+    document = create_app(Settings()).openapi()
+    schemas = document["components"]["schemas"]
+
+    for name, kind in [
+        ("ReadyMessage", "ready"),
+        ("InterviewStateMessage", "interview_state"),
+        ("NotificationMessage", "notification"),
+        ("PongMessage", "pong"),
+    ]:
+        assert schemas[name]["properties"]["type"]["const"] == kind
+        assert "type" in schemas[name]["required"], f"{name}: a client tells messages apart by their type"
+    assert {"status", "percent", "updated_at"} <= set(schemas["InterviewStateMessage"]["required"])
+    assert {"title", "body", "interview_id"} <= set(schemas["NotificationMessage"]["required"])

@@ -46,6 +46,7 @@ def client_for(dist: Path) -> TestClient:
         "/prep",
         "/prep/3f2a/questions/b-proud",
         "/progress",
+        "/settings",
     ],
 )
 def test_the_app_answers_its_own_pages_with_its_index(dist: Path, path: str) -> None:

@@ -70,8 +70,8 @@ def test_the_id_depends_on_interview_run_and_kind_only() -> None:
 
 
 def test_the_link_goes_to_the_interview_in_the_web_app() -> None:
-    assert interview_url(WEB, "iv-1") == "http://app.example/interviews/iv-1"
-    assert interview_url("http://app.example", "a/b") == "http://app.example/interviews/a%2Fb"
+    assert interview_url(WEB, "iv-1") == "http://app.example/review/iv-1"
+    assert interview_url("http://app.example", "a/b") == "http://app.example/review/a%2Fb"
 
 
 def test_a_completed_analysis_tells_the_score_and_headline_figures() -> None:
@@ -83,7 +83,7 @@ def test_a_completed_analysis_tells_the_score_and_headline_figures() -> None:
     assert "72/100" in note["title"] and "72/100" in note["body"]
     assert "144 words per minute" in note["body"]
     assert "7 filler words (2.3 per minute)" in note["body"]
-    assert note["url"] == "http://app.example/interviews/iv-1"
+    assert note["url"] == "http://app.example/review/iv-1"
     assert note["created_at"] == NOW
     assert not any(word in (note["title"] + note["body"]).lower() for word in TRANSCRIPT_WORDS)
 
@@ -110,7 +110,7 @@ def test_a_failure_tells_the_reason_in_words() -> None:
     assert note["kind"] == ANALYSIS_FAILED
     assert note["notification_id"] == notification_id("iv-1", 1, ANALYSIS_FAILED)
     assert "no sound we could recognise" in note["body"]
-    assert note["overall_score"] is None and note["url"].endswith("/interviews/iv-1")
+    assert note["overall_score"] is None and note["url"].endswith("/review/iv-1")
 
 
 def test_a_failure_without_a_reason_still_says_what_happened() -> None:
@@ -136,9 +136,9 @@ def test_the_email_has_the_summary_and_the_link_in_text_and_html() -> None:
     email = email_of(note)
     assert email.subject == note["title"]
     for part in (email.text, email.html):
-        assert "72/100" in part and "http://app.example/interviews/iv-1" in part
+        assert "72/100" in part and "http://app.example/review/iv-1" in part
         assert not any(word in part.lower() for word in TRANSCRIPT_WORDS)
-    assert '<a href="http://app.example/interviews/iv-1">' in email.html
+    assert '<a href="http://app.example/review/iv-1">' in email.html
 
 
 def test_the_html_email_escapes_what_it_quotes() -> None:

@@ -5,6 +5,7 @@ import { BrowserRouter } from "react-router";
 
 import { ApiError } from "./api/client";
 import { App } from "./app/App";
+import { LiveUpdates } from "./live/LiveUpdates";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -24,7 +25,9 @@ createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
-        <App />
+        <LiveUpdates>
+          <App />
+        </LiveUpdates>
       </BrowserRouter>
     </QueryClientProvider>
   </StrictMode>,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import CDPSession, Locator, Page, expect
+from playwright.sync_api import BrowserContext, CDPSession, Locator, Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import REPO_ROOT, Stack, account
@@ -40,6 +40,20 @@ def throttle(network: CDPSession, bytes_per_second: int) -> None:
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": bytes_per_second},
     )
+
+
+def start_throttled_upload(
+    page: Page, context: BrowserContext, recording: Path, company: str, bytes_per_second: int
+) -> CDPSession:
+    """On the new interview page: ``recording`` for ``company``, uploading at ``bytes_per_second``;
+    the CDP session that throttles it."""
+    page.get_by_test_id("company").fill(company)
+    page.get_by_test_id("recording-file").set_input_files(recording)
+    network = context.new_cdp_session(page)
+    network.send("Network.enable")
+    throttle(network, bytes_per_second)
+    page.get_by_test_id("start-upload").click()
+    return network
 
 
 def wait_for_upload_to_reach(page: Page, percent: int) -> None:
@@ -129,3 +143,34 @@ def saved_bytes(page: Page, test_id: str) -> bytes:
 def pdf_text(content: bytes) -> str:
     """The text of every page of a PDF (it fails unless the PDF opens)."""
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def open_signed_in(context: BrowserContext, stack: Stack, user: str, path: str = "/") -> Page:
+    """A new tab of ``context`` signed in as ``user`` (each tab has its own session), at ``path``."""
+    page = context.new_page()
+    sign_in(page, stack, user)
+    if path != "/":
+        page.goto(stack.gateway.url + path)
+    return page
+
+
+def wait_until_live(page: Page, timeout_ms: float = 30_000) -> None:
+    """Until the page's live connection (/ws) is signed in and receiving."""
+    expect(page.locator("[data-live-state]")).to_have_attribute("data-live-state", "open", timeout=timeout_ms)
+
+
+def socket_frames(page: Page) -> list[str]:
+    """Every WebSocket frame the page will receive from now on, as text."""
+    frames: list[str] = []
+    page.on(
+        "websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(str(payload)))
+    )
+    return frames
+
+
+def notification_of(page: Page, interview_id: str) -> Locator:
+    return page.get_by_test_id("notification").and_(page.locator(f'[data-interview-id="{interview_id}"]'))
+
+
+def dashboard_row(page: Page, interview_id: str) -> Locator:
+    return page.locator(f'[data-testid="interview-row"][data-interview-id="{interview_id}"]')

@@ -13,7 +13,14 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from tests.e2e.conftest import Stack, account
-from tests.e2e.web.pages import keep, sign_in, throttle, upload_percent, wait_for_upload_to_reach
+from tests.e2e.web.pages import (
+    keep,
+    sign_in,
+    start_throttled_upload,
+    throttle,
+    upload_percent,
+    wait_for_upload_to_reach,
+)
 
 #: Slow enough that the upload of a short recording is still going when the browser goes offline.
 UPLOAD_BYTES_PER_SECOND = 64 * 1024
@@ -166,12 +173,7 @@ def test_an_upload_cut_by_a_reload_resumes_into_the_same_interview(
     sign_in(page, stack, "web-reload")
     page.get_by_test_id("new-interview").click()
     keep(page, screenshots, "new-interview")
-    page.get_by_test_id("company").fill("Reload Inc")
-    page.get_by_test_id("recording-file").set_input_files(sample)
-    network = context.new_cdp_session(page)
-    network.send("Network.enable")
-    throttle(network, UPLOAD_BYTES_PER_SECOND)
-    page.get_by_test_id("start-upload").click()
+    network = start_throttled_upload(page, context, sample, "Reload Inc", UPLOAD_BYTES_PER_SECOND)
     wait_for_upload_to_reach(page, 15)
 
     page.reload()  # the tab stays signed in; the upload in flight is cut

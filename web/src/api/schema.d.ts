@@ -1674,6 +1674,125 @@ export interface components {
             /** Confidence */
             confidence: number;
         };
+        /** InterviewStateMessage */
+        InterviewStateMessage: {
+            /** Interview Id */
+            interview_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "CREATED" | "UPLOADED" | "TRANSCRIBING" | "ANALYZING" | "COMPLETED" | "FAILED";
+            /** Percent */
+            percent: number;
+            /**
+             * Eta Seconds
+             * @default null
+             */
+            eta_seconds: number | null;
+            /**
+             * Audio Duration
+             * @default null
+             */
+            audio_duration: number | null;
+            /**
+             * Segments
+             * @default 0
+             */
+            segments: number;
+            /**
+             * Error Code
+             * @default null
+             */
+            error_code: string | null;
+            /**
+             * Error Reason
+             * @default null
+             */
+            error_reason: string | null;
+            /**
+             * Notice
+             * @description A passing condition to know of, e.g. 'analysis delayed by high demand'.
+             * @default null
+             */
+            notice: string | null;
+            /**
+             * Run
+             * @description Which analysis of the interview the status is of: 0 for the first, one more for each re-analysis (`POST /interviews/{id}/reanalyze`).
+             * @default 0
+             */
+            run: number;
+            /**
+             * Type
+             * @default interview_state
+             * @constant
+             */
+            type: "interview_state";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** NotificationMessage */
+        NotificationMessage: {
+            /**
+             * Type
+             * @default notification
+             * @constant
+             */
+            type: "notification";
+            /** Notification Id */
+            notification_id: string;
+            /** Interview Id */
+            interview_id: string;
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /**
+             * Url
+             * @default null
+             */
+            url: string | null;
+            /**
+             * Overall Score
+             * @default null
+             */
+            overall_score: number | null;
+            /**
+             * Run
+             * @default 0
+             */
+            run: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** PongMessage */
+        PongMessage: {
+            /**
+             * Type
+             * @default pong
+             * @constant
+             */
+            type: "pong";
+        };
+        /** ReadyMessage */
+        ReadyMessage: {
+            /**
+             * Type
+             * @default ready
+             * @constant
+             */
+            type: "ready";
+            /** User Id */
+            user_id: string;
+        };
     };
     responses: never;
     parameters: never;

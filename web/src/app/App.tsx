@@ -16,6 +16,7 @@ const PrepSessionPage = lazy(() => import("../features/prep/PrepSessionPage"));
 const PracticePage = lazy(() => import("../features/prep/PracticePage"));
 const ComparisonPage = lazy(() => import("../features/comparison/ComparisonPage"));
 const ProgressPage = lazy(() => import("../features/progress/ProgressPage"));
+const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
 
 export function App() {
   const session = useSession();
@@ -47,6 +48,7 @@ export function App() {
           <Route path="/prep/:sessionId" element={<PrepSessionPage />} />
           <Route path="/prep/:sessionId/questions/:questionId" element={<PracticePage />} />
           <Route path="/progress" element={<ProgressPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
           <Route path="/sign-in" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

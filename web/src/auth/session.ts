@@ -71,6 +71,10 @@ export function currentToken(): string | null {
   return current?.token ?? null;
 }
 
+export function currentUserId(): string | null {
+  return current?.userId ?? null;
+}
+
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

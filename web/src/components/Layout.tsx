@@ -1,9 +1,11 @@
 import type { ReactNode } from "react";
-import { Link } from "react-router";
+import { Link, useLocation } from "react-router";
 
 import { signOut } from "../auth/session";
+import { PageErrorBoundary } from "./PageErrorBoundary";
 
 export function Layout({ userId, children }: { userId: string; children: ReactNode }) {
+  const { pathname } = useLocation();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -18,6 +20,7 @@ export function Layout({ userId, children }: { userId: string; children: ReactNo
           <Link to="/new">New interview</Link>
           <Link to="/prep">Prep</Link>
           <Link to="/progress">Progress</Link>
+          <Link to="/settings">Settings</Link>
         </nav>
         <div className="who">
           <span>Signed in as {userId}</span>
@@ -26,7 +29,9 @@ export function Layout({ userId, children }: { userId: string; children: ReactNo
           </button>
         </div>
       </header>
-      <main id="main">{children}</main>
+      <main id="main">
+        <PageErrorBoundary key={pathname}>{children}</PageErrorBoundary>
+      </main>
     </>
   );
 }

@@ -1,13 +1,20 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link } from "react-router";
 
 import { ErrorNote } from "../../components/ErrorNote";
-import { type Interview, PAGE_SIZE, statusWord, useInterviewPage } from "./api";
+import { type Interview, PAGE_SIZE, statusWord, titleOf, useInterviewPage } from "./api";
+import { RowActions } from "./RowActions";
 
 export default function DashboardPage() {
   const [offset, setOffset] = useState(0);
   const page = useInterviewPage(offset);
   const count = page.data?.count ?? 0;
+  const rows = page.data?.data.length ?? 0;
+  // The last row of a page deleted: show the page before it.
+  useEffect(() => {
+    if (page.isPlaceholderData || rows > 0 || offset === 0) return;
+    setOffset(Math.max(0, offset - PAGE_SIZE));
+  }, [page.isPlaceholderData, rows, offset]);
 
   return (
     <section aria-labelledby="dashboard-title">
@@ -30,6 +37,9 @@ export default function DashboardPage() {
                 <th scope="col">Created</th>
                 <th scope="col">Status</th>
                 <th scope="col">Score</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -42,7 +52,7 @@ export default function DashboardPage() {
             <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
               Newer
             </button>
-            <span>
+            <span data-testid="page-range">
               {offset + 1}–{Math.min(offset + PAGE_SIZE, count)} of {count}
             </span>
             <button
@@ -60,18 +70,21 @@ export default function DashboardPage() {
 }
 
 function InterviewRow({ interview }: { interview: Interview }) {
-  const title = [interview.company, interview.job_title].filter(Boolean).join(" · ") || "Untitled interview";
+  const title = titleOf(interview);
   return (
-    <tr data-testid="interview-row">
+    <tr data-testid="interview-row" data-interview-id={interview.interview_id}>
       <th scope="row">
         <Link to={`/review/${encodeURIComponent(interview.interview_id)}`}>{title}</Link>
       </th>
       <td>{new Date(interview.created_at).toLocaleString()}</td>
-      <td>
+      <td data-testid="row-status">
         <span className={`badge badge-${statusWord(interview.status)}`}>{statusWord(interview.status)}</span>
         {interview.status === "TRANSCRIBING" && ` ${Math.round(interview.percent)} %`}
       </td>
       <td>{interview.overall_score ?? "—"}</td>
+      <td>
+        <RowActions interview={interview} />
+      </td>
     </tr>
   );
 }

@@ -2,6 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 
 import { api, type Schemas, unwrap } from "../../api/client";
 import { useFileUrl } from "../../api/files";
+import { interviewKeys } from "../../api/queryKeys";
+import { useLiveUp } from "../../live/LiveUpdates";
 import { isSettled } from "../interviews/api";
 
 export type Analysis = Schemas["AnalysisPublic"];
@@ -12,12 +14,14 @@ export type SegmentMetrics = Schemas["SegmentMetricsPublic"];
 const POLL_MS = 2000;
 
 export function useStatus(interviewId: string) {
+  const live = useLiveUp();
   return useQuery({
-    queryKey: ["interviews", interviewId, "status"],
+    queryKey: interviewKeys.status(interviewId),
     queryFn: async () =>
       unwrap(await api.GET("/interviews/{interview_id}/status", { params: { path: { interview_id: interviewId } } })),
-    // Polled until it settles; the notifications WebSocket replaces this later.
-    refetchInterval: (query) => (query.state.data && isSettled(query.state.data.status) ? false : POLL_MS),
+    // Live over the WebSocket (src/live/); polled until it settles only while that is down.
+    refetchInterval: (query) =>
+      live || (query.state.data && isSettled(query.state.data.status)) ? false : POLL_MS,
   });
 }
 

@@ -1,13 +1,16 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 
 import { api, type Schemas, unwrap } from "../../api/client";
+import { currentUserId } from "../../auth/session";
 import { describeError } from "../../components/ErrorNote";
-import { INTERVIEW_TYPE_LABELS, type InterviewType } from "../../components/interviewTypes";
+import { type InterviewType } from "../../components/interviewTypes";
 import { interviewKeys } from "../interviews/api";
+import { InterviewTypeSelect } from "../interviews/InterviewTypeSelect";
 import { PrepSessionPicker } from "../prep/PrepSessionPicker";
 import { ACCEPT_ATTRIBUTE, formatBytes, formatDuration, problemWith } from "./checkFile";
+import { interruptedUploadOf } from "./interruptedUpload";
 import { type UploadState, unfinishedUploadOf, useTusUpload } from "./useTusUpload";
 
 type InterviewCreate = Schemas["InterviewCreate"];
@@ -19,6 +22,20 @@ export default function NewInterviewPage() {
   const [interviewId, setInterviewId] = useState<string | null>(null);
   const [resumed, setResumed] = useState(false);
   const { state, start } = useTusUpload();
+
+  // Back after the session ended mid-upload: the same file goes on into the same interview.
+  const resuming = useRef(false);
+  useEffect(() => {
+    const userId = currentUserId();
+    const interrupted = userId === null ? null : interruptedUploadOf(userId);
+    if (interrupted === null || resuming.current) return;
+    resuming.current = true;
+    void unfinishedUploadOf(interrupted.file).then((previous) => {
+      setInterviewId(interrupted.interviewId);
+      setResumed(true);
+      start(interrupted.file, interrupted.interviewId, previous);
+    });
+  }, [start]);
 
   const begin = useMutation({
     mutationFn: async ({ metadata, recording }: { metadata: InterviewCreate; recording: File }) => {
@@ -84,14 +101,7 @@ export default function NewInterviewPage() {
           <label htmlFor="job-title">Job title</label>
           <input id="job-title" name="job_title" data-testid="job-title" maxLength={200} />
           <label htmlFor="interview-type">Type</label>
-          <select id="interview-type" name="interview_type" defaultValue="">
-            <option value="">Not said</option>
-            {Object.entries(INTERVIEW_TYPE_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
+          <InterviewTypeSelect id="interview-type" defaultValue="" />
           <label htmlFor="notes">Notes</label>
           <textarea id="notes" name="notes" rows={3} maxLength={10000} />
           <label htmlFor="job-description">Job description</label>

@@ -4,7 +4,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { type PreviousUpload, Upload } from "tus-js-client";
 
-import { currentToken } from "../../auth/session";
+import { currentToken, signOut } from "../../auth/session";
+import { forgetInterrupted, keepInterrupted } from "./interruptedUpload";
 
 export const ENDPOINT = "/uploads/";
 // A twentieth of the file per request, between 256 kB and 16 MB: a cut connection costs little
@@ -103,10 +104,17 @@ export function useTusUpload() {
         sent.current = { bytes: bytesSent, total: bytesTotal };
       },
       onSuccess() {
+        forgetInterrupted();
         sent.current = { bytes: file.size, total: file.size };
         setState((now) => ({ ...now, phase: "done", bytesSent: file.size, secondsLeft: 0, message: null }));
       },
       onError(error) {
+        if (statusOf(error) === 401) {
+          // The session ended mid-upload: sign in again, and it goes on where the server stopped.
+          keepInterrupted(file, interviewId);
+          signOut(`${uploadFailure(error)} Sign in again: your upload of “${file.name}” then continues.`);
+          return;
+        }
         if (!navigator.onLine) {
           // tus-js-client gives up at once when offline: pick up where the server stopped
           // as soon as the browser is back online.
@@ -129,8 +137,21 @@ export function useTusUpload() {
   return { state, start };
 }
 
+interface TusResponse {
+  getStatus(): number;
+  getBody(): string;
+}
+
+function responseOf(error: Error): TusResponse | null {
+  return "originalResponse" in error ? (error.originalResponse as TusResponse | null) : null;
+}
+
+function statusOf(error: Error): number | null {
+  return responseOf(error)?.getStatus() ?? null;
+}
+
 function uploadFailure(error: Error): string {
-  const response = "originalResponse" in error ? (error.originalResponse as { getBody(): string } | null) : null;
+  const response = responseOf(error);
   if (response) {
     try {
       const body: unknown = JSON.parse(response.getBody());
