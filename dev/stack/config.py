@@ -56,7 +56,9 @@ class StackConfig:
     postgres_port: int = 5433
     worker_port: int = 6066
     gateway_port: int = 8000
-    kafka_heap: str = "512m"
+    #: A test run leaves thousands of partitions on the broker before their topics are deleted;
+    #: 512 MB ran out with about 15,000.
+    kafka_heap: str = "1g"
     kafka_start_timeout_s: float = 90.0
     postgres_start_timeout_s: float = 60.0
     app_start_timeout_s: float = 180.0
