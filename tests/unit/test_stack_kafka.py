@@ -82,6 +82,6 @@ def test_java_major_version(output: str, major: int | None) -> None:
 
 def test_java_command_uses_the_cached_jars_and_a_modest_heap(cfg: StackConfig) -> None:
     command = kafka.java_command(cfg, "kafka.Kafka", "server.properties")
-    assert "-Xmx512m" in command
+    assert f"-Xmx{cfg.kafka_heap}" in command and cfg.kafka_heap == "1g"
     assert command[command.index("-cp") + 1] == f"{REPO_ROOT}/.cache/kafka-libs/*"
     assert command[-2:] == ["kafka.Kafka", "server.properties"]
