@@ -60,7 +60,7 @@ def test_a_completed_analysis_is_emailed_with_its_score_and_link_and_no_word_of_
     body = parts_of(email)
     score = f"{round(analysis.result['overall_score'])}/100"
     assert score in email["Subject"] and score in body
-    assert f"/interviews/{interview_id}" in body
+    assert f"/review/{interview_id}" in body  # the interview's page in the web app
     said = words(analysis.result["transcript"]["text"]) - own_words()
     assert said, "the transcript has words of its own to look for"
     assert words(body) & said == set()

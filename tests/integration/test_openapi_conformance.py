@@ -64,6 +64,10 @@ def gateway_process_for_fuzzing(
     asyncio.run(delete_prefixed_topics(kafka_bootstrap, process.topic_prefix))
 
 
+#: Headers of the HTTP connection itself, not of the API.
+TRANSPORT_HEADERS = {"content-length", "transfer-encoding", "host", "connection", "expect", "upgrade"}
+
+
 @pytest.fixture(scope="module")
 def fuzz_auth(gateway_process_for_fuzzing: ServiceProcess) -> dict[str, str]:
     settings = Settings(run_dir=gateway_process_for_fuzzing.run_dir)
@@ -98,6 +102,14 @@ def test_every_answer_is_documented(
                 suppress_health_check=list(HealthCheck),
             )
             def answer_as_documented(case: schemathesis.Case) -> None:
+                # A made-up Content-Length or Transfer-Encoding is the HTTP server's to refuse
+                # (uvicorn answers 400 before any route), not the API's document's to describe.
+                if case.headers:
+                    case.headers = {
+                        name: value
+                        for name, value in case.headers.items()
+                        if name.lower() not in TRANSPORT_HEADERS
+                    }
                 case.call_and_validate(
                     base_url=gateway_process_for_fuzzing.url, headers=fuzz_auth, checks=CHECKS
                 )

@@ -47,14 +47,20 @@ async def _analysed(gateway: RunningGateway, user: str, interview_id: str, conte
     await gateway.read_model.upsert_analysis({**event, "content": json.dumps(content)})
 
 
-def _turn(question: str, answer: str, start: float, star: int) -> dict[str, Any]:
+def _turn(index: int, question: str, answer: str, start: float, star: int) -> dict[str, Any]:
+    """A turn as the worker's content analysis stores it (every field the API documents)."""
+    part = {"present": star > 0, "evidence": []}
     return {
+        "turn_index": index,
         "question": question,
         "answer": answer,
         "start": start,
-        "star": {"score": star},
+        "end": start + 30.0,
+        "star": {"situation": part, "task": part, "action": part, "result": part, "score": star},
         "relevance": 60,
         "confidence": 70,
+        "enthusiasm": 50,
+        "analyzer": "offline",
     }
 
 
@@ -81,8 +87,8 @@ async def test_the_comparison_of_a_linked_interview_is_its_analysis_against_the_
     # The session as the worker's global table holds it, compared by the same pure function.
     row = await PrepSessionQueries(gateway.read_model).get_session(session["prep_session_id"], user)
     turns = [
-        _turn(practised["text"], ACTUAL, 12.0, 100),
-        _turn("What is your favourite colour of bicycle?", "Blue.", 80.0, 0),
+        _turn(0, practised["text"], ACTUAL, 12.0, 100),
+        _turn(1, "What is your favourite colour of bicycle?", "Blue.", 80.0, 0),
     ]
     section = prep_section(shared_embedder(), session_event(row or {}), turns)
     await _analysed(
