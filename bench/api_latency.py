@@ -49,8 +49,14 @@ def bench_database_url(base_url: str = DATABASE_URL) -> str:
 
 
 def _turn(index: int) -> dict[str, Any]:
+    """A turn as the content analysis writes one (every field ``GET .../analysis`` documents)."""
     start = 60.0 * index
-    evidence = [{"text": "During my internship our website went down before a big sale.", "start": start + 5}]
+    sentence = {"text": "During my internship our website went down before a big sale.", "start": start + 5}
+    evidence = [{**sentence, "end": start + 9}]
+    star = {
+        part: {"present": index % 4 != i, "evidence": evidence}
+        for i, part in enumerate(("situation", "task", "action", "result"))
+    }
     return {
         "turn_index": index,
         "question": f"Tell me about a time you had to solve problem number {index} under pressure.",
@@ -58,14 +64,14 @@ def _turn(index: int) -> dict[str, Any]:
         "start": start,
         "end": start + 55,
         "answer_start": start + 6,
-        "star": {
-            part: {"present": index % 4 != i, "evidence": evidence}
-            for i, part in enumerate(("situation", "task", "action", "result"))
-        },
+        "star": {**star, "score": 75},
         "relevance": 60 + index,
-        "relevance_detail": {"question_terms": ["problem", "pressure"], "matched": ["problem"]},
+        "relevance_detail": {"score": 60 + index, "to_question": 60 + index, "shared_terms": ["problem"]},
         "confidence": 70 + index,
-        "hedges": ["I think", "maybe"],
+        "hedges": [
+            {"text": "I think", "start": start + 12, "end": start + 12.5, "kind": "hedge"},
+            {"text": "maybe", "start": start + 20, "end": start + 20.3, "kind": "hedge"},
+        ],
         "enthusiasm": 40,
         "feedback": ["Say what the result was, with a number if you have one."],
         "analyzer": "offline",
@@ -286,6 +292,9 @@ def main() -> None:
                 )
                 results[call] = (server, client)
                 failures += failed
+        except httpx.HTTPError as exc:
+            print(gateway.log_path.read_text()[-3000:], file=sys.stderr)
+            sys.exit(f"FAILED: the gateway stopped answering ({exc!r}; its log above): no figure")
         finally:
             gateway.stop()
             asyncio.run(delete_prefixed_topics(BOOTSTRAP, gateway.topic_prefix))
