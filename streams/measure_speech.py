@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from contextlib import nullcontext
 from typing import Any, Protocol, cast
 
 import faust
@@ -30,7 +31,7 @@ from streams.spans import span_of
 from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
-from topics.tracing import current_trace_headers
+from topics.tracing import current_trace_headers, exporting, trace_headers_passed_on
 
 #: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
 AGENT = "measure_speech"
@@ -93,9 +94,11 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
     entries: dict[bytes, dict[str, Any]] = {}
     partitions: dict[bytes, int] = {}
     outgoing = PartitionedRecords(producer, metrics_topic)
+    # Without an exporter no span is made per segment: the hot path passes the trace on as it came.
+    traced = exporting()
     for event in events:
         key = event.message.key
-        with span_of(event, AGENT):
+        with span_of(event, AGENT) if traced else nullcontext():
             try:
                 segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
                 entry, metrics = fold_segment(
@@ -113,7 +116,8 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
                 continue
             entries[key] = entry
             partitions[key] = event.message.partition
-            outgoing.add(segment["interview_id"].encode(), value, current_trace_headers())
+            trace = current_trace_headers() if traced else trace_headers_passed_on(event.message.headers)
+            outgoing.add(segment["interview_id"].encode(), value, trace)
     for delivery in await outgoing.send():
         delivery.add_done_callback(_metrics_sent)
     changelog_topic = speech_totals.changelog_topic.get_topic_name()

@@ -42,10 +42,16 @@ DEAD_LETTERS = Counter(
 def count_batch(agent: str, events: Sequence[faust.EventT], seconds: float) -> None:
     """A batch agent's events as processed, each taking its share of the batch's time (the ones
     it dead-lettered are in ``ib_dead_letters_total`` too)."""
+    by_topic: dict[str, int] = {}
     for event in events:
         topic = topic_spec_of(event)
-        EVENTS.labels(agent, topic, "processed").inc()
-        EVENT_SECONDS.labels(agent, topic).observe(seconds / len(events))
+        by_topic[topic] = by_topic.get(topic, 0) + 1
+    share = seconds / len(events)
+    for topic, count in by_topic.items():
+        EVENTS.labels(agent, topic, "processed").inc(count)
+        timing = EVENT_SECONDS.labels(agent, topic)
+        for _ in range(count):
+            timing.observe(share)
 
 
 class ConsumerLag(Collector):

@@ -21,6 +21,8 @@ TRACER_NAME = "interview-buddy"
 TRACE_HEADERS = ("traceparent", "tracestate")
 _ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 
+_exporting = False
+
 #: Kafka headers as aiokafka and Faust give them: pairs, or a mapping.
 Headers = Iterable[tuple[str, bytes | None]] | Mapping[str, bytes | None] | None
 
@@ -38,7 +40,15 @@ def configure_tracing(service_name: str) -> bool:
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
+    global _exporting
+    _exporting = True
     return True
+
+
+def exporting() -> bool:
+    """Whether spans go anywhere: a hot path may skip making them, and pass the trace context on
+    as it came (:func:`trace_headers_passed_on`)."""
+    return _exporting
 
 
 def tracer() -> trace.Tracer:
@@ -62,6 +72,12 @@ def trace_headers_of(headers: Headers) -> dict[str, str]:
         for name, value in pairs
         if name.lower() in TRACE_HEADERS and value is not None
     }
+
+
+def trace_headers_passed_on(headers: Headers) -> list[tuple[str, bytes]]:
+    """A record's trace context headers as they are, for what is sent on its behalf."""
+    pairs = headers.items() if isinstance(headers, Mapping) else (headers or ())
+    return [(name, value) for name, value in pairs if name.lower() in TRACE_HEADERS and value is not None]
 
 
 def context_of(headers: Headers) -> Context:
