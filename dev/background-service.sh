@@ -7,12 +7,29 @@
 #   RUN_DIR PID_FILE LOG_FILE START_TIMEOUT
 # and defines
 #   answers       exit 0 when the service answers as itself (not merely an open port)
-#   prepare       check commands and install what is missing (runs before launching)
+#   prepare       check commands and install what is missing (runs before launching; an npm
+#                 package: npm_install_once, which needs HERE, ROOT and BIN)
 #   launch        exec the service in the foreground (this library backgrounds it)
 # then ends with: main "$@"
 
 say() { printf '%s: %s\n' "$NAME" "$*"; }
 fail() { printf '%s: %s\n' "$NAME" "$*" >&2; exit 1; }
+
+# npm_install_once PACKAGE [NOTE]: `npm ci` in $HERE from its package-lock.json, again only when
+# the lock changed or the last install did not finish; then $BIN must be there.
+npm_install_once() {
+  local package=$1 note=${2:-}
+  # The stamp is newer than the lock file only when the last install finished.
+  local stamp=$HERE/node_modules/.installed-from-lock
+  [ -x "$BIN" ] && [ -f "$stamp" ] && [ "$stamp" -nt "$HERE/package-lock.json" ] && return 0
+  command -v npm >/dev/null || fail "npm is missing: install Node.js 18+ (with npm)"
+  say "installing $package from npm into ${HERE#"$ROOT"/}/node_modules (once${note:+, $note}) ..."
+  mkdir -p "$RUN_DIR"
+  (cd "$HERE" && npm ci --no-audit --no-fund) >"$RUN_DIR/npm.log" 2>&1 \
+    || { tail -n 20 "$RUN_DIR/npm.log" >&2; fail "npm could not install $package (log: $RUN_DIR/npm.log)"; }
+  [ -x "$BIN" ] || fail "the $package package has no $(basename "$BIN") command"
+  touch "$stamp"
+}
 
 port_taken() {
   python3 - "$HOST" "$PORT" <<'PY'

@@ -50,22 +50,9 @@ sys.exit(0 if headers.get("x-ms-request-id") else 1)
 PY
 }
 
-install() {
-  # The stamp is newer than the lock file only when the last install finished.
-  local stamp=$HERE/node_modules/.installed-from-lock
-  [ -x "$BIN" ] && [ -f "$stamp" ] && [ "$stamp" -nt "$HERE/package-lock.json" ] && return 0
-  command -v npm >/dev/null || fail "npm is missing: install Node.js 18+ (with npm)"
-  say "installing Azurite from npm into dev/azurite/node_modules (once) ..."
-  mkdir -p "$RUN_DIR"
-  (cd "$HERE" && npm ci --no-audit --no-fund) >"$RUN_DIR/npm.log" 2>&1 \
-    || { tail -n 20 "$RUN_DIR/npm.log" >&2; fail "npm could not install Azurite (log: $RUN_DIR/npm.log)"; }
-  [ -x "$BIN" ] || fail "the azurite package has no azurite-blob command"
-  touch "$stamp"
-}
-
 prepare() {
   command -v node >/dev/null || fail "node is missing: install Node.js 18+"
-  install
+  npm_install_once Azurite
 }
 
 launch() {

@@ -45,22 +45,9 @@ except (OSError, ValueError):
 PY
 }
 
-install() {
-  # The stamp is newer than the lock file only when the last install finished.
-  local stamp=$HERE/node_modules/.installed-from-lock
-  [ -x "$BIN" ] && [ -f "$stamp" ] && [ "$stamp" -nt "$HERE/package-lock.json" ] && return 0
-  command -v npm >/dev/null || fail "npm is missing: install Node.js 18+ (with npm)"
-  say "installing firebase-tools from npm into dev/firebase/node_modules (once, about 300 MB) ..."
-  mkdir -p "$RUN_DIR"
-  (cd "$HERE" && npm ci --no-audit --no-fund) >"$RUN_DIR/npm.log" 2>&1 \
-    || { tail -n 20 "$RUN_DIR/npm.log" >&2; fail "npm could not install firebase-tools (log: $RUN_DIR/npm.log)"; }
-  [ -x "$BIN" ] || fail "the firebase-tools package has no firebase command"
-  touch "$stamp"
-}
-
 prepare() {
   command -v node >/dev/null || fail "node is missing: install Node.js 18+"
-  install
+  npm_install_once firebase-tools "about 300 MB"
   # The emulator's configuration, with this run's port.
   cat >"$RUN_DIR/firebase-$PORT.json" <<JSON
 {"emulators": {"auth": {"host": "$HOST", "port": $PORT}, "ui": {"enabled": false}, "singleProjectMode": true}}
