@@ -64,20 +64,15 @@ class _KafkaHeaders(Getter[dict[str, str]]):
         return list(carrier)
 
 
-def trace_headers_of(headers: Headers) -> dict[str, str]:
-    """The trace context headers among a record's headers, as text."""
-    pairs = headers.items() if isinstance(headers, Mapping) else (headers or ())
-    return {
-        name.lower(): value.decode(errors="replace")
-        for name, value in pairs
-        if name.lower() in TRACE_HEADERS and value is not None
-    }
-
-
 def trace_headers_passed_on(headers: Headers) -> list[tuple[str, bytes]]:
     """A record's trace context headers as they are, for what is sent on its behalf."""
     pairs = headers.items() if isinstance(headers, Mapping) else (headers or ())
     return [(name, value) for name, value in pairs if name.lower() in TRACE_HEADERS and value is not None]
+
+
+def trace_headers_of(headers: Headers) -> dict[str, str]:
+    """The trace context headers among a record's headers, as text."""
+    return {name.lower(): value.decode(errors="replace") for name, value in trace_headers_passed_on(headers)}
 
 
 def context_of(headers: Headers) -> Context:
