@@ -78,7 +78,6 @@ def show_letter(
         read_all(
             bootstrap_of(bootstrap),
             dlq.full_name(prefix_of(prefix)),
-            dlq.partitions,
             codec,
             dlq.value_schema,
             Selection(partition, offset, offset),

@@ -13,13 +13,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
+from dev.replay.bounds import Bound
+from dev.replay.reader import Replay
 from topics.catalog import DEAD_LETTERS_REDRIVEN, TopicSpec, dead_letter_topic
 from topics.codec import AvroCodec
+from topics.errors import SerializationError
 
-#: How long one fetch waits for records known to be there.
-FETCH_TIMEOUT_MS = 5_000
 REDRIVEN_HEADER = "ib-redriven-from"
 
 
@@ -43,11 +44,6 @@ class Selection:
     first: int | None = None
     last: int | None = None
 
-    def wants(self, partition: int, offset: int) -> bool:
-        if self.partition is not None and partition != self.partition:
-            return False
-        return (self.first is None or offset >= self.first) and (self.last is None or offset <= self.last)
-
 
 @dataclass(frozen=True)
 class RedriveReport:
@@ -57,42 +53,24 @@ class RedriveReport:
 
 
 async def read_all(
-    bootstrap: str,
-    topic: str,
-    partitions: int,
-    codec: AvroCodec,
-    schema: str,
-    selection: Selection | None = None,
+    bootstrap: str, topic: str, codec: AvroCodec, schema: str, selection: Selection | None = None
 ) -> list[Letter]:
-    """Every committed record of ``topic`` (as far as its end now), decoded with ``schema``."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, isolation_level="read_committed"
-    )
-    await consumer.start()
-    try:
-        chosen = [
-            TopicPartition(topic, p)
-            for p in range(partitions)
-            if selection is None or selection.partition is None or selection.partition == p
-        ]
-        consumer.assign(chosen)
-        await consumer.seek_to_beginning(*chosen)
-        ends = await consumer.end_offsets(chosen)
+    """Every committed record of ``topic`` (as far as its end now, or ``selection``'s), decoded
+    with ``schema``: read as ``ib replay`` reads, with no consumer group."""
+    chosen = selection or Selection()
+    first = Bound("earliest") if chosen.first is None else Bound("offset", offset=chosen.first)
+    last = Bound("latest") if chosen.last is None else Bound("offset", offset=chosen.last)
+    async with Replay(bootstrap, topic, schema, codec) as source:
+        ranges = await source.ranges(first, last, None if chosen.partition is None else [chosen.partition])
         letters: list[Letter] = []
-        for tp in chosen:
-            while await consumer.position(tp) < ends[tp]:
-                batches = await consumer.getmany(tp, timeout_ms=FETCH_TIMEOUT_MS)
-                for record in batches.get(tp, []):
-                    wanted = selection is None or selection.wants(tp.partition, record.offset)
-                    if record.offset < ends[tp] and record.value is not None and wanted:
-                        letters.append(
-                            Letter(tp.partition, record.offset, codec.decode(record.value, schema))
-                        )
-                if not batches.get(tp) and await consumer.position(tp) >= ends[tp]:
-                    break
+        async for record in source.records(ranges):
+            if record.decode_error is not None:
+                raise SerializationError(
+                    f"{topic}[{record.partition}]@{record.offset}: {record.decode_error}"
+                )
+            if record.value is not None:
+                letters.append(Letter(record.partition, record.offset, record.value))
         return letters
-    finally:
-        await consumer.stop()
 
 
 async def redrive(bootstrap: str, spec: TopicSpec, prefix: str, selection: Selection) -> RedriveReport:
@@ -119,14 +97,12 @@ async def _redrive(
 ) -> RedriveReport:
     codec = AvroCodec()
     dlq_name, ledger_name = dlq.full_name(prefix), DEAD_LETTERS_REDRIVEN.full_name(prefix)
-    ledger = await read_all(
-        bootstrap, ledger_name, DEAD_LETTERS_REDRIVEN.partitions, codec, DEAD_LETTERS_REDRIVEN.value_schema
-    )
+    ledger = await read_all(bootstrap, ledger_name, codec, DEAD_LETTERS_REDRIVEN.value_schema)
     done = {
         f"{entry.record['source_topic']}:{entry.record['source_partition']}:{entry.record['source_offset']}"
         for entry in ledger
     }
-    letters = await read_all(bootstrap, dlq_name, dlq.partitions, codec, dlq.value_schema, selection)
+    letters = await read_all(bootstrap, dlq_name, codec, dlq.value_schema, selection)
     fresh = [letter for letter in letters if letter.ledger_id(dlq_name) not in done]
     already = [letter.ledger_id(dlq_name) for letter in letters if letter.ledger_id(dlq_name) in done]
     if fresh:

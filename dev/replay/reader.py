@@ -50,6 +50,8 @@ class Replay:
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            # Records of aborted transactions (a redrive that failed) are not replayed.
+            isolation_level="read_committed",
             client_id="ib-replay",
         )
 

@@ -53,7 +53,6 @@ def letters_of(worker: ServiceProcess, interview_id: str) -> list[tuple[int, int
         read_all(
             worker.kafka_bootstrap,
             DLQ.full_name(worker.topic_prefix),
-            DLQ.partitions,
             codec,
             DLQ.value_schema,
         )
@@ -68,7 +67,6 @@ def metrics_of(worker: ServiceProcess, interview_id: str) -> list[dict[str, Any]
         read_all(
             worker.kafka_bootstrap,
             SEGMENT_METRICS.full_name(worker.topic_prefix),
-            SEGMENT_METRICS.partitions,
             codec,
             SEGMENT_METRICS.value_schema,
         )
