@@ -59,7 +59,10 @@ the edit is refused with **412 Precondition Failed** and nothing changes: read i
 
 async def load_interview(read_model: ReadModel, interview_id: str, user_id: str) -> Row:
     """The caller's interview; another user's looks exactly like a missing one."""
-    row = await read_model.get_interview(interview_id, user_id)
+    return found_interview(await read_model.get_interview(interview_id, user_id), interview_id, user_id)
+
+
+def found_interview(row: Row | None, interview_id: str, user_id: str) -> Row:
     if row is None:
         raise InterviewNotFound(f"interview {interview_id} not found for user {user_id}")
     return row

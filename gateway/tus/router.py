@@ -74,7 +74,7 @@ class TusRoute(APIRoute):
 router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
 
 
-def get_tus_services(
+async def get_tus_services(
     read_model: ReadModelDep,
     publisher: PublisherDep,
     settings: SettingsDep,
@@ -95,7 +95,7 @@ TusServicesDep = Annotated[TusServices, Depends(get_tus_services)]
 OptionalHeader = Annotated[str | None, Header()]
 
 
-def _version(
+async def _version(
     tus_resumable: Annotated[
         str | None, Header(description=f"The tus version: `{protocol.TUS_VERSION}` (any other: 412).")
     ] = None,
