@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from gateway.db.prep_sessions import PrepSessionQueries
 from gateway.deps import (
@@ -34,6 +34,7 @@ from gateway.models.interviews import (
     StatusPublic,
 )
 from gateway.params import Id, Limit, Offset
+from gateway.protocol_headers import protocol_header
 from gateway.uploads import internal_read_url
 from sinks.errors import AnalysisStillRunning, BlobStoreError, NoRecordingToAnalyse
 from sinks.read_model import ReadModel, Row, source_interview_id
@@ -152,7 +153,8 @@ async def update_interview(
     publisher: PublisherDep,
     response: Response,
     if_match: Annotated[
-        str | None, Header(description="The `ETag` of the interview as you last read it, or `*`.")
+        str | None,
+        protocol_header("The `ETag` of the interview as you last read it, or `*` (without it: 428)."),
     ] = None,
 ) -> InterviewPublic:
     if if_match is None:

@@ -32,6 +32,7 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.params import ID_PATTERN
+from gateway.protocol_headers import protocol_header
 from gateway.quota import QuotaLimits, QuotaUsage, check_room
 from gateway.tus import protocol
 from gateway.tus.errors import (
@@ -97,7 +98,11 @@ OptionalHeader = Annotated[str | None, Header()]
 
 async def _version(
     tus_resumable: Annotated[
-        str | None, Header(description=f"The tus version: `{protocol.TUS_VERSION}` (any other: 412).")
+        str | None,
+        protocol_header(
+            f"The tus version: `{protocol.TUS_VERSION}` (without it, or any other: 412).",
+            values=[protocol.TUS_VERSION],
+        ),
     ] = None,
 ) -> None:
     protocol.check_version(tus_resumable)
