@@ -11,7 +11,7 @@ import os
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -37,6 +37,8 @@ class AuthenticatedUser:
     #: Where notifications are emailed: a Firebase token's verified ``email`` claim, the dev
     #: token's ``email`` claim or, without one, :func:`dev_email`; None when none is known.
     email: str | None = None
+    #: When the token stops being valid (its ``exp`` claim, seconds since the epoch).
+    expires_at: float | None = field(default=None, compare=False)
 
 
 def dev_email(user_id: str) -> str:
@@ -138,5 +140,7 @@ def verify_token(token: str, public_key: rsa.RSAPublicKey, issuer: str, audience
         raise AuthenticationFailed("token without subject", user_message="The token names no user.")
     email = claims.get("email")
     return AuthenticatedUser(
-        user_id=subject, email=email if isinstance(email, str) and email else dev_email(subject)
+        user_id=subject,
+        email=email if isinstance(email, str) and email else dev_email(subject),
+        expires_at=float(claims["exp"]),
     )

@@ -26,7 +26,9 @@ _bearer = HTTPBearer(
 )
 
 
-def get_services(request: Request) -> Services:
+# The dependencies are ``async def`` although they never wait: FastAPI calls a plain ``def``
+# dependency in its thread pool, a thread hop each per request.
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -34,27 +36,27 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
-def get_read_model(services: ServicesDep) -> ReadModel:
+async def get_read_model(services: ServicesDep) -> ReadModel:
     return services.read_model
 
 
-def get_publisher(services: ServicesDep) -> EventPublisher:
+async def get_publisher(services: ServicesDep) -> EventPublisher:
     return services.publisher
 
 
-def get_blob_store(services: ServicesDep) -> BlobStore:
+async def get_blob_store(services: ServicesDep) -> BlobStore:
     return services.blob_store
 
 
-def get_tus_store(services: ServicesDep) -> TusStore:
+async def get_tus_store(services: ServicesDep) -> TusStore:
     return services.tus_store
 
 
-def get_eraser(services: ServicesDep) -> Eraser:
+async def get_eraser(services: ServicesDep) -> Eraser:
     return services.eraser
 
 

@@ -194,7 +194,7 @@ class FirebaseAuthenticator:
                 "The token is signed with a key Firebase does not publish (unknown key): sign in again.",
             )
         claims = _checked_claims(token, public_key, self.project_id, self.leeway_seconds)
-        return AuthenticatedUser(user_id=_subject(claims), email=verified_email(claims))
+        return _user(claims)
 
 
 def _checked_claims(
@@ -259,6 +259,12 @@ def _checked_claims(
     return claims
 
 
+def _user(claims: dict[str, object]) -> AuthenticatedUser:
+    return AuthenticatedUser(
+        user_id=_subject(claims), email=verified_email(claims), expires_at=float(str(claims["exp"]))
+    )
+
+
 def _subject(claims: dict[str, object]) -> str:
     """The Firebase uid, which is the user id."""
     subject = claims.get("sub")
@@ -289,4 +295,4 @@ class FirebaseEmulatorAuthenticator:
                 "The token is not one of the Firebase Auth emulator's: sign in again.",
             )
         claims = _checked_claims(token, None, self.project_id, self.leeway_seconds)
-        return AuthenticatedUser(user_id=_subject(claims), email=verified_email(claims))
+        return _user(claims)

@@ -10,6 +10,7 @@ from gateway.live import socket as live_socket
 from gateway.live.openapi import document_live_messages
 from gateway.method_override import MethodOverrideMiddleware
 from gateway.metrics import HttpMetricsMiddleware
+from gateway.protocol_headers import document_protocol_headers
 from gateway.routes import (
     health,
     interviews,
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(live_socket.router)
     app.include_router(sign_in.router)
     document_live_messages(app)
+    document_protocol_headers(app)
     if settings.dev_sign_in_enabled:
         app.include_router(sign_in.dev_router)
     # The last added runs first: the metrics and the server timing around everything, then the

@@ -24,6 +24,7 @@ from gateway.live.hub import LiveHub
 from gateway.retention import sweep_periodically as sweep_recordings_periodically
 from gateway.settings import Settings
 from gateway.stuck import sweep_periodically as sweep_stuck_periodically
+from gateway.token_memory import RememberedTokens
 from gateway.tus.storage.factory import open_stores
 from gateway.tus.storage.store import TusStore
 from gateway.tus.sweeper import sweep_periodically
@@ -49,7 +50,11 @@ class Services:
     contacts: UserContacts
 
 
-def make_authenticator(settings: Settings, http: httpx.AsyncClient) -> Authenticator:
+def make_authenticator(settings: Settings, http: httpx.AsyncClient) -> RememberedTokens:
+    return RememberedTokens(_token_checker(settings, http))
+
+
+def _token_checker(settings: Settings, http: httpx.AsyncClient) -> Authenticator:
     # Settings already refuse the dev issuer in production; this only follows them.
     if settings.auth_mode == "firebase":
         assert settings.firebase_project_id is not None  # checked by Settings

@@ -94,7 +94,9 @@ class ReadModel:
             min_size=min_size,
             max_size=max_size,
             open=False,
-            kwargs={"row_factory": dict_row},
+            # Autocommit: a lone statement is its own transaction, with no BEGIN and COMMIT
+            # round trips around it; several that must hold together say conn.transaction().
+            kwargs={"row_factory": dict_row, "autocommit": True},
             connection_class=AsyncConnection[DictRow],
         )
         # Connections held for a whole request (a tus PATCH's advisory lock), apart from the
@@ -477,17 +479,35 @@ class ReadModel:
             {"interview_id": interview_id, "user_id": user_id},
         )
 
+    async def get_interview_with_analysis(self, interview_id: str, user_id: str) -> Row | None:
+        """The interview as :meth:`get_interview` gives it, with its analysis's document in
+        ``analysis_document`` (None until there is one): one round trip for the analysis page."""
+        return await self._fetch_one(
+            _INTERVIEW_WITH_STATE.replace("SELECT ", "SELECT a.document AS analysis_document, ", 1)
+            + " AND i.interview_id = %(interview_id)s",
+            {"interview_id": interview_id, "user_id": user_id},
+        )
+
     async def list_interviews(self, user_id: str, limit: int, offset: int) -> tuple[list[Row], int]:
+        # The page and the count in one statement: the window counts before LIMIT applies.
         rows = await self._fetch_all(
-            _INTERVIEW_WITH_STATE + " ORDER BY i.created_at DESC, i.interview_id DESC"
-            " LIMIT %(limit)s OFFSET %(offset)s",
+            _INTERVIEW_WITH_STATE.replace("SELECT ", "SELECT count(*) OVER () AS total_count, ", 1)
+            + " ORDER BY i.created_at DESC, i.interview_id DESC LIMIT %(limit)s OFFSET %(offset)s",
             {"user_id": user_id, "limit": limit, "offset": offset},
         )
-        count = await self._fetch_one(
+        if rows:
+            count = int(rows[0]["total_count"])
+            for row in rows:
+                del row["total_count"]
+            return rows, count
+        if offset == 0:
+            return rows, 0
+        # A page past the end has no row to carry the count.
+        total = await self._fetch_one(
             "SELECT count(*) AS count FROM interviews WHERE user_id = %(user_id)s AND deleted_at IS NULL",
             {"user_id": user_id},
         )
-        return rows, int(count["count"]) if count else 0
+        return rows, int(total["count"]) if total else 0
 
     async def list_segments(self, interview_id: str, user_id: str, query: str | None = None) -> list[Row]:
         search = ""
@@ -501,6 +521,14 @@ class ReadModel:
             "SELECT * FROM transcript_segments"
             " WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s" + search + " ORDER BY seq",
             {"interview_id": interview_id, "user_id": user_id, "query": query},
+        )
+
+    async def list_segment_times(self, interview_id: str, user_id: str) -> list[Row]:
+        """Each segment's ``seq``, ``start`` and ``end``, without its words: where moments fall."""
+        return await self._fetch_all(
+            'SELECT seq, start, "end" FROM transcript_segments'
+            " WHERE interview_id = %(interview_id)s AND user_id = %(user_id)s ORDER BY seq",
+            {"interview_id": interview_id, "user_id": user_id},
         )
 
     async def list_metrics(self, interview_id: str, user_id: str) -> list[Row]:

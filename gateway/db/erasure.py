@@ -118,7 +118,7 @@ class ErasureQueries:
         return rows
 
     async def delete_user_settings(self, user_id: str) -> None:
-        async with self._read_model.connection() as conn:
+        async with self._read_model.connection() as conn, conn.transaction():
             await conn.execute(b"DELETE FROM user_settings WHERE user_id = %(user_id)s", {"user_id": user_id})
             # The deliveries of their notifications hold the address and what was sent.
             await conn.execute(

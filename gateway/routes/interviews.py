@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from gateway.db.prep_sessions import PrepSessionQueries
 from gateway.deps import (
@@ -34,6 +34,7 @@ from gateway.models.interviews import (
     StatusPublic,
 )
 from gateway.params import Id, Limit, Offset
+from gateway.protocol_headers import protocol_header
 from gateway.uploads import internal_read_url
 from sinks.errors import AnalysisStillRunning, BlobStoreError, NoRecordingToAnalyse
 from sinks.read_model import ReadModel, Row, source_interview_id
@@ -59,7 +60,10 @@ the edit is refused with **412 Precondition Failed** and nothing changes: read i
 
 async def load_interview(read_model: ReadModel, interview_id: str, user_id: str) -> Row:
     """The caller's interview; another user's looks exactly like a missing one."""
-    row = await read_model.get_interview(interview_id, user_id)
+    return found_interview(await read_model.get_interview(interview_id, user_id), interview_id, user_id)
+
+
+def found_interview(row: Row | None, interview_id: str, user_id: str) -> Row:
     if row is None:
         raise InterviewNotFound(f"interview {interview_id} not found for user {user_id}")
     return row
@@ -149,7 +153,8 @@ async def update_interview(
     publisher: PublisherDep,
     response: Response,
     if_match: Annotated[
-        str | None, Header(description="The `ETag` of the interview as you last read it, or `*`.")
+        str | None,
+        protocol_header("The `ETag` of the interview as you last read it, or `*` (without it: 428)."),
     ] = None,
 ) -> InterviewPublic:
     if if_match is None:

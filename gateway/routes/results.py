@@ -20,7 +20,7 @@ from gateway.models.results import (
 )
 from gateway.params import Id, SearchQuery
 from gateway.pdf_reports import analysis_report
-from gateway.routes.interviews import load_interview
+from gateway.routes.interviews import found_interview, load_interview
 from gateway.transcript_formats import MEDIA_TYPES, TranscriptFormat, render
 from sinks.read_model import Row, source_interview_id
 
@@ -113,9 +113,10 @@ async def analysis_of(
     read_model: ReadModelDep, interview_id: str, user_id: str
 ) -> tuple[Row, dict[str, Any]]:
     """The interview and its analysis document; AnalysisNotReady says the status when there is none."""
-    interview = await load_interview(read_model, interview_id, user_id)
-    row = await read_model.get_analysis(source_interview_id(interview), user_id)
-    if row is None:
+    row = await read_model.get_interview_with_analysis(interview_id, user_id)
+    interview = found_interview(row, interview_id, user_id)
+    analysed = interview.pop("analysis_document")
+    if analysed is None:
         status = interview["status"]
         detail = f" ({interview['percent']:.0f}%)" if status not in ("CREATED", "FAILED") else ""
         reason = f": {interview['error_reason']}" if status == "FAILED" and interview["error_reason"] else ""
@@ -123,7 +124,7 @@ async def analysis_of(
             f"analysis of {interview_id} not ready, status {status}",
             user_message=f"The analysis is not ready yet, status is {status}{detail}{reason}.",
         )
-    document = dict(row["document"])
+    document = dict(analysed)
     document["content"] = _parsed_content(document.get("content"))
     document["interview_id"] = interview_id  # a duplicate's analysis is its original's
     return interview, document
@@ -138,7 +139,7 @@ async def get_analysis(interview_id: Id, user: CurrentUser, read_model: ReadMode
     """The analysis; each recommendation comes again in `recommendation_moments` with the
     moments it cites and the transcript segment of each, so a reader can be taken there."""
     interview, document = await analysis_of(read_model, interview_id, user.user_id)
-    segments = await read_model.list_segments(source_interview_id(interview), user.user_id)
+    segments = await read_model.list_segment_times(source_interview_id(interview), user.user_id)
     recommendations = document.get("recommendations") or []
     document["recommendation_moments"] = recommendation_moments(recommendations, segments)
     return AnalysisPublic.model_validate(document)

@@ -32,6 +32,7 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.params import ID_PATTERN
+from gateway.protocol_headers import protocol_header
 from gateway.quota import QuotaLimits, QuotaUsage, check_room
 from gateway.tus import protocol
 from gateway.tus.errors import (
@@ -74,7 +75,7 @@ class TusRoute(APIRoute):
 router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
 
 
-def get_tus_services(
+async def get_tus_services(
     read_model: ReadModelDep,
     publisher: PublisherDep,
     settings: SettingsDep,
@@ -95,9 +96,13 @@ TusServicesDep = Annotated[TusServices, Depends(get_tus_services)]
 OptionalHeader = Annotated[str | None, Header()]
 
 
-def _version(
+async def _version(
     tus_resumable: Annotated[
-        str | None, Header(description=f"The tus version: `{protocol.TUS_VERSION}` (any other: 412).")
+        str | None,
+        protocol_header(
+            f"The tus version: `{protocol.TUS_VERSION}` (without it, or any other: 412).",
+            values=[protocol.TUS_VERSION],
+        ),
     ] = None,
 ) -> None:
     protocol.check_version(tus_resumable)

@@ -348,10 +348,10 @@ async def test_the_settings_choose_the_authenticator(
         firebase_web_api_key=WEB_API_KEY,
         firebase_certs_url=endpoint.url,
     )
-    chosen = make_authenticator(firebase, http)
+    chosen = make_authenticator(firebase, http).checked_by
     assert isinstance(chosen, FirebaseAuthenticator)
     assert chosen.project_id == PROJECT
-    assert isinstance(make_authenticator(Settings(run_dir=tmp_path), http), DevIssuer)
+    assert isinstance(make_authenticator(Settings(run_dir=tmp_path), http).checked_by, DevIssuer)
 
 
 # --- the Firebase Auth emulator's unsigned tokens ------------------------------------------------
@@ -405,4 +405,4 @@ def test_production_never_accepts_the_emulators_tokens(tmp_path: Any, http: http
     pointed = Settings(
         run_dir=tmp_path, auth_mode="firebase", firebase_project_id=PROJECT, firebase_auth_emulator_host="x:1"
     )
-    assert isinstance(make_authenticator(pointed, http), FirebaseEmulatorAuthenticator)
+    assert isinstance(make_authenticator(pointed, http).checked_by, FirebaseEmulatorAuthenticator)

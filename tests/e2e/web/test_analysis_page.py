@@ -94,8 +94,11 @@ def test_every_figure_of_the_analysis_is_the_apis(
     timeline = analysis["content"]["sentiment_timeline"]
     assert timeline
     expect(page.get_by_test_id("timeline-chart-row")).to_have_count(len(timeline))
-    # The drawings: a dot per point (the pace; the sentiment, the timeline's first line).
+    # The drawings, made as each nears the screen: a dot per point (the pace; the sentiment,
+    # the timeline's first line).
+    page.get_by_test_id("pace-chart").scroll_into_view_if_needed()
     expect(page.locator('[data-testid="pace-chart"] .recharts-line-dot')).to_have_count(metrics["count"])
+    page.get_by_test_id("timeline-chart").scroll_into_view_if_needed()
     expect(page.locator('[data-testid="timeline-chart"] .recharts-line')).to_have_count(2)
     sentiment_dots = page.locator('[data-testid="timeline-chart"] .recharts-line-dots').first
     expect(sentiment_dots.locator(".recharts-line-dot")).to_have_count(len(timeline))

@@ -92,6 +92,7 @@ def test_my_trends_their_filters_and_my_history_as_a_pdf(
     sign_in(page, stack, USER)
     page.get_by_role("link", name="Progress").click()
     expect_progress(page, everything)
+    page.get_by_test_id("trend-overall_score").scroll_into_view_if_needed()  # drawn as it nears the screen
     expect(page.locator('[data-testid="trend-overall_score"] .recharts-line-dot')).to_have_count(2)
     keep(page, screenshots, "progress")
 

@@ -2090,9 +2090,9 @@ export interface operations {
     update_interview_interviews__interview_id__patch: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The `ETag` of the interview as you last read it, or `*`. */
-                "if-match"?: string | null;
+            header: {
+                /** @description The `ETag` of the interview as you last read it, or `*` (without it: 428). */
+                "if-match": string;
             };
             path: {
                 /** @description An id the API gave (letters, digits, - and _). */
@@ -3475,13 +3475,13 @@ export interface operations {
     create_upload_uploads__post: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 "upload-length"?: string | null;
                 "upload-defer-length"?: string | null;
                 "upload-metadata"?: string | null;
                 "upload-checksum"?: string | null;
-                /** @description The tus version: `1.0.0` (any other: 412). */
-                "tus-resumable"?: string | null;
+                /** @description The tus version: `1.0.0` (without it, or any other: 412). */
+                "tus-resumable": "1.0.0";
             };
             path?: never;
             cookie?: never;
@@ -3619,9 +3619,9 @@ export interface operations {
     terminate_upload_uploads__upload_id__delete: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The tus version: `1.0.0` (any other: 412). */
-                "tus-resumable"?: string | null;
+            header: {
+                /** @description The tus version: `1.0.0` (without it, or any other: 412). */
+                "tus-resumable": "1.0.0";
             };
             path: {
                 upload_id: string;
@@ -3720,9 +3720,9 @@ export interface operations {
     upload_status_uploads__upload_id__head: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The tus version: `1.0.0` (any other: 412). */
-                "tus-resumable"?: string | null;
+            header: {
+                /** @description The tus version: `1.0.0` (without it, or any other: 412). */
+                "tus-resumable": "1.0.0";
             };
             path: {
                 upload_id: string;
@@ -3803,12 +3803,12 @@ export interface operations {
     append_to_upload_uploads__upload_id__patch: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 "upload-offset"?: string | null;
                 "upload-length"?: string | null;
                 "upload-checksum"?: string | null;
-                /** @description The tus version: `1.0.0` (any other: 412). */
-                "tus-resumable"?: string | null;
+                /** @description The tus version: `1.0.0` (without it, or any other: 412). */
+                "tus-resumable": "1.0.0";
             };
             path: {
                 upload_id: string;

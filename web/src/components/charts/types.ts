@@ -1,5 +1,8 @@
 /** What a chart shows: rows of figures (null where a row has none) and the series drawn from them.
  * Kept apart from the chart itself so that pages name these types without loading Recharts. */
+/** How tall a chart's drawing is, and the box that holds its place before it is drawn. */
+export const PLOT_HEIGHT = 240;
+
 export type ChartRow = Record<string, string | number | null>;
 
 export type ChartSeries = {

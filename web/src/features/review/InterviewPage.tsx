@@ -4,7 +4,7 @@ import { Link, useParams } from "react-router";
 import { ErrorNote } from "../../components/ErrorNote";
 import { statusWord } from "../interviews/api";
 import { AnalysisView } from "./AnalysisView";
-import { useInterview, useStatus } from "./api";
+import { useAnalysis, useInterview, useStatus } from "./api";
 import { StageView } from "./StageView";
 import { type SegmentTarget, TranscriptView } from "./TranscriptView";
 
@@ -14,6 +14,9 @@ export default function InterviewPage() {
   const status = useStatus(interviewId);
   const [target, setTarget] = useState<SegmentTarget | null>(null);
   const completed = status.data?.status === "COMPLETED";
+  // The transcript comes below the analysis once the analysis is on screen: drawn first, it
+  // would be pushed down the page as the analysis arrived (a layout shift under the reader).
+  const analysis = useAnalysis(interviewId, completed);
   const title =
     [interview.data?.company, interview.data?.job_title].filter(Boolean).join(" · ") || "Interview";
 
@@ -40,7 +43,7 @@ export default function InterviewPage() {
             interviewId={interviewId}
             onShowSegment={(seq) => setTarget({ seq, request: (target?.request ?? 0) + 1 })}
           />
-          <TranscriptView interviewId={interviewId} target={target} />
+          {!analysis.isPending && <TranscriptView interviewId={interviewId} target={target} />}
         </>
       )}
     </article>
