@@ -37,15 +37,16 @@ async def live_analyses(
     bootstrap: str, prefix: str, codec: AvroCodec, start: Bound, stop: Bound, interviews: Iterable[str] = ()
 ) -> dict[str, LiveAnalysis]:
     """The latest analysis per interview among the records of ``analysis.completed`` from
-    ``start`` to ``stop`` (only ``interviews`` when some are named); an interview whose latest
-    record there is a tombstone (deleted) is left out."""
+    ``start`` to ``stop`` (only ``interviews`` when some are named); an interview with a
+    tombstone (deleted) after its analysis, in the range or after it, is left out."""
     wanted = frozenset(interview.encode() for interview in interviews) or None
     latest: dict[str, LiveAnalysis | None] = {}
     topic = ANALYSIS_COMPLETED.full_name(prefix)
     async with Replay(bootstrap, topic, ANALYSIS_COMPLETED.value_schema, codec) as source:
-        async for record in source.records(await source.ranges(start, stop), wanted):
-            if record.key is None:
-                continue
+        stops = {part.partition: part.stop for part in await source.ranges(start, stop)}
+        async for record in source.records(await source.ranges(start, LATEST), wanted):
+            if record.key is None or (record.value is not None and record.offset >= stops[record.partition]):
+                continue  # past the range only a deletion counts
             if record.decode_error is not None:
                 raise UnreadableInput(
                     f"the analysis at {topic}[{record.partition}]@{record.offset} does not decode: "

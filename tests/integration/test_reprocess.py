@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from typer.testing import CliRunner
 
@@ -125,6 +125,17 @@ async def all_of(worker: ServiceProcess, spec: Any, interview_id: str) -> list[R
     return [record for record in seen if record.key == interview_id.encode()]
 
 
+async def produce_tombstone(worker: ServiceProcess, interview_id: str) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=worker.kafka_bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            ANALYSIS_COMPLETED.full_name(worker.topic_prefix), key=interview_id.encode(), value=None
+        )
+    finally:
+        await producer.stop()
+
+
 async def invoke(worker: ServiceProcess, *args: str) -> Any:
     """`ib reprocess ARGS` in this process (the command runs its own event loop: in a thread)."""
     return await asyncio.to_thread(
@@ -175,6 +186,8 @@ async def test_an_analysis_reprocessed_with_a_new_scoring_goes_to_v2_and_nothing
 
     [v2] = await all_of(worker, versioned_topic(ANALYSIS_COMPLETED, 2), interview_id)
     new = v2.decoded(ANALYSIS_COMPLETED)
+    # Each record says which live analysis it recomputes: "<topic>:<partition>:<offset>".
+    v2_source_offset = int(v2.headers["ib-reprocessed-from"].decode().rsplit(":", 1)[1])
     assert new["overall_score"] == speech_score
     assert new["scores"] == live["scores"] and new["run"] == live["run"]
     assert json.loads(new["content"])["turns"][0]["question"] == LINES[0]
@@ -236,3 +249,10 @@ async def test_an_analysis_reprocessed_with_a_new_scoring_goes_to_v2_and_nothing
         )
         == offsets_v2
     )
+
+    # Deleted since (the gateway's tombstone on the live topic, after the range): not reprocessed.
+    await produce_tombstone(worker, interview_id)
+    deleted = await invoke(
+        worker, "--into-version", "3", "--to", str(v2_source_offset), "--interviews", interview_id
+    )
+    assert deleted.exit_code == 2 and f"no analysis of {interview_id}" in " ".join(deleted.output.split())
