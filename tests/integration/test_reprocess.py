@@ -22,12 +22,13 @@ from typer.testing import CliRunner
 
 from analysis import content_section
 from dev.cli import app
-from dev.polling import wait_until
+from dev.polling import wait_until, wait_until_async
 from dev.service_processes import ServiceProcess
 from dev.topic_inventory import topic_inventory
 from dev.topic_records import Received, collect_until, produce, wait_for_record
 from topics.catalog import (
     ANALYSIS_COMPLETED,
+    INTERVIEW_STATE,
     NOTIFICATIONS,
     SEGMENT_METRICS,
     TOPICS,
@@ -87,11 +88,19 @@ async def end_offsets(bootstrap: str, names: list[str]) -> dict[str, list[int]]:
     return {name: [ends[TopicPartition(name, p)] for p in range(6)] for name in names}
 
 
-async def groups(bootstrap: str) -> set[str]:
+async def groups_on(bootstrap: str, prefix: str) -> dict[str, dict[TopicPartition, int]]:
+    """Each consumer group with offsets on the test's topics, and those offsets (other tests'
+    groups on the shared broker come and go, and are left out)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        return {group[0] for group in await admin.list_consumer_groups()}
+        found = {}
+        for group, *_ in await admin.list_consumer_groups():
+            offsets = await admin.list_consumer_group_offsets(group)
+            ours = {tp: meta.offset for tp, meta in offsets.items() if tp.topic.startswith(prefix)}
+            if ours:
+                found[group] = ours
+        return found
     finally:
         await admin.close()
 
@@ -136,6 +145,17 @@ async def produce_tombstone(worker: ServiceProcess, interview_id: str) -> None:
         await producer.stop()
 
 
+async def worker_caught_up(worker: ServiceProcess) -> bool:
+    """The worker's group has committed every record of the live topics it reads: it will write
+    nothing more of this interview."""
+    group = f"{worker.topic_prefix}interview-buddy"
+    committed = (await groups_on(worker.kafka_bootstrap, worker.topic_prefix)).get(group, {})
+    if not committed:
+        return False
+    ends = await end_offsets(worker.kafka_bootstrap, sorted({tp.topic for tp in committed}))
+    return all(offset >= ends[tp.topic][tp.partition] for tp, offset in committed.items())
+
+
 async def invoke(worker: ServiceProcess, *args: str) -> Any:
     """`ib reprocess ARGS` in this process (the command runs its own event loop: in a thread)."""
     return await asyncio.to_thread(
@@ -168,10 +188,20 @@ async def test_an_analysis_reprocessed_with_a_new_scoring_goes_to_v2_and_nothing
         lambda r: r.decoded(NOTIFICATIONS)["interview_id"] == interview_id,
         timeout=TIMEOUT,
     )
+    await wait_for_record(
+        worker.kafka_bootstrap,
+        INTERVIEW_STATE,
+        worker.topic_prefix,
+        lambda r: r.key == interview_id.encode() and r.decoded(INTERVIEW_STATE)["status"] == "COMPLETED",
+        timeout=TIMEOUT,
+    )
     wait_until(lambda: all(read_model(database_url, interview_id)), TIMEOUT, "the analysis and its delivery")
+    await wait_until_async(
+        lambda: worker_caught_up(worker), TIMEOUT, "the worker's group committing every live record"
+    )
     live_topics = [spec.full_name(worker.topic_prefix) for spec in TOPICS]
     offsets_before = await end_offsets(worker.kafka_bootstrap, live_topics)
-    groups_before = await groups(worker.kafka_bootstrap)
+    groups_before = await groups_on(worker.kafka_bootstrap, worker.topic_prefix)
     model_before = read_model(database_url, interview_id)
 
     # The new scoring: the overall score is the speech score alone.
@@ -212,7 +242,7 @@ async def test_an_analysis_reprocessed_with_a_new_scoring_goes_to_v2_and_nothing
 
     # Nothing live moved: topics, groups, the read model, the notifications and their deliveries.
     assert await end_offsets(worker.kafka_bootstrap, live_topics) == offsets_before
-    assert await groups(worker.kafka_bootstrap) == groups_before
+    assert await groups_on(worker.kafka_bootstrap, worker.topic_prefix) == groups_before
     assert read_model(database_url, interview_id) == model_before
 
     # `ib ops topics` lists the version beside the live topics, with its live topic's settings.
