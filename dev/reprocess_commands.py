@@ -45,6 +45,13 @@ def reprocess(
         list[str] | None,
         typer.Option("--interviews", help="Only these interviews (comma-separated, or repeated)."),
     ] = None,
+    reanalyze_answers: Annotated[
+        bool,
+        typer.Option(
+            "--reanalyze-answers",
+            help="Read each answer again with the configured analyzer (Claude, a call each, with a key).",
+        ),
+    ] = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the comparison to this .csv or .json file.")
     ] = None,
@@ -81,6 +88,7 @@ def reprocess(
                 chosen,
                 codec,
                 int(time.time() * 1000),
+                reanalyze_answers,
             )
         )
     except (BadBound, run.NothingToReprocess, VersionExists, UnreadableInput) as exc:

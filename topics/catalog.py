@@ -211,9 +211,10 @@ ALL_TOPICS: tuple[TopicSpec, ...] = TOPICS + DEAD_LETTER_TOPICS + OPERATIONS_TOP
 #: Who writes and reads the versioned topics: the analysts' reprocessing (dev/reprocess/).
 REPROCESS = "ib reprocess"
 #: The topics ``ib reprocess --into-version N`` writes anew as ``<topic>.v<N>``: the per-segment
-#: metrics it recomputes on the way, and the analyses. A family, not entries: each version is
-#: created on demand with its live topic's settings, so none is in the Strimzi manifests.
-REPROCESSED_TOPICS: tuple[TopicSpec, ...] = (SEGMENT_METRICS, ANALYSIS_COMPLETED)
+#: metrics it recomputes on the way, the answers when it reads them again, and the analyses. A
+#: family, not entries: each version is created on demand with its live topic's settings, so
+#: none is in the Strimzi manifests.
+REPROCESSED_TOPICS: tuple[TopicSpec, ...] = (SEGMENT_METRICS, ANSWER_ANALYSIS, ANALYSIS_COMPLETED)
 
 
 def versioned_topic(spec: TopicSpec, version: int) -> TopicSpec:

@@ -17,9 +17,11 @@ Why not the same agents in a second worker (another group id, a topic suffix): t
 agents also write state, the read model and notifications, and know no range to stop at, so a
 reprocessing worker would need switches in every agent to keep its hands off; and the speech
 agent's and the roll-up's work is already pure functions in ``analysis/``, the agents only
-moving records between topics and tables. What is not recomputed: each answer's own reading
-(STAR parts found, relevance, confidence) is taken as ``answer.analysis`` recorded it; the
-scores built on them are recomputed.
+moving records between topics and tables. Each answer's own reading (STAR parts and their
+score, relevance, confidence) is taken as ``answer.analysis`` recorded it, unless
+``--reanalyze-answers`` asks for it again: then the recorded ``interview.turns`` go through the
+answer analyzer the settings choose and :mod:`analysis.content.answer_records`, as in the content
+agent, into ``answer.analysis.v<N>`` (opt-in, since with Claude configured each answer is a call).
 
 Nothing live is touched: the versioned topics are the only ones written, no consumer group is
 made or moved, no database is opened, so no state changes and no one is notified. A version is

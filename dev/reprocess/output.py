@@ -12,7 +12,13 @@ from aiokafka import AIOKafkaProducer
 from dev.replay.reader import Replay
 from dev.reprocess.inputs import EARLIEST, LATEST
 from topics.admin import WantedTopic, ensure_named_topics
-from topics.catalog import ANALYSIS_COMPLETED, REPROCESSED_TOPICS, SEGMENT_METRICS, versioned_topic
+from topics.catalog import (
+    ANALYSIS_COMPLETED,
+    ANSWER_ANALYSIS,
+    REPROCESSED_TOPICS,
+    SEGMENT_METRICS,
+    versioned_topic,
+)
 from topics.codec import AvroCodec
 
 #: Each record written carries where the analysis it replaces sits on the live topic.
@@ -25,14 +31,17 @@ class VersionExists(Exception):
 
 @dataclass(frozen=True)
 class Output:
-    """The records of one interview to write: its metrics and its analysis, on the partition of
-    its live analysis (so the versioned topics are co-partitioned with the live ones)."""
+    """The records of one interview to write: its metrics, its answers when they were read again,
+    and its analysis, on the partition of its live analysis (so the versioned topics are
+    co-partitioned with the live ones)."""
 
     interview_id: str
     partition: int
     reprocessed_from: str
     metrics: Sequence[dict[str, object]]
     analysis: dict[str, object]
+    #: The answers read again (``--reanalyze-answers``), or none.
+    answers: Sequence[dict[str, object]] = ()
 
 
 async def ensure_version_topics(bootstrap: str, prefix: str, version: int) -> list[str]:
@@ -60,6 +69,7 @@ async def write_version(
     already (:class:`VersionExists`). The transactional id is the version's, so a second run of
     the same version at the same moment is fenced, and checks after the first committed."""
     metrics_topic = versioned_topic(SEGMENT_METRICS, version)
+    answers_topic = versioned_topic(ANSWER_ANALYSIS, version)
     analysis_topic = versioned_topic(ANALYSIS_COMPLETED, version)
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap,
@@ -85,6 +95,14 @@ async def write_version(
                         metrics_topic.full_name(prefix),
                         key=key,
                         value=codec.encode(metrics_topic.value_schema, dict(metrics)),
+                        partition=output.partition,
+                        headers=headers,
+                    )
+                for answer in output.answers:
+                    await producer.send(
+                        answers_topic.full_name(prefix),
+                        key=key,
+                        value=codec.encode(answers_topic.value_schema, dict(answer)),
                         partition=output.partition,
                         headers=headers,
                     )

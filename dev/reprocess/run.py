@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from analysis.content.answer_analyzer import answer_analyzer_from_settings
 from analysis.content.embeddings import shared_embedder
 from analysis.runs import run_of
 from dev.replay.bounds import Bound
+from dev.reprocess.answers import reanalyze
 from dev.reprocess.inputs import LiveAnalysis, latest_values, live_analyses, recorded
 from dev.reprocess.output import (
     Output,
@@ -21,6 +23,7 @@ from dev.reprocess.report import ScoreChange
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,
+    INTERVIEW_TURNS,
     PREP_SESSIONS,
     TRANSCRIPT_SEGMENTS,
     versioned_topic,
@@ -41,9 +44,10 @@ async def reprocess(
     interviews: Sequence[str],
     codec: AvroCodec,
     now_ms: int,
+    reanalyze_answers: bool = False,
 ) -> list[ScoreChange]:
-    """Recompute the analyses of the range (of ``interviews`` only, when named) into ``version``;
-    the old and new overall score of each."""
+    """Recompute the analyses of the range (of ``interviews`` only, when named) into ``version``,
+    each answer read again too when ``reanalyze_answers``; the old and new overall score of each."""
     versioned_topic(ANALYSIS_COMPLETED, version)  # refuses a version below 2 before any work
     live = await live_analyses(bootstrap, prefix, codec, start, stop, interviews)
     unknown = sorted(set(interviews) - set(live))
@@ -62,7 +66,18 @@ async def reprocess(
             "analyses); reprocess into another --into-version"
         )
     segments = await recorded(bootstrap, prefix, codec, TRANSCRIPT_SEGMENTS, live)
-    answers = await recorded(bootstrap, prefix, codec, ANSWER_ANALYSIS, live)
+    if reanalyze_answers:
+        turns = await recorded(bootstrap, prefix, codec, INTERVIEW_TURNS, live)
+        analyzer = answer_analyzer_from_settings()
+        try:
+            answers = {
+                interview_id: await reanalyze(turns[interview_id], old.run, analyzer)
+                for interview_id, old in sorted(live.items())
+            }
+        finally:
+            await analyzer.aclose()
+    else:
+        answers = await recorded(bootstrap, prefix, codec, ANSWER_ANALYSIS, live)
     sessions = await latest_values(bootstrap, prefix, codec, PREP_SESSIONS, _prep_session_ids(live, answers))
     embedder = shared_embedder() if sessions else None
     rows, outputs = [], []
@@ -90,6 +105,7 @@ async def reprocess(
                 f"{ANALYSIS_COMPLETED.full_name(prefix)}:{old.partition}:{old.offset}",
                 result.metrics,
                 result.analysis,
+                answers[interview_id] if reanalyze_answers else (),
             )
         )
     await write_version(bootstrap, prefix, version, codec, outputs)

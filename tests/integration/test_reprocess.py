@@ -3,7 +3,9 @@ worker, then reprocessed into version 2 with a changed scoring (the overall scor
 speech alone, set in this process, where `ib reprocess` runs) → analysis.completed.v2 holds the
 new score and segment.metrics.v2 every segment's metrics; the live topics, the consumer groups,
 the read model and the notifications are untouched; the report shows old, new and the change.
-A second run into version 2 is refused and changes nothing; each bad input is refused, saying why."""
+A second run into version 2 is refused and changes nothing; each bad input is refused, saying why.
+Version 3 reads the answers again too, under another STAR scoring; an interview deleted since is
+not reprocessed."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from typer.testing import CliRunner
 
 from analysis import content_section
+from analysis.content.star import PART_WEIGHTS
 from dev.cli import app
 from dev.polling import wait_until, wait_until_async
 from dev.service_processes import ServiceProcess
@@ -28,6 +31,7 @@ from dev.topic_inventory import topic_inventory
 from dev.topic_records import Received, collect_until, produce, wait_for_record
 from topics.catalog import (
     ANALYSIS_COMPLETED,
+    ANSWER_ANALYSIS,
     INTERVIEW_STATE,
     NOTIFICATIONS,
     SEGMENT_METRICS,
@@ -280,9 +284,27 @@ async def test_an_analysis_reprocessed_with_a_new_scoring_goes_to_v2_and_nothing
         == offsets_v2
     )
 
+    # Into version 3 with the answers read again, under a STAR scoring that counts no part: the
+    # answers' own records go to answer.analysis.v3, and the structure score follows them.
+    assert live["scores"]["structure"] > 0
+    for part in list(PART_WEIGHTS):
+        monkeypatch.setitem(PART_WEIGHTS, part, 0)
+    reread = await invoke(worker, "--into-version", "3", "--interviews", interview_id, "--reanalyze-answers")
+    assert reread.exit_code == 0, reread.output
+    [v3] = await all_of(worker, versioned_topic(ANALYSIS_COMPLETED, 3), interview_id)
+    assert v3.decoded(ANALYSIS_COMPLETED)["scores"]["structure"] == 0
+    answers = [
+        r.decoded(ANSWER_ANALYSIS)
+        for r in await all_of(worker, versioned_topic(ANSWER_ANALYSIS, 3), interview_id)
+    ]
+    assert [a["kind"] for a in answers] == ["ANSWER", "ANSWER", "END"]
+    assert [a["question"] for a in answers[:2]] == [LINES[0], LINES[3]]
+    assert all(a["star"]["score"] == 0 for a in answers[:2])
+    assert await end_offsets(worker.kafka_bootstrap, live_topics) == offsets_before
+
     # Deleted since (the gateway's tombstone on the live topic, after the range): not reprocessed.
     await produce_tombstone(worker, interview_id)
     deleted = await invoke(
-        worker, "--into-version", "3", "--to", str(v2_source_offset), "--interviews", interview_id
+        worker, "--into-version", "4", "--to", str(v2_source_offset), "--interviews", interview_id
     )
     assert deleted.exit_code == 2 and f"no analysis of {interview_id}" in " ".join(deleted.output.split())

@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+from analysis.content.offline_analyzer import OfflineAnalyzer
+from analysis.content.star import PART_WEIGHTS
+from dev.reprocess.answers import reanalyze
 from dev.reprocess.recompute import recompute, segment_metrics
 from dev.reprocess.report import ScoreChange, summarize, write_report
 from topics.catalog import (
@@ -126,3 +129,61 @@ def test_the_report_as_csv_and_as_json(tmp_path: Path) -> None:
         "problem": None,
         "change": -6.0,
     }
+
+
+def turn(index: int, answer: str, kind: str = "TURN", run: int = 0) -> dict[str, Any]:
+    words = [
+        {"word": word, "start": 10.0 + i * 0.4, "end": 10.3 + i * 0.4, "confidence": 0.9}
+        for i, word in enumerate(answer.split())
+    ]
+    return {
+        "interview_id": "i-1",
+        "user_id": "u",
+        "kind": kind,
+        "turn_index": index,
+        "question": "Tell me about a time you missed a deadline?" if kind == "TURN" else "",
+        "answer": answer,
+        "start": 5.0,
+        "end": words[-1]["end"] if words else 0.0,
+        "question_end": 9.0,
+        "answer_start": 10.0 if words else None,
+        "asker": None,
+        "answerer": None,
+        "answer_words": words,
+        "job_description": None,
+        "speakers_known": False,
+        "speakers_uncertain": False,
+        "prep_session_id": "prep-1" if kind == "END" else None,
+        "run": run,
+    }
+
+
+STORY = (
+    "Last year our team had to ship a billing report by Friday. I was responsible for the data. "
+    "I wrote a plan and asked two colleagues for help. As a result we shipped on Monday and the "
+    "client renewed."
+)
+
+
+async def test_answers_read_again_are_the_content_agents_records_with_the_scoring_of_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    analyzer = OfflineAnalyzer()
+    recorded = [
+        turn(0, "I do not remember."),
+        turn(0, STORY),
+        turn(0, "an earlier run", run=1),
+        turn(1, "", "END"),
+    ]
+    records = await reanalyze(recorded, 0, analyzer)
+    assert [(r["kind"], r["turn_index"]) for r in records] == [("ANSWER", 0), ("END", 1)]
+    answer, end = records
+    assert answer["answer"] == STORY and answer["run"] == 0 and answer["sentiment"]
+    assert end["prep_session_id"] == "prep-1"
+    parts = {part for part in ("situation", "task", "action", "result") if answer["star"][part]["present"]}
+    assert answer["star"]["score"] == sum(PART_WEIGHTS[part] for part in parts) > 0
+
+    monkeypatch.setitem(PART_WEIGHTS, "action", 0)
+    monkeypatch.setitem(PART_WEIGHTS, "result", 0)
+    again, _ = await reanalyze(recorded, 0, analyzer)
+    assert again["star"]["score"] == sum(PART_WEIGHTS[part] for part in parts) < answer["star"]["score"]
