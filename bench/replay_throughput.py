@@ -10,7 +10,8 @@ Then each round reads that whole range twice, one after the other, in alternatin
 - replay: what ``ib replay transcript.segments --format parquet`` runs (``dev/replay``):
   the same records read, decoded through the codec, and written as Parquet rows to a file.
 The ratio is taken within each round (the machine is shared: absolute rates move from minute
-to minute) and its median over the rounds is printed. Target: replay ÷ baseline ≥ 0.5.
+to minute) and its median over the rounds is printed, with each side's CPU time per record in
+this process (what a loaded machine moves least). Target: replay ÷ baseline ≥ 0.5.
 The topic is deleted at the end. A round that reads fewer records than were produced fails
 the run: it says so and exits 1.
 """
@@ -71,10 +72,11 @@ async def replay_to_parquet(topic: str, out: Path) -> int:
     )
 
 
-async def timed(step: object) -> tuple[int, float]:
-    started = time.perf_counter()
+async def timed(step: object) -> tuple[int, float, float]:
+    """(records, seconds, CPU seconds of this process) of one step."""
+    started, cpu = time.perf_counter(), time.process_time()
     count = await step  # type: ignore[misc]
-    return count, time.perf_counter() - started
+    return count, time.perf_counter() - started, time.process_time() - cpu
 
 
 async def main(count: int, rounds: int) -> int:
@@ -89,17 +91,21 @@ async def main(count: int, rounds: int) -> int:
             for number in range(rounds):
                 steps = ["baseline", "replay"] if number % 2 == 0 else ["replay", "baseline"]
                 rates: dict[str, float] = {}
+                cpu_us: dict[str, float] = {}
                 for step in steps:
                     work = bare_consume(topic) if step == "baseline" else replay_to_parquet(topic, out)
-                    read, seconds = await timed(work)
+                    read, seconds, cpu = await timed(work)
                     if read != count:
                         print(f"round {number + 1}: {step} read {read} of {count} records", flush=True)
                         failed += 1
                     rates[step] = read / seconds
+                    cpu_us[step] = cpu / max(read, 1) * 1e6
                 ratios.append(rates["replay"] / rates["baseline"])
+                bare, replayed = cpu_us["baseline"], cpu_us["replay"]
                 print(
-                    f"round {number + 1}: baseline {rates['baseline']:,.0f}/s, replay to Parquet "
-                    f"{rates['replay']:,.0f}/s, ratio {ratios[-1]:.2f}",
+                    f"round {number + 1}: baseline {rates['baseline']:,.0f}/s ({bare:.0f} µs of CPU a "
+                    f"record), replay to Parquet {rates['replay']:,.0f}/s ({replayed:.0f} µs), "
+                    f"ratio {ratios[-1]:.2f}",
                     flush=True,
                 )
         print(f"segments: {count}, rounds: {rounds}, Parquet file: {out.name}")
