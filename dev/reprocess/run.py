@@ -78,8 +78,10 @@ async def reprocess(
             await analyzer.aclose()
     else:
         answers = await recorded(bootstrap, prefix, codec, ANSWER_ANALYSIS, live)
-    sessions = await latest_values(bootstrap, prefix, codec, PREP_SESSIONS, _prep_session_ids(live, answers))
-    embedder = shared_embedder() if sessions else None
+    linked = _prep_session_ids(live, answers)
+    sessions = await latest_values(bootstrap, prefix, codec, PREP_SESSIONS, linked)
+    # As in the roll-up: a linked session that is gone still gets its comparison's "deleted" note.
+    embedder = shared_embedder() if linked else None
     rows, outputs = [], []
     for interview_id, old in sorted(live.items()):
         end = _end_of(answers[interview_id], old.run)
