@@ -10,7 +10,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from dev.kafka_log_dirs import partition_bytes
-from topics.catalog import ALL_TOPICS
+from topics.catalog import ALL_TOPICS, versioned_by_name
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class TopicInventory:
 
 
 async def topic_inventory(bootstrap: str, prefix: str = "") -> list[TopicInventory]:
-    """One entry per catalog topic that exists on the broker, in catalog order."""
+    """One entry per catalog topic that exists on the broker, in catalog order, then the versioned
+    topics of reprocessing."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="ib-ops")
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await admin.start()
@@ -41,6 +42,12 @@ async def topic_inventory(bootstrap: str, prefix: str = "") -> list[TopicInvento
     try:
         existing = set(await admin.list_topics())
         names = [spec.full_name(prefix) for spec in ALL_TOPICS if spec.full_name(prefix) in existing]
+        # The versioned topics `ib reprocess` made, after the catalog's own.
+        names += sorted(
+            name
+            for name in existing
+            if name.startswith(prefix) and versioned_by_name(name.removeprefix(prefix)) is not None
+        )
         if not names:
             return []
         described = {entry["topic"]: entry for entry in await admin.describe_topics(names)}

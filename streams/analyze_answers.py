@@ -13,10 +13,8 @@ from typing import Any
 
 import faust
 
-from analysis.content.answer_analysis import AnswerTurn
 from analysis.content.answer_analyzer import AnswerAnalyzer, answer_analyzer_from_settings
-from analysis.content.offline_analyzer import answer_sentences
-from analysis.content.sentiment import sentence_timeline
+from analysis.content.answer_records import answer_record, answer_turn, end_record
 from analysis.runs import run_of
 from streams.app import app, channel, send
 from streams.dead_letters import process_event
@@ -40,52 +38,10 @@ class AnswerAnalyzerClient(faust.Service):
         await analyzer.aclose()
 
 
-def answer_turn(record: dict[str, Any]) -> AnswerTurn:
-    fields = set(AnswerTurn.model_fields)
-    return AnswerTurn.model_validate({key: value for key, value in record.items() if key in fields})
-
-
-def answer_record(record: dict[str, Any], turn: AnswerTurn, analysis: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "interview_id": turn.interview_id,
-        "user_id": turn.user_id,
-        "kind": "ANSWER",
-        "turn_index": turn.turn_index,
-        "question": turn.question,
-        "answer": turn.answer,
-        "start": turn.start,
-        "end": turn.end,
-        "answer_start": turn.answer_start,
-        "analyzer": analysis["analyzer"],
-        "star": analysis["star"],
-        "relevance": analysis["relevance"],
-        "confidence": analysis["confidence"],
-        "enthusiasm": analysis["enthusiasm"],
-        "feedback": analysis["feedback"],
-        "degraded_reason": analysis["degraded_reason"],
-        "sentiment": sentence_timeline(answer_sentences(turn)),
-        "speakers_known": record["speakers_known"],
-        "speakers_uncertain": record.get("speakers_uncertain", False),
-        "asker": record.get("asker"),
-        "answerer": record.get("answerer"),
-        "run": run_of(record),
-    }
-
-
 async def analyze(record: dict[str, Any], _event: faust.EventT) -> None:
     interview_id = record["interview_id"]
     if record["kind"] == "END":
-        end = {
-            "interview_id": interview_id,
-            "user_id": record["user_id"],
-            "kind": "END",
-            "turn_index": record["turn_index"],
-            "speakers_known": record["speakers_known"],
-            "speakers_uncertain": record.get("speakers_uncertain", False),
-            "prep_session_id": record.get("prep_session_id"),
-            "run": run_of(record),
-        }
-        await send(ANSWER_ANALYSIS, interview_id, end)
+        await send(ANSWER_ANALYSIS, interview_id, end_record(record))
         return
     turn = answer_turn(record)
 

@@ -208,9 +208,53 @@ OPERATIONS_TOPICS: tuple[TopicSpec, ...] = (DEAD_LETTERS_REDRIVEN,)
 ALL_TOPICS: tuple[TopicSpec, ...] = TOPICS + DEAD_LETTER_TOPICS + OPERATIONS_TOPICS
 
 
+#: Who writes and reads the versioned topics: the analysts' reprocessing (dev/reprocess/).
+REPROCESS = "ib reprocess"
+#: The topics ``ib reprocess --into-version N`` writes anew as ``<topic>.v<N>``: the per-segment
+#: metrics it recomputes on the way, the answers when it reads them again, and the analyses. A
+#: family, not entries: each version is created on demand with its live topic's settings, so
+#: none is in the Strimzi manifests.
+REPROCESSED_TOPICS: tuple[TopicSpec, ...] = (SEGMENT_METRICS, ANSWER_ANALYSIS, ANALYSIS_COMPLETED)
+
+
+def versioned_topic(spec: TopicSpec, version: int) -> TopicSpec:
+    """``spec``'s topic of reprocessing version ``version`` (2 and up: the live topic is 1)."""
+    if spec not in REPROCESSED_TOPICS:
+        raise KeyError(f"{spec.name} is not reprocessed into versions")
+    if version < 2:
+        raise ValueError(f"a version is 2 or more (the live topics are version 1), not {version}")
+    return TopicSpec(
+        name=f"{spec.name}.v{version}",
+        key=spec.key,
+        value_schema=spec.value_schema,
+        producers=(REPROCESS,),
+        consumers=(REPROCESS,),
+        partitions=spec.partitions,
+        cleanup_policy=spec.cleanup_policy,
+        retention_ms=spec.retention_ms,
+        description=f"{spec.name} recomputed by `ib reprocess --into-version {version}`.",
+        has_dead_letters=False,
+        config=dict(spec.config),
+    )
+
+
+def versioned_by_name(name: str) -> TopicSpec | None:
+    """The versioned topic a name (without prefix) spells, e.g. ``analysis.completed.v2``; or None."""
+    base, dot_v, version = name.rpartition(".v")
+    if not dot_v or not version.isdigit() or int(version) < 2:
+        return None
+    for spec in REPROCESSED_TOPICS:
+        if spec.name == base:
+            return versioned_topic(spec, int(version))
+    return None
+
+
 def by_name(name: str) -> TopicSpec:
-    """The catalog entry for a topic name (without prefix)."""
+    """The catalog entry for a topic name (without prefix), a versioned one's included."""
     for spec in ALL_TOPICS:
         if spec.name == name:
             return spec
+    versioned = versioned_by_name(name)
+    if versioned is not None:
+        return versioned
     raise KeyError(f"no topic {name!r} in the catalog")

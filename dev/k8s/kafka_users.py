@@ -18,7 +18,7 @@ import yaml
 from dev.k8s import workloads
 from dev.stack.config import REPO_ROOT
 from dev.stack.manifests import CLUSTER_NAME, check_or_write
-from topics.catalog import ALL_TOPICS, DEAD_LETTER_TOPICS, TOPICS, TopicSpec
+from topics.catalog import ALL_TOPICS, DEAD_LETTER_TOPICS, REPROCESSED_TOPICS, TOPICS, TopicSpec
 
 USERS_FILE = REPO_ROOT / "strimzi" / "users.yaml"
 OPS = "ib ops"
@@ -83,10 +83,14 @@ def ops_acls() -> Acls:
 
 
 def analyst_acls() -> Acls:
-    """``ib replay``: any catalog topic read without a consumer group."""
+    """``ib replay``: any catalog topic read without a consumer group. ``ib reprocess``: the
+    versioned topics (``<topic>.v<N>``) made, read and written, in a transaction of its own."""
     acls: Acls = {}
     for spec in ALL_TOPICS:
         _grant(acls, "topic", spec.name, READ)
+    for spec in REPROCESSED_TOPICS:
+        _grant(acls, "topic", f"{spec.name}.v", {"Create", "DescribeConfigs", *READ, *WRITE}, "prefix")
+    _grant(acls, "transactionalId", "ib-reprocess-", WRITE, "prefix")
     return acls
 
 

@@ -4,6 +4,7 @@ records become structs, arrays lists, maps maps, ``["null", T]`` a nullable T, e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
@@ -76,19 +77,33 @@ def _full_name(avro: dict[str, Any], namespace: str) -> str:
     return name if "." in name or not namespace else f"{namespace}.{name}"
 
 
-def map_pairs(value: Any, data_type: pa.DataType) -> Any:
-    """``value`` with every dict that the type says is a map turned into (key, value) pairs."""
-    if value is None:
-        return None
+Converter = Callable[[Any], Any]
+
+
+def map_converter(data_type: pa.DataType) -> Converter | None:
+    """A function that gives a decoded value with every dict the type says is a map turned into
+    (key, value) pairs, as Arrow takes maps; None when the type holds no map, so the value goes to
+    Arrow as it is (walking every field of every record for nothing cost a replay most of its time)."""
     if pa.types.is_map(data_type):
-        return [(key, map_pairs(item, data_type.item_type)) for key, item in value.items()]
-    if pa.types.is_struct(data_type):
-        return {
-            data_type.field(index).name: map_pairs(
-                value.get(data_type.field(index).name), data_type.field(index).type
-            )
-            for index in range(data_type.num_fields)
-        }
+        items = map_converter(data_type.item_type)
+        if items is None:
+            return lambda value: None if value is None else list(value.items())
+        return lambda value: None if value is None else [(key, items(item)) for key, item in value.items()]
     if pa.types.is_list(data_type):
-        return [map_pairs(item, data_type.value_type) for item in value]
-    return value
+        element = map_converter(data_type.value_type)
+        if element is None:
+            return None
+        return lambda value: None if value is None else [element(item) for item in value]
+    if pa.types.is_struct(data_type):
+        fields = [(field.name, map_converter(field.type)) for field in data_type]
+        converted = [(name, convert) for name, convert in fields if convert is not None]
+        if not converted:
+            return None
+
+        def struct(value: Any) -> Any:
+            if value is None:
+                return None
+            return {**value, **{name: convert(value.get(name)) for name, convert in converted}}
+
+        return struct
+    return None

@@ -111,8 +111,11 @@ class Replay:
         found = await self._consumer.offsets_for_times({tp: moment for tp in partitions})
         return {tp: ends[tp] if found[tp] is None else found[tp].offset for tp in partitions}
 
-    async def records(self, ranges: list[PartitionRange]) -> AsyncIterator[ReplayedRecord]:
-        """The records of ``ranges``, partition by partition, in offset order."""
+    async def records(
+        self, ranges: list[PartitionRange], keys: frozenset[bytes] | None = None
+    ) -> AsyncIterator[ReplayedRecord]:
+        """The records of ``ranges``, partition by partition, in offset order; only those whose
+        key is one of ``keys`` when it is given (the others are not decoded)."""
         for part in ranges:
             if part.size == 0:
                 continue
@@ -133,7 +136,8 @@ class Replay:
                 for record in batches[tp]:
                     if record.offset >= part.stop:
                         break
-                    yield self._replayed(record)
+                    if keys is None or record.key in keys:
+                        yield self._replayed(record)
                 position = batches[tp][-1].offset + 1
 
     def _replayed(self, record: Any) -> ReplayedRecord:

@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type, map_pairs
+from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type, map_converter
 from dev.replay.reader import ReplayedRecord
 from topics import schemas
 
@@ -87,6 +87,7 @@ class ParquetWriter:
             ],
             metadata={"avro_schema": value_schema},
         )
+        self._as_arrow = map_converter(self.value_type)
         self._writer = pq.ParquetWriter(path, self.schema)
         self._rows: list[dict[str, Any]] = []
 
@@ -96,10 +97,10 @@ class ParquetWriter:
                 "topic": self.topic,
                 "partition": record.partition,
                 "offset": record.offset,
-                "timestamp": datetime.fromtimestamp(record.timestamp_ms / 1000, UTC),
+                "timestamp": record.timestamp_ms,  # Arrow takes milliseconds as they are
                 "key": record.key,
                 "headers": [{"name": name, "value": data} for name, data in record.headers],
-                "value": map_pairs(record.value, self.value_type),
+                "value": record.value if self._as_arrow is None else self._as_arrow(record.value),
                 "decode_error": record.decode_error,
                 "raw_value": record.raw_value,
             }

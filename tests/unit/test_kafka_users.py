@@ -108,3 +108,13 @@ def test_read_only_parties_write_nothing(users: dict[str, dict[str, Any]]) -> No
     assert all(allows(users["analyst"], "topic", spec.name, "Read") for spec in ALL_TOPICS)
     assert allows(users["kafka-ui"], "topic", "interview-buddy-transcribe_recording-x-changelog", "Read")
     assert allows(users["keda"], "group", workloads.faust_app_id("worker-transcription"), "Describe")
+
+
+def test_the_analyst_reprocesses_into_versioned_topics_only(users: dict[str, dict[str, Any]]) -> None:
+    analyst = users["analyst"]
+    for operation in ("Create", "Read", "Write"):
+        assert allows(analyst, "topic", "analysis.completed.v2", operation)
+        assert allows(analyst, "topic", "segment.metrics.v12", operation)
+    assert allows(analyst, "transactionalId", "ib-reprocess-analysis.completed.v2", "Write")
+    assert not allows(analyst, "topic", "analysis.completed", "Write")
+    assert not allows(analyst, "topic", "interview.state.v2", "Write")
