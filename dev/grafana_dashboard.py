@@ -12,6 +12,7 @@ from typing import Any
 DASHBOARD = Path(__file__).resolve().parents[1] / "monitoring" / "grafana" / "interview-buddy.json"
 
 #: (title, unit, [(PromQL, legend)]); the rows come in this order, two panels a row.
+UPLOAD_TO_ANALYSIS = "ib_upload_to_analysis_seconds_bucket"
 PANELS: list[tuple[str, str, list[tuple[str, str]]]] = [
     (
         "Gateway requests per second by route",
@@ -94,6 +95,14 @@ PANELS: list[tuple[str, str, list[tuple[str, str]]]] = [
                 " / sum(increase(ib_interviews_finished_total[1d]))",
                 "completed / finished, last 24 h",
             )
+        ],
+    ),
+    (
+        "Upload to analysis",
+        "s",
+        [
+            (f"histogram_quantile({quantile}, sum by (le) (rate({UPLOAD_TO_ANALYSIS}[1h])))", name)
+            for quantile, name in (("0.5", "median"), ("0.95", "P95"))
         ],
     ),
     (

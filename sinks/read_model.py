@@ -236,6 +236,16 @@ class ReadModel:
         row = {"run": 0, **analysis, "document": Jsonb(analysis, dumps=_dumps)}
         await self._execute_many(upserts.UPSERT_ANALYSIS, [row])
 
+    async def seconds_from_upload_to_analysis(self, interview_id: str, user_id: str) -> float | None:
+        """From the recording's upload completing to its analysis; None when either is unknown."""
+        row = await self._fetch_one(
+            "SELECT extract(epoch FROM a.completed_at - i.uploaded_at)::float8 AS seconds"
+            " FROM analyses a JOIN interviews i USING (interview_id, user_id)"
+            " WHERE a.interview_id = %(interview_id)s AND a.user_id = %(user_id)s",
+            {"interview_id": interview_id, "user_id": user_id},
+        )
+        return None if row is None or row["seconds"] is None else float(row["seconds"])
+
     async def upsert_metadata(self, metadata: dict[str, Any]) -> None:
         """An ``interview.metadata`` event, e.g. when a replay rebuilds the database (events
         written before ``version`` existed carry none: 0)."""

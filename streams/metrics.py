@@ -1,8 +1,8 @@
 """The worker's Prometheus metrics, served at ``/metrics`` on its web port (``IB_WORKER_WEB_PORT``):
 what each agent took from each topic and how it ended (processed, retried, dead-lettered,
 skipped), how long an event took, the dead letters per topic, the interviews completed and
-failed, and the consumer lag of every partition this worker holds (Faust's monitor: the
-partition's end at the last fetch less the committed offset)."""
+failed, the time from an upload to its analysis, and the consumer lag of every partition this
+worker holds (Faust's monitor: the partition's end at the last fetch less the committed offset)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,11 @@ INTERVIEWS_FINISHED = Counter(
     "ib_interviews_finished_total",
     "Interviews whose state became COMPLETED or FAILED (the success rate's parts)",
     ["status"],
+)
+UPLOAD_TO_ANALYSIS = Histogram(
+    "ib_upload_to_analysis_seconds",
+    "Time from a recording's upload completing to its first analysis being stored",
+    buckets=(5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 2 * 3600, 6 * 3600),
 )
 DEAD_LETTERS = Counter(
     "ib_dead_letters_total",

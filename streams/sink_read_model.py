@@ -23,7 +23,7 @@ import faust
 from sinks.read_model import ReadModel
 from streams.app import app, channels, settings, topic_spec_of
 from streams.dead_letters import dead_letter, decode
-from streams.metrics import count_batch
+from streams.metrics import UPLOAD_TO_ANALYSIS, count_batch
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_METADATA,
@@ -72,6 +72,12 @@ async def write_batch(batch: dict[str, list[dict[str, Any]]]) -> None:
         await read_model.upsert_states(batch[INTERVIEW_STATE.name])
     for analysis in batch[ANALYSIS_COMPLETED.name]:
         await read_model.upsert_analysis(analysis)
+        if analysis.get("run", 0) == 0:  # a reanalysis runs long after its upload
+            seconds = await read_model.seconds_from_upload_to_analysis(
+                analysis["interview_id"], analysis["user_id"]
+            )
+            if seconds is not None:
+                UPLOAD_TO_ANALYSIS.observe(seconds)
 
 
 async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, Any]]]:

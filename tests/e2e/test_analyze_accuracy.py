@@ -5,17 +5,22 @@ word error rate ≤ 8 %, um/uh counts within ±25 % of the reference, words per 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jiwer
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from dev import synthesize
+from dev.polling import wait_until
 from tests.e2e.conftest import Stack, analyze
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 
+HISTOGRAM = "ib_upload_to_analysis_seconds"
 SPEECH_FIELDS = {"filler_words", "filler_total", "wpm", "pause_count", "long_pause_count", "clarity_score"}
 
 
@@ -37,9 +42,22 @@ def assert_pace_matches_reference(speech: dict[str, Any], reference_words: int) 
     assert speech["wpm"] == pytest.approx(reference_wpm, rel=0.10)
 
 
+def upload_to_analysis(stack: Stack) -> tuple[float, float]:
+    """How many analyses the worker's ``ib_upload_to_analysis_seconds`` has seen, and their sum."""
+    found = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(httpx.get(f"{stack.worker.url}/metrics").text)
+        for sample in family.samples
+        if sample.name.startswith(HISTOGRAM)
+    }
+    return found.get(f"{HISTOGRAM}_count", 0.0), found.get(f"{HISTOGRAM}_sum", 0.0)
+
+
 def test_the_demo_interview_is_analysed_end_to_end(stack: Stack, recordings: dict[str, Path]) -> None:
     question, answer = synthesize.read_sample(synthesize.SAMPLES_DIR / f"{synthesize.DEMO_SAMPLE}.txt")
     reference = f"{question} {answer}"
+    seen_before, seconds_before = upload_to_analysis(stack)
+    started = time.monotonic()
 
     analysis = analyze(
         stack, recordings["sample"], "--company", "Acme", "--job-title", "Engineer", "--type", "behavioral"
@@ -65,6 +83,12 @@ def test_the_demo_interview_is_analysed_end_to_end(stack: Stack, recordings: dic
     )
     assert_pace_matches_reference(result["speech"], synthesize.count_words(reference))
     assert_content_reads_the_answer(result, question)
+    # The operators' figure: the time from the upload to this analysis, within the command's own.
+    seen, seconds = wait_until(
+        lambda: (now := upload_to_analysis(stack))[0] > seen_before and now, 30, HISTOGRAM
+    )
+    assert seen == seen_before + 1
+    assert 0 < seconds - seconds_before < time.monotonic() - started
 
 
 def assert_content_reads_the_answer(result: dict[str, Any], question: str) -> None:
