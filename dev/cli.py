@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+
 import typer
 
 from dev.client_commands import analyze, dev_token
 from dev.ops_commands import ops_app
 from dev.replay_commands import replay
 from dev.stack.commands import stack_app
+from topics.log_format import LogFormatError, configure_logging, log_format_of
 
 app = typer.Typer(help="Interview Buddy: analyse recordings of job interviews.", no_args_is_help=True)
 app.add_typer(stack_app, name="stack", help="Start, check and stop the local stack.")
@@ -18,4 +23,10 @@ app.command("replay")(replay)
 
 
 def main() -> None:
+    # What the CLI logs (warnings of the libraries it drives) as its services do: IB_LOG_FORMAT.
+    try:
+        log_format = log_format_of(os.environ.get("IB_LOG_FORMAT"))
+    except LogFormatError as exc:
+        sys.exit(f"ib: {exc}")
+    configure_logging(log_format, level=logging.WARNING)
     app()
