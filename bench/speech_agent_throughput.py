@@ -1,13 +1,18 @@
-"""Speech agent throughput, as a ratio to a bare aiokafka loop over the same records.
+"""Speech agent throughput, as a ratio to a bare aiokafka loop over the same records, with the
+worker's instrumentation on and off.
 
     python -m bench.speech_agent_throughput [--segments 5000] [--rounds 9] [--no-relay]
 
-Each round pre-loads a fresh ``transcript.segments`` topic on the real broker, then runs over
-those same records, one after the other (in alternating order from round to round, so a
-slower machine moment does not always hit the same side):
+Each round pre-loads fresh ``transcript.segments`` topics on the real broker (the same records,
+each carrying the W3C trace context of its interview's transcription in its headers, as the
+transcriber sends them), then runs over them, one after the other (in alternating order from
+round to round, so a slower machine moment does not always hit the same side):
 - baseline: aiokafka consume → Avro decode → Avro encode → produce, in this process;
-- agent: the real worker (``python -m streams`` with ``IB_AGENTS=measure_speech``): decode →
-  metrics → table (with its changelog) → produce ``segment.metrics``;
+- agent, instrumented: the real worker (``python -m streams`` with ``IB_AGENTS=measure_speech``):
+  decode → metrics → table (with its changelog) → produce ``segment.metrics``, as deployed: its
+  Prometheus metrics kept (and scraped every ``SCRAPE_SECONDS``) and a span per segment exported
+  over OTLP/HTTP (``bench.otlp_sink`` on loopback, the batch exporter's default settings);
+- agent, bare: the same worker with no exporter and no metrics (``bench.uninstrumented_worker``);
 - Faust ceiling: a Faust agent that only relays the records (``bench.faust_relay``), to show
   what share of the baseline any Faust agent can reach on this machine.
 Throughput is measured from the output topics' record timestamps, from the first record after
@@ -18,7 +23,10 @@ On a virtual machine whose CPU is shared with other tenants a whole run can take
 CPU time of the same run a minute later, so one round can pit a fast baseline against a slow
 agent or the other way round: hence nine rounds by default, and the median.
 A round deletes its topics when it ends.
-Target: agent ÷ baseline ≥ 0.5.
+Targets: agent ÷ baseline ≥ 0.5; the instrumented agent's ratio within 5 % of the bare one's (the
+median over the rounds of instrumented ÷ bare, each round's two runs a minute apart at most).
+A round whose instrumented run exported no span counts as failed; the bench then says so and
+exits 1.
 """
 
 from __future__ import annotations
@@ -33,13 +41,17 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from bench.otlp_sink import OtlpSink
 from dev.polling import wait_until_async
-from dev.service_processes import free_port, worker_process
+from dev.service_processes import ServiceProcess, free_port, worker_process
 from topics.admin import WantedTopic, delete_prefixed_topics, ensure_named_topics, ensure_topics
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, TopicSpec
 from topics.codec import AvroCodec
@@ -52,11 +64,21 @@ WORDS = (
     "so um I led the migration of our billing service and uh like we cut the costs by half you know"
 ).split()
 codec = AvroCodec()
+#: How often the instrumented worker's /metrics is scraped, as Prometheus would (its usual 15 s
+#: is longer than a run).
+SCRAPE_SECONDS = 2.0
+
+#: A record as produced: key, value, headers.
+Record = tuple[bytes, bytes, list[tuple[str, bytes]]]
 
 
-def make_segments(count: int, interviews: int = 100) -> list[tuple[bytes, bytes]]:
-    """Realistic segments: ~20 timed words each, with fillers and pauses, over many interviews."""
+def make_segments(count: int, interviews: int = 100) -> list[Record]:
+    """Realistic segments: ~20 timed words each, with fillers and pauses, over many interviews,
+    each carrying its interview's trace context (its transcription's span)."""
     rng = random.Random(7)
+    traceparents = [
+        f"00-{rng.getrandbits(128):032x}-{rng.getrandbits(64):016x}-01".encode() for _ in range(interviews)
+    ]
     records = []
     for index in range(count):
         interview_id = f"bench-{index % interviews}"
@@ -82,15 +104,19 @@ def make_segments(count: int, interviews: int = 100) -> list[tuple[bytes, bytes]
             "elapsed_seconds": 1.0,
             "final": False,
         }
-        records.append((interview_id.encode(), codec.encode(TRANSCRIPT_SEGMENTS.value_schema, segment)))
+        value = codec.encode(TRANSCRIPT_SEGMENTS.value_schema, segment)
+        records.append((interview_id.encode(), value, [("traceparent", traceparents[index % interviews])]))
     return records
 
 
-async def produce_all(topic: str, records: list[tuple[bytes, bytes]]) -> None:
+async def produce_all(topic: str, records: list[Record]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all", enable_idempotence=True, linger_ms=5)
     await producer.start()
     try:
-        batch = [await producer.send(topic, key=key, value=value) for key, value in records]
+        batch = [
+            await producer.send(topic, key=key, value=value, headers=headers)
+            for key, value, headers in records
+        ]
         await asyncio.gather(*batch)
     finally:
         await producer.stop()
@@ -194,15 +220,50 @@ async def create_topic(name: str, spec: TopicSpec) -> None:
     await ensure_named_topics(BOOTSTRAP, [WantedTopic(name, spec.partitions)])
 
 
-async def speech_agent(prefix: str, count: int) -> float:
+#: What turns the worker's spans on (and the bare worker must not inherit from this process).
+OTEL_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+
+
+@contextmanager
+def instrumentation_off() -> Iterator[None]:
+    kept = {name: os.environ.pop(name) for name in OTEL_VARIABLES if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(kept)
+
+
+async def scrape(url: str) -> None:
+    """GET ``url`` every ``SCRAPE_SECONDS`` until cancelled, as Prometheus does."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        while True:
+            await asyncio.sleep(SCRAPE_SECONDS)
+            (await client.get(url)).raise_for_status()
+
+
+async def speech_agent(prefix: str, count: int, sink: OtlpSink | None) -> float:
+    """The speech agent's rate: instrumented, its spans exported to ``sink``; bare without one."""
     with tempfile.TemporaryDirectory() as run_dir:
-        worker = worker_process(prefix, Path(run_dir), BOOTSTRAP, DATABASE_URL)
+        if sink is None:
+            worker = ServiceProcess(
+                "bench.uninstrumented_worker", prefix, Path(run_dir), BOOTSTRAP, DATABASE_URL
+            )
+        else:
+            worker = worker_process(prefix, Path(run_dir), BOOTSTRAP, DATABASE_URL)
+            worker.extra_env["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.endpoint
         worker.extra_env["IB_AGENTS"] = "measure_speech"
-        worker.start()
+        with instrumentation_off():
+            worker.start()
+        scraping = asyncio.create_task(scrape(f"{worker.url}/metrics")) if sink else None
         try:
             await wait_for_output(SEGMENT_METRICS.full_name(prefix), SEGMENT_METRICS.partitions, count)
         finally:
+            if scraping is not None:
+                scraping.cancel()
+                await asyncio.gather(scraping, return_exceptions=True)
             worker.stop()
+        if scraping is not None and not scraping.cancelled() and scraping.exception() is not None:
+            raise RuntimeError(f"scraping {worker.url}/metrics failed: {scraping.exception()!r}")
     return await output_rate(SEGMENT_METRICS.full_name(prefix), count)
 
 
@@ -213,61 +274,98 @@ async def delete_topics(prefix: str) -> None:
     await delete_prefixed_topics(BOOTSTRAP, prefix)
 
 
-async def one_round(
-    count: int, records: list[tuple[bytes, bytes]], agent_first: bool, relay: bool
-) -> dict[str, float]:
-    prefix = f"bench-{uuid.uuid4().hex[:6]}-"
+async def one_round(count: int, records: list[Record], number: int, relay: bool) -> dict[str, float]:
+    prefixes = [f"bench-{uuid.uuid4().hex[:6]}-" for _ in ("instrumented", "bare")]
     try:
-        return await _measure_round(prefix, count, records, agent_first, relay)
+        return await _measure_round(prefixes, count, records, number, relay)
     finally:
-        await delete_topics(prefix)
+        for prefix in prefixes:
+            await delete_topics(prefix)
 
 
 async def _measure_round(
-    prefix: str, count: int, records: list[tuple[bytes, bytes]], agent_first: bool, relay: bool
+    prefixes: list[str], count: int, records: list[Record], number: int, relay: bool
 ) -> dict[str, float]:
-    await ensure_topics(BOOTSTRAP, prefix, (TRANSCRIPT_SEGMENTS, SEGMENT_METRICS))
-    source = TRANSCRIPT_SEGMENTS.full_name(prefix)
-    baseline_sink = f"{prefix}bench.baseline"
+    """Each agent run reads its own copy of the records (its own prefix: topics, consumer group)."""
+    for prefix in prefixes:
+        await ensure_topics(BOOTSTRAP, prefix, (TRANSCRIPT_SEGMENTS, SEGMENT_METRICS))
+        await produce_all(TRANSCRIPT_SEGMENTS.full_name(prefix), records)
+    instrumented, bare = prefixes
+    source = TRANSCRIPT_SEGMENTS.full_name(instrumented)
+    baseline_sink = f"{instrumented}bench.baseline"
     await create_topic(baseline_sink, TRANSCRIPT_SEGMENTS)
-    await produce_all(source, records)
     rates: dict[str, float] = {}
-    if agent_first:
-        rates["agent"] = await speech_agent(prefix, count)
-    rates["baseline"] = await baseline(source, baseline_sink, count)
-    if not agent_first:
-        rates["agent"] = await speech_agent(prefix, count)
+    order = ["instrumented", "bare", "baseline"]
+    for run in order if number % 2 == 0 else reversed(order):
+        if run == "baseline":
+            rates["baseline"] = await baseline(source, baseline_sink, count)
+        elif run == "bare":
+            rates["bare"] = await speech_agent(bare, count, sink=None)
+        else:
+            with OtlpSink() as sink:
+                rates["instrumented"] = await speech_agent(instrumented, count, sink)
+            if sink.exports == 0:
+                raise RuntimeError("the instrumented worker exported no span")
+            rates["span_exports"], rates["span_bytes"] = sink.exports, sink.received_bytes
     if relay:
-        relay_sink = f"{prefix}bench.relay"
+        relay_sink = f"{instrumented}bench.relay"
         await create_topic(relay_sink, TRANSCRIPT_SEGMENTS)
-        rates["relay"] = await faust_relay(prefix, source, relay_sink, count)
+        rates["relay"] = await faust_relay(instrumented, source, relay_sink, count)
     return rates
+
+
+def _round_line(number: int, rates: dict[str, float]) -> str:
+    runs = ("baseline", "instrumented", "bare", "relay")
+    line = ", ".join(f"{name} {rates[name]:,.0f}/s" for name in runs if name in rates)
+    instrumented, bare = (rates[side] / rates["baseline"] for side in ("instrumented", "bare"))
+    return (
+        f"round {number}: {line}; agent/baseline instrumented {instrumented:.2f}, bare {bare:.2f};"
+        f" instrumented/bare {rates['instrumented'] / rates['bare']:.3f}"
+        f" ({rates['span_exports']:.0f} span exports, {rates['span_bytes'] / 1e6:.1f} MB)"
+    )
 
 
 def _summary(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} (range {min(values):.2f}-{max(values):.2f})"
 
 
-async def main(count: int, rounds: int, relay: bool) -> None:
+async def main(count: int, rounds: int, relay: bool) -> int:
     records = make_segments(count)
-    results = []
+    results, failed = [], []
     for number in range(rounds):
-        rates = await one_round(count, records, agent_first=number % 2 == 1, relay=relay)
+        try:
+            rates = await one_round(count, records, number, relay)
+        except Exception as exc:
+            failed.append(number + 1)
+            print(f"round {number + 1} failed: {exc!r}", flush=True)
+            continue
         results.append(rates)
-        line = ", ".join(f"{name} {rate:,.0f}/s" for name, rate in rates.items())
-        print(
-            f"round {number + 1}: {line}; agent/baseline {rates['agent'] / rates['baseline']:.2f}", flush=True
-        )
+        print(_round_line(number + 1, rates), flush=True)
 
-    print(f"segments: {count}, rounds: {rounds}")
+    print(f"segments: {count}, rounds: {rounds}, failed: {len(failed)}")
     print("baseline: aiokafka consume → decode → encode → produce")
     print("speech agent: decode → metrics → table → produce")
-    print(f"ratio agent / baseline: {_summary([r['agent'] / r['baseline'] for r in results])} (target ≥ 0.5)")
-    if relay:
+    if results:
+        for side, what in (
+            ("instrumented", "metrics kept and scraped, a span per segment exported over OTLP"),
+            ("bare", "no metrics, no exporter"),
+        ):
+            ratios = [r[side] / r["baseline"] for r in results]
+            print(f"ratio agent / baseline, {side} ({what}): {_summary(ratios)} (target ≥ 0.5)")
+        cost = [r["instrumented"] / r["bare"] - 1 for r in results]
         print(
-            "ratio Faust relay (no work) / baseline: "
-            f"{_summary([r['relay'] / r['baseline'] for r in results])}"
+            f"instrumented vs bare, the same round: median {statistics.median(cost):+.1%} "
+            f"(range {min(cost):+.1%} to {max(cost):+.1%}; target within -5 %)"
         )
+        if relay:
+            print(
+                "ratio Faust relay (no work) / baseline: "
+                f"{_summary([r['relay'] / r['baseline'] for r in results])}"
+            )
+    if failed:
+        print(f"FAILED: rounds {', '.join(map(str, failed))} did not complete; their figures are left out")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
@@ -276,4 +374,4 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--no-relay", dest="relay", action="store_false", help="skip the Faust relay ceiling")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.segments, arguments.rounds, arguments.relay))
+    sys.exit(asyncio.run(main(arguments.segments, arguments.rounds, arguments.relay)))
