@@ -3,8 +3,9 @@ Kafka headers carry the W3C trace context), current while the agent works, so th
 agent sends carries it on (``streams.app.send``). A no-op when no collector is configured.
 
 A batch agent makes one span per trace among its batch's events instead (:class:`BatchSpans`):
-the segments of one transcription share its trace, and a span each cost the speech agent a
-tenth of its throughput when a backlog makes batches of hundreds."""
+the segments of one transcription share its trace, and a span each, exported, cost the speech
+agent two thirds of its throughput when a backlog makes batches of hundreds
+(``bench.speech_agent_throughput``, instrumented against bare: 0.23-0.37 on 2026-12-06)."""
 
 from __future__ import annotations
 
