@@ -27,7 +27,7 @@ from analysis.speech.running_counts import fold_segment
 from streams.app import PartitionedRecords, RecordProducer, app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
 from streams.metrics import count_batch
-from streams.spans import BatchSpans
+from streams.spans import TraceSpans
 from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
@@ -52,6 +52,11 @@ speech_totals = codec_table(
     partitions=TRANSCRIPT_SEGMENTS.partitions,
     help="Running speech counts and segment end times per interview.",
 )
+
+
+#: How long the segments of one trace share a span (``streams.spans.TraceSpans``).
+SPAN_WINDOW_SECONDS = 1.0
+trace_spans = TraceSpans(AGENT, SPAN_WINDOW_SECONDS)
 
 
 class Producer(RecordProducer, Protocol):
@@ -94,15 +99,15 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
     partitions: dict[bytes, int] = {}
     outgoing = PartitionedRecords(producer, metrics_topic)
     # Without an exporter no span is made: the hot path passes the trace on as it came. With one,
-    # a span per trace in the batch (an interview's transcription), not per segment.
-    spans = BatchSpans(AGENT) if exporting() else None
+    # a span per trace (an interview's transcription) and window, not per segment.
+    spans = trace_spans if exporting() else None
     try:
         for event in events:
             with spans.current(event) if spans else nullcontext(None) as trace:
                 await _measure_one(event, entries, partitions, outgoing, trace)
     finally:
         if spans is not None:
-            spans.end()
+            spans.end_due()
     for delivery in await outgoing.send():
         delivery.add_done_callback(_metrics_sent)
     changelog_topic = speech_totals.changelog_topic.get_topic_name()
@@ -143,6 +148,12 @@ async def _measure_one(
     partitions[key] = event.message.partition
     headers = trace_headers_passed_on(event.message.headers) if trace is None else trace
     outgoing.add(segment["interview_id"].encode(), value, headers)
+
+
+@app.timer(interval=SPAN_WINDOW_SECONDS)
+async def end_due_spans() -> None:
+    """Ends the spans of traces whose segments stopped coming (each batch ends those due too)."""
+    trace_spans.end_due()
 
 
 @app.agent(channel(TRANSCRIPT_SEGMENTS), name=AGENT)

@@ -1,5 +1,6 @@
-"""A batch agent's spans: one per trace among the batch's events, each below the span that sent
-them, and what is sent on an event's behalf carries its trace's span (``streams/spans.py``)."""
+"""A batch agent's spans: one per trace among its events for a window of time, each below the
+span that sent them, and what is sent on an event's behalf carries its trace's span
+(``streams/spans.py``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from opentelemetry.trace import get_current_span
 
 import streams.spans
 from streams.app import channel
-from streams.spans import BatchSpans
+from streams.spans import TraceSpans
 from topics.catalog import TRANSCRIPT_SEGMENTS
 
 SENDERS = {"a": ("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"), "b": ("a" * 32, "b" * 16)}
@@ -41,15 +42,17 @@ def exported(monkeypatch: pytest.MonkeyPatch) -> InMemorySpanExporter:
     return exporter
 
 
-def test_one_span_per_trace_in_a_batch_each_below_its_sender(exported: InMemorySpanExporter) -> None:
-    spans = BatchSpans("measure_speech")
+def test_one_span_per_trace_across_batches_each_below_its_sender(exported: InMemorySpanExporter) -> None:
+    spans = TraceSpans("measure_speech", window=3600)
     sent: list[tuple[str, str, list[tuple[str, bytes]]]] = []
-    for offset, sender in enumerate("ababa"):
-        with spans.current(event(sender, offset)) as headers:
-            current = get_current_span().get_span_context()
-            sent.append((sender, f"{current.span_id:016x}", headers))
-    assert exported.get_finished_spans() == ()  # open until the batch ends
-    spans.end()
+    for batch in ("aba", "ba"):
+        for offset, sender in enumerate(batch):
+            with spans.current(event(sender, offset)) as headers:
+                current = get_current_span().get_span_context()
+                sent.append((sender, f"{current.span_id:016x}", headers))
+        spans.end_due()
+    assert exported.get_finished_spans() == ()  # open until their window is over
+    spans.end_all()
 
     finished = {f"{span.context.trace_id:032x}": span for span in exported.get_finished_spans()}
     assert sorted(finished) == sorted(trace_id for trace_id, _ in SENDERS.values())
@@ -64,3 +67,19 @@ def test_one_span_per_trace_in_a_batch_each_below_its_sender(exported: InMemoryS
             if who == sender:
                 assert current_span_id == own
                 assert headers == [("traceparent", f"00-{trace_id}-{own}-01".encode())]
+    assert get_current_span().get_span_context().is_valid is False  # nothing left current
+
+
+def test_a_span_whose_window_is_over_ends_and_the_next_event_opens_another(
+    exported: InMemorySpanExporter,
+) -> None:
+    spans = TraceSpans("measure_speech", window=0)
+    for offset in range(2):
+        with spans.current(event("a", offset)):
+            pass
+        spans.end_due()
+    first, second = exported.get_finished_spans()
+    assert (
+        first.context.trace_id == second.context.trace_id and first.context.span_id != second.context.span_id
+    )
+    assert [span.attributes["messaging.batch.message_count"] for span in (first, second)] == [1, 1]  # type: ignore[index]
