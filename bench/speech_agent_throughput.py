@@ -10,8 +10,9 @@ round to round, so a slower machine moment does not always hit the same side):
 - baseline: aiokafka consume → Avro decode → Avro encode → produce, in this process;
 - agent, instrumented: the real worker (``python -m streams`` with ``IB_AGENTS=measure_speech``):
   decode → metrics → table (with its changelog) → produce ``segment.metrics``, as deployed: its
-  Prometheus metrics kept (and scraped every ``SCRAPE_SECONDS``) and a span per segment exported
-  over OTLP/HTTP (``bench.otlp_sink`` on loopback, the batch exporter's default settings);
+  Prometheus metrics kept (and scraped every ``SCRAPE_SECONDS``) and its spans (one per trace and
+  second, ``streams.spans.TraceSpans``) exported over OTLP/HTTP (``bench.otlp_sink`` on loopback,
+  the batch exporter's default settings);
 - agent, bare: the same worker with no exporter and no metrics (``bench.uninstrumented_worker``);
 - Faust ceiling: a Faust agent that only relays the records (``bench.faust_relay``), to show
   what share of the baseline any Faust agent can reach on this machine.
@@ -288,7 +289,7 @@ async def main(count: int, rounds: int, relay: bool) -> int:
     print("speech agent: decode → metrics → table → produce")
     if results:
         for side, what in (
-            ("instrumented", "metrics kept and scraped, a span per segment exported over OTLP"),
+            ("instrumented", "metrics kept and scraped, spans exported over OTLP"),
             ("bare", "no metrics, no exporter"),
         ):
             ratios = [r[side] / r["baseline"] for r in results]
