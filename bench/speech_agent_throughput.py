@@ -10,10 +10,12 @@ round to round, so a slower machine moment does not always hit the same side):
 - baseline: aiokafka consume → Avro decode → Avro encode → produce, in this process;
 - agent, instrumented: the real worker (``python -m streams`` with ``IB_AGENTS=measure_speech``):
   decode → metrics → table (with its changelog) → produce ``segment.metrics``, as deployed: its
-  Prometheus metrics kept (and scraped every ``SCRAPE_SECONDS``) and its spans (one per trace and
+  Prometheus metrics kept (and scraped, ``bench.speech_agent_runs``) and its spans (one per trace and
   second, ``streams.spans.TraceSpans``) exported over OTLP/HTTP (``bench.otlp_sink`` on loopback,
   the batch exporter's default settings);
 - agent, bare: the same worker with no exporter and no metrics (``bench.uninstrumented_worker``);
+  each agent run's worker CPU time per segment (after the warm-up) is printed too: other
+  tenants of a shared machine move it less than the rate;
 - Faust ceiling: a Faust agent that only relays the records (``bench.faust_relay``), to show
   what share of the baseline any Faust agent can reach on this machine.
 Throughput is measured from the output topics' record timestamps, from the first record after
@@ -40,33 +42,23 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.otlp_sink import OtlpSink
+from bench.speech_agent_runs import speech_agent
 from bench.topic_rates import BOOTSTRAP, Record, output_rate, produce_all, wait_for_output
-from dev.service_processes import ServiceProcess, free_port, worker_process
+from dev.service_processes import free_port
 from topics.admin import WantedTopic, delete_prefixed_topics, ensure_named_topics, ensure_topics
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, TopicSpec
 from topics.codec import AvroCodec
 
-DATABASE_URL = os.environ.get(
-    "IB_DATABASE_URL", "postgresql://interview_buddy:interview_buddy@127.0.0.1:5433/interview_buddy"
-)
 WORDS = (
     "so um I led the migration of our billing service and uh like we cut the costs by half you know"
 ).split()
 codec = AvroCodec()
-#: How often the instrumented worker's /metrics is scraped, as Prometheus would (its usual 15 s
-#: is longer than a run).
-SCRAPE_SECONDS = 2.0
 
 
 def make_segments(count: int, interviews: int = 100) -> list[Record]:
@@ -162,53 +154,6 @@ async def create_topic(name: str, spec: TopicSpec) -> None:
     await ensure_named_topics(BOOTSTRAP, [WantedTopic(name, spec.partitions)])
 
 
-#: What turns the worker's spans on (and the bare worker must not inherit from this process).
-OTEL_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-
-
-@contextmanager
-def instrumentation_off() -> Iterator[None]:
-    kept = {name: os.environ.pop(name) for name in OTEL_VARIABLES if name in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(kept)
-
-
-async def scrape(url: str) -> None:
-    """GET ``url`` every ``SCRAPE_SECONDS`` until cancelled, as Prometheus does."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        while True:
-            await asyncio.sleep(SCRAPE_SECONDS)
-            (await client.get(url)).raise_for_status()
-
-
-async def speech_agent(prefix: str, count: int, sink: OtlpSink | None) -> float:
-    """The speech agent's rate: instrumented, its spans exported to ``sink``; bare without one."""
-    with tempfile.TemporaryDirectory() as run_dir:
-        if sink is None:
-            worker = ServiceProcess(
-                "bench.uninstrumented_worker", prefix, Path(run_dir), BOOTSTRAP, DATABASE_URL
-            )
-        else:
-            worker = worker_process(prefix, Path(run_dir), BOOTSTRAP, DATABASE_URL)
-            worker.extra_env["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.endpoint
-        worker.extra_env["IB_AGENTS"] = "measure_speech"
-        with instrumentation_off():
-            worker.start()
-        scraping = asyncio.create_task(scrape(f"{worker.url}/metrics")) if sink else None
-        try:
-            await wait_for_output(SEGMENT_METRICS.full_name(prefix), SEGMENT_METRICS.partitions, count)
-        finally:
-            if scraping is not None:
-                scraping.cancel()
-                await asyncio.gather(scraping, return_exceptions=True)
-            worker.stop()
-        if scraping is not None and not scraping.cancelled() and scraping.exception() is not None:
-            raise RuntimeError(f"scraping {worker.url}/metrics failed: {scraping.exception()!r}")
-    return await output_rate(SEGMENT_METRICS.full_name(prefix), count)
-
-
 async def delete_topics(prefix: str) -> None:
     """Every topic of a round: the catalog's (the worker makes them all), the baseline's and
     the relay's sinks and Faust's own (changelogs, leader topics). Thousands of partitions
@@ -242,10 +187,12 @@ async def _measure_round(
         if run == "baseline":
             rates["baseline"] = await baseline(source, baseline_sink, count)
         elif run == "bare":
-            rates["bare"] = await speech_agent(bare, count, sink=None)
+            rates["bare"], rates["bare_cpu"] = await speech_agent(bare, count, sink=None)
         else:
             with OtlpSink() as sink:
-                rates["instrumented"] = await speech_agent(instrumented, count, sink)
+                rates["instrumented"], rates["instrumented_cpu"] = await speech_agent(
+                    instrumented, count, sink
+                )
             if sink.exports == 0:
                 raise RuntimeError("the instrumented worker exported no span")
             rates["span_exports"], rates["span_bytes"] = sink.exports, sink.received_bytes
@@ -262,7 +209,8 @@ def _round_line(number: int, rates: dict[str, float]) -> str:
     instrumented, bare = (rates[side] / rates["baseline"] for side in ("instrumented", "bare"))
     return (
         f"round {number}: {line}; agent/baseline instrumented {instrumented:.2f}, bare {bare:.2f};"
-        f" instrumented/bare {rates['instrumented'] / rates['bare']:.3f}"
+        f" instrumented/bare {rates['instrumented'] / rates['bare']:.3f}; worker CPU per segment"
+        f" instrumented {rates['instrumented_cpu'] * 1e6:.0f} µs, bare {rates['bare_cpu'] * 1e6:.0f} µs"
         f" ({rates['span_exports']:.0f} span exports, {rates['span_bytes'] / 1e6:.1f} MB)"
     )
 
@@ -298,6 +246,11 @@ async def main(count: int, rounds: int, relay: bool) -> int:
         print(
             f"instrumented vs bare, the same round: median {statistics.median(cost):+.1%} "
             f"(range {min(cost):+.1%} to {max(cost):+.1%}; target within -5 %)"
+        )
+        cpu = [r["instrumented_cpu"] / r["bare_cpu"] - 1 for r in results]
+        print(
+            f"worker CPU per segment, instrumented vs bare: median {statistics.median(cpu):+.1%} "
+            f"(range {min(cpu):+.1%} to {max(cpu):+.1%})"
         )
         if relay:
             print(
