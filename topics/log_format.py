@@ -112,13 +112,15 @@ def configure_logging(
     stream: TextIO | None = None,
 ) -> logging.Handler:
     """The root logger writes every record at ``level`` and above through one handler (any it had
-    before are removed); returns that handler."""
+    before are removed), Python's warnings among them; returns that handler."""
     handler = log_handler(log_format, trace_ids, stream)
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    # Python's warnings too, which it would otherwise print to standard error as they are.
+    logging.captureWarnings(True)
     return handler
 
 

@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,18 +124,23 @@ def test_auto_writes_text_to_a_terminal_and_json_elsewhere() -> None:
     assert not isinstance(log_handler("text", stream=io.StringIO()).formatter, JsonFormatter)
 
 
-def test_configure_logging_routes_every_logger_through_one_handler() -> None:
+def test_configure_logging_routes_every_logger_and_warning_through_one_handler() -> None:
     root = logging.getLogger()
     kept = list(root.handlers), root.level
     out = io.StringIO()
     try:
         configure_logging("json", stream=out)
         logging.getLogger("aiokafka.tests").info("a library's line")
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("a library's warning", UserWarning, stacklevel=1)
         assert root.handlers and len(root.handlers) == 1
     finally:
+        logging.captureWarnings(False)
         root.handlers[:] = kept[0]
         root.setLevel(kept[1])
-    assert [line["logger"] for line in lines(out)] == ["aiokafka.tests"]
+    assert [line["logger"] for line in lines(out)] == ["aiokafka.tests", "py.warnings"]
+    assert "UserWarning: a library's warning" in str(lines(out)[1]["message"])
 
 
 @pytest.mark.parametrize("bad", ["yaml", "JSONL", "plain"])
