@@ -1,13 +1,21 @@
-"""Speech agent throughput, as a ratio to a bare aiokafka loop over the same records.
+"""Speech agent throughput, as a ratio to a bare aiokafka loop over the same records, with the
+worker's instrumentation on and off.
 
     python -m bench.speech_agent_throughput [--segments 5000] [--rounds 9] [--no-relay]
 
-Each round pre-loads a fresh ``transcript.segments`` topic on the real broker, then runs over
-those same records, one after the other (in alternating order from round to round, so a
-slower machine moment does not always hit the same side):
+Each round pre-loads fresh ``transcript.segments`` topics on the real broker (the same records,
+each carrying the W3C trace context of its interview's transcription in its headers, as the
+transcriber sends them), then runs over them, one after the other (in alternating order from
+round to round, so a slower machine moment does not always hit the same side):
 - baseline: aiokafka consume → Avro decode → Avro encode → produce, in this process;
-- agent: the real worker (``python -m streams`` with ``IB_AGENTS=measure_speech``): decode →
-  metrics → table (with its changelog) → produce ``segment.metrics``;
+- agent, instrumented: the real worker (``python -m streams`` with ``IB_AGENTS=measure_speech``):
+  decode → metrics → table (with its changelog) → produce ``segment.metrics``, as deployed: its
+  Prometheus metrics kept (and scraped, ``bench.speech_agent_runs``) and its spans (one per trace and
+  second, ``streams.spans.TraceSpans``) exported over OTLP/HTTP (``bench.otlp_sink`` on loopback,
+  the batch exporter's default settings);
+- agent, bare: the same worker with no exporter and no metrics (``bench.uninstrumented_worker``);
+  each agent run's worker CPU time per segment (after the warm-up) is printed too: other
+  tenants of a shared machine move it less than the rate;
 - Faust ceiling: a Faust agent that only relays the records (``bench.faust_relay``), to show
   what share of the baseline any Faust agent can reach on this machine.
 Throughput is measured from the output topics' record timestamps, from the first record after
@@ -18,7 +26,10 @@ On a virtual machine whose CPU is shared with other tenants a whole run can take
 CPU time of the same run a minute later, so one round can pit a fast baseline against a slow
 agent or the other way round: hence nine rounds by default, and the median.
 A round deletes its topics when it ends.
-Target: agent ÷ baseline ≥ 0.5.
+Targets: agent ÷ baseline ≥ 0.5; the instrumented agent's ratio within 5 % of the bare one's (the
+median over the rounds of instrumented ÷ bare, each round's two runs a minute apart at most).
+A round whose instrumented run exported no span counts as failed; the bench then says so and
+exits 1.
 """
 
 from __future__ import annotations
@@ -31,32 +42,32 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from dev.polling import wait_until_async
-from dev.service_processes import free_port, worker_process
+from bench.otlp_sink import OtlpSink
+from bench.speech_agent_runs import speech_agent
+from bench.topic_rates import BOOTSTRAP, Record, output_rate, produce_all, wait_for_output
+from dev.service_processes import free_port
 from topics.admin import WantedTopic, delete_prefixed_topics, ensure_named_topics, ensure_topics
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, TopicSpec
 from topics.codec import AvroCodec
 
-BOOTSTRAP = os.environ.get("IB_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-DATABASE_URL = os.environ.get(
-    "IB_DATABASE_URL", "postgresql://interview_buddy:interview_buddy@127.0.0.1:5433/interview_buddy"
-)
 WORDS = (
     "so um I led the migration of our billing service and uh like we cut the costs by half you know"
 ).split()
 codec = AvroCodec()
 
 
-def make_segments(count: int, interviews: int = 100) -> list[tuple[bytes, bytes]]:
-    """Realistic segments: ~20 timed words each, with fillers and pauses, over many interviews."""
+def make_segments(count: int, interviews: int = 100) -> list[Record]:
+    """Realistic segments: ~20 timed words each, with fillers and pauses, over many interviews,
+    each carrying its interview's trace context (its transcription's span)."""
     rng = random.Random(7)
+    traceparents = [
+        f"00-{rng.getrandbits(128):032x}-{rng.getrandbits(64):016x}-01".encode() for _ in range(interviews)
+    ]
     records = []
     for index in range(count):
         interview_id = f"bench-{index % interviews}"
@@ -82,60 +93,9 @@ def make_segments(count: int, interviews: int = 100) -> list[tuple[bytes, bytes]
             "elapsed_seconds": 1.0,
             "final": False,
         }
-        records.append((interview_id.encode(), codec.encode(TRANSCRIPT_SEGMENTS.value_schema, segment)))
+        value = codec.encode(TRANSCRIPT_SEGMENTS.value_schema, segment)
+        records.append((interview_id.encode(), value, [("traceparent", traceparents[index % interviews])]))
     return records
-
-
-async def produce_all(topic: str, records: list[tuple[bytes, bytes]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all", enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    try:
-        batch = [await producer.send(topic, key=key, value=value) for key, value in records]
-        await asyncio.gather(*batch)
-    finally:
-        await producer.stop()
-
-
-#: The share of each run's first records left out of its rate (start-up, cold caches).
-WARM_UP = 0.05
-
-
-async def wait_for_output(topic: str, partitions: int, expected: int, timeout: float = 600.0) -> None:
-    """Until ``topic`` holds ``expected`` records, asking only for its end offsets now and
-    then: reading the records while the pipeline runs would take CPU from it (the baseline's
-    are read after it has finished too)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=None)
-
-    async def all_written() -> bool:
-        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in range(partitions)])
-        return sum(ends.values()) >= expected
-
-    await consumer.start()
-    try:
-        await wait_until_async(all_written, timeout, f"{expected} records on {topic}")
-    finally:
-        await consumer.stop()
-
-
-async def output_rate(topic: str, expected: int, timeout: float = 600.0) -> float:
-    """Records per second of ``expected`` output records, after the warm-up share."""
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=BOOTSTRAP, auto_offset_reset="earliest", group_id=None
-    )
-    await consumer.start()
-    timestamps: list[int] = []
-    try:
-        async with asyncio.timeout(timeout):
-            while len(timestamps) < expected:
-                batches = await consumer.getmany(timeout_ms=1000, max_records=5000)
-                for records in batches.values():
-                    timestamps.extend(record.timestamp for record in records)
-    finally:
-        await consumer.stop()
-    timestamps.sort()
-    measured = timestamps[int(len(timestamps) * WARM_UP) :]
-    span = (measured[-1] - measured[0]) / 1000
-    return (len(measured) - 1) / span
 
 
 async def baseline(source: str, sink: str, expected: int) -> float:
@@ -194,18 +154,6 @@ async def create_topic(name: str, spec: TopicSpec) -> None:
     await ensure_named_topics(BOOTSTRAP, [WantedTopic(name, spec.partitions)])
 
 
-async def speech_agent(prefix: str, count: int) -> float:
-    with tempfile.TemporaryDirectory() as run_dir:
-        worker = worker_process(prefix, Path(run_dir), BOOTSTRAP, DATABASE_URL)
-        worker.extra_env["IB_AGENTS"] = "measure_speech"
-        worker.start()
-        try:
-            await wait_for_output(SEGMENT_METRICS.full_name(prefix), SEGMENT_METRICS.partitions, count)
-        finally:
-            worker.stop()
-    return await output_rate(SEGMENT_METRICS.full_name(prefix), count)
-
-
 async def delete_topics(prefix: str) -> None:
     """Every topic of a round: the catalog's (the worker makes them all), the baseline's and
     the relay's sinks and Faust's own (changelogs, leader topics). Thousands of partitions
@@ -213,61 +161,106 @@ async def delete_topics(prefix: str) -> None:
     await delete_prefixed_topics(BOOTSTRAP, prefix)
 
 
-async def one_round(
-    count: int, records: list[tuple[bytes, bytes]], agent_first: bool, relay: bool
-) -> dict[str, float]:
-    prefix = f"bench-{uuid.uuid4().hex[:6]}-"
+async def one_round(count: int, records: list[Record], number: int, relay: bool) -> dict[str, float]:
+    prefixes = [f"bench-{uuid.uuid4().hex[:6]}-" for _ in ("instrumented", "bare")]
     try:
-        return await _measure_round(prefix, count, records, agent_first, relay)
+        return await _measure_round(prefixes, count, records, number, relay)
     finally:
-        await delete_topics(prefix)
+        for prefix in prefixes:
+            await delete_topics(prefix)
 
 
 async def _measure_round(
-    prefix: str, count: int, records: list[tuple[bytes, bytes]], agent_first: bool, relay: bool
+    prefixes: list[str], count: int, records: list[Record], number: int, relay: bool
 ) -> dict[str, float]:
-    await ensure_topics(BOOTSTRAP, prefix, (TRANSCRIPT_SEGMENTS, SEGMENT_METRICS))
-    source = TRANSCRIPT_SEGMENTS.full_name(prefix)
-    baseline_sink = f"{prefix}bench.baseline"
+    """Each agent run reads its own copy of the records (its own prefix: topics, consumer group)."""
+    for prefix in prefixes:
+        await ensure_topics(BOOTSTRAP, prefix, (TRANSCRIPT_SEGMENTS, SEGMENT_METRICS))
+        await produce_all(TRANSCRIPT_SEGMENTS.full_name(prefix), records)
+    instrumented, bare = prefixes
+    source = TRANSCRIPT_SEGMENTS.full_name(instrumented)
+    baseline_sink = f"{instrumented}bench.baseline"
     await create_topic(baseline_sink, TRANSCRIPT_SEGMENTS)
-    await produce_all(source, records)
     rates: dict[str, float] = {}
-    if agent_first:
-        rates["agent"] = await speech_agent(prefix, count)
-    rates["baseline"] = await baseline(source, baseline_sink, count)
-    if not agent_first:
-        rates["agent"] = await speech_agent(prefix, count)
+    order = ["instrumented", "bare", "baseline"]
+    for run in order if number % 2 == 0 else reversed(order):
+        if run == "baseline":
+            rates["baseline"] = await baseline(source, baseline_sink, count)
+        elif run == "bare":
+            rates["bare"], rates["bare_cpu"] = await speech_agent(bare, count, sink=None)
+        else:
+            with OtlpSink() as sink:
+                rates["instrumented"], rates["instrumented_cpu"] = await speech_agent(
+                    instrumented, count, sink
+                )
+            if sink.exports == 0:
+                raise RuntimeError("the instrumented worker exported no span")
+            rates["span_exports"], rates["span_bytes"] = sink.exports, sink.received_bytes
     if relay:
-        relay_sink = f"{prefix}bench.relay"
+        relay_sink = f"{instrumented}bench.relay"
         await create_topic(relay_sink, TRANSCRIPT_SEGMENTS)
-        rates["relay"] = await faust_relay(prefix, source, relay_sink, count)
+        rates["relay"] = await faust_relay(instrumented, source, relay_sink, count)
     return rates
+
+
+def _round_line(number: int, rates: dict[str, float]) -> str:
+    runs = ("baseline", "instrumented", "bare", "relay")
+    line = ", ".join(f"{name} {rates[name]:,.0f}/s" for name in runs if name in rates)
+    instrumented, bare = (rates[side] / rates["baseline"] for side in ("instrumented", "bare"))
+    return (
+        f"round {number}: {line}; agent/baseline instrumented {instrumented:.2f}, bare {bare:.2f};"
+        f" instrumented/bare {rates['instrumented'] / rates['bare']:.3f}; worker CPU per segment"
+        f" instrumented {rates['instrumented_cpu'] * 1e6:.0f} µs, bare {rates['bare_cpu'] * 1e6:.0f} µs"
+        f" ({rates['span_exports']:.0f} span exports, {rates['span_bytes'] / 1e6:.1f} MB)"
+    )
 
 
 def _summary(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} (range {min(values):.2f}-{max(values):.2f})"
 
 
-async def main(count: int, rounds: int, relay: bool) -> None:
+async def main(count: int, rounds: int, relay: bool) -> int:
     records = make_segments(count)
-    results = []
+    results, failed = [], []
     for number in range(rounds):
-        rates = await one_round(count, records, agent_first=number % 2 == 1, relay=relay)
+        try:
+            rates = await one_round(count, records, number, relay)
+        except Exception as exc:
+            failed.append(number + 1)
+            print(f"round {number + 1} failed: {exc!r}", flush=True)
+            continue
         results.append(rates)
-        line = ", ".join(f"{name} {rate:,.0f}/s" for name, rate in rates.items())
-        print(
-            f"round {number + 1}: {line}; agent/baseline {rates['agent'] / rates['baseline']:.2f}", flush=True
-        )
+        print(_round_line(number + 1, rates), flush=True)
 
-    print(f"segments: {count}, rounds: {rounds}")
+    print(f"segments: {count}, rounds: {rounds}, failed: {len(failed)}")
     print("baseline: aiokafka consume → decode → encode → produce")
     print("speech agent: decode → metrics → table → produce")
-    print(f"ratio agent / baseline: {_summary([r['agent'] / r['baseline'] for r in results])} (target ≥ 0.5)")
-    if relay:
+    if results:
+        for side, what in (
+            ("instrumented", "metrics kept and scraped, spans exported over OTLP"),
+            ("bare", "no metrics, no exporter"),
+        ):
+            ratios = [r[side] / r["baseline"] for r in results]
+            print(f"ratio agent / baseline, {side} ({what}): {_summary(ratios)} (target ≥ 0.5)")
+        cost = [r["instrumented"] / r["bare"] - 1 for r in results]
         print(
-            "ratio Faust relay (no work) / baseline: "
-            f"{_summary([r['relay'] / r['baseline'] for r in results])}"
+            f"instrumented vs bare, the same round: median {statistics.median(cost):+.1%} "
+            f"(range {min(cost):+.1%} to {max(cost):+.1%}; target within -5 %)"
         )
+        cpu = [r["instrumented_cpu"] / r["bare_cpu"] - 1 for r in results]
+        print(
+            f"worker CPU per segment, instrumented vs bare: median {statistics.median(cpu):+.1%} "
+            f"(range {min(cpu):+.1%} to {max(cpu):+.1%})"
+        )
+        if relay:
+            print(
+                "ratio Faust relay (no work) / baseline: "
+                f"{_summary([r['relay'] / r['baseline'] for r in results])}"
+            )
+    if failed:
+        print(f"FAILED: rounds {', '.join(map(str, failed))} did not complete; their figures are left out")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
@@ -276,4 +269,4 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--no-relay", dest="relay", action="store_false", help="skip the Faust relay ceiling")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.segments, arguments.rounds, arguments.relay))
+    sys.exit(asyncio.run(main(arguments.segments, arguments.rounds, arguments.relay)))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+
 import typer
 
 from dev.client_commands import analyze, dev_token
@@ -9,6 +13,7 @@ from dev.ops_commands import ops_app
 from dev.replay_commands import replay
 from dev.reprocess_commands import reprocess
 from dev.stack.commands import stack_app
+from topics.log_format import LogFormatError, configure_logging, log_format_of
 
 app = typer.Typer(help="Interview Buddy: analyse recordings of job interviews.", no_args_is_help=True)
 app.add_typer(stack_app, name="stack", help="Start, check and stop the local stack.")
@@ -20,4 +25,10 @@ app.command("reprocess")(reprocess)
 
 
 def main() -> None:
+    # What the CLI logs (warnings of the libraries it drives) as its services do: IB_LOG_FORMAT.
+    try:
+        log_format = log_format_of(os.environ.get("IB_LOG_FORMAT"))
+    except LogFormatError as exc:
+        sys.exit(f"ib: {exc}")
+    configure_logging(log_format, level=logging.WARNING)
     app()

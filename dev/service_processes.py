@@ -7,6 +7,7 @@ consumer group and changelogs are its own, and its own ports for the readiness c
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -26,6 +28,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+#: The levels :meth:`ServiceProcess.problems` keeps.
+PROBLEM_LEVELS = ("WARNING", "ERROR", "CRITICAL")
+
+
+def json_log_record(line: str) -> dict[str, Any] | None:
+    """A line of a JSON log (``topics.log_format``) as its record; None for any other line."""
+    if not line.startswith("{"):
+        return None
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def new_prefix() -> str:
@@ -110,6 +127,12 @@ class ServiceProcess:
         kept: list[str] = []
         in_traceback = False
         for line in lines:
+            record = json_log_record(line)
+            if record is not None:  # a JSON line holds its record's exception whole
+                in_traceback = False
+                if record.get("level") in PROBLEM_LEVELS:
+                    kept.append(line)
+                continue
             starts_record = line.startswith("[")
             if starts_record:
                 in_traceback = "[ERROR]" in line or "[WARNING]" in line or "[CRITICAL]" in line

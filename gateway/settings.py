@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from sinks.stuck_bound import StuckBound
+from topics.log_format import LogFormat
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 TWO_GIB = 2 * 1024**3
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     topic_prefix: str = ""
     #: A Confluent-compatible schema registry (e.g. Apicurio's /apis/ccompat/v7); unset: ids.json.
     schema_registry_url: str | None = None
+    #: ``json`` (one object per line, with the trace id), ``text``, or ``auto``: JSON unless the
+    #: log goes to a terminal (``topics.log_format``).
+    log_format: LogFormat = "auto"
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
     gateway_url: str = "http://127.0.0.1:8000"

@@ -108,6 +108,12 @@ def current_context() -> TraceContext:
     return _current.get() or context_for(None, None, None)
 
 
+def request_trace_ids() -> tuple[str, str] | None:
+    """The running request's trace and span ids, for its log lines; None outside a request."""
+    context = _current.get()
+    return None if context is None else (context.trace_id, context.span_id)
+
+
 def event_headers() -> list[tuple[str, bytes]]:
     return current_context().headers()
 

@@ -13,6 +13,7 @@ import faust
 from streams.app import app, codec, settings
 from streams.internal_topics import internal_topics
 from topics.admin import catalog_topics, ensure_named_topics
+from topics.log_format import configure_logging, dict_config
 from topics.tracing import configure_tracing
 
 AGENTS = (
@@ -39,7 +40,7 @@ def load_agents(names: tuple[str, ...] | None) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_format)
     # At DEBUG these log whole requests, answers included: never below WARNING here.
     for chatty in ("anthropic", "httpx", "httpx2", "httpcore", "httpcore2"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
@@ -53,7 +54,8 @@ def main() -> None:
     # topics/admin.py), and a topic appearing later rebalances the group.
     wanted = catalog_topics(settings.topic_prefix) + internal_topics(app)
     asyncio.run(ensure_named_topics(settings.kafka_bootstrap, wanted))
-    worker = faust.Worker(app, loglevel="INFO")
+    # Faust's worker sets logging up again when it starts: the same handler, from its dict.
+    worker = faust.Worker(app, loglevel="INFO", logging_config=dict_config(settings.log_format))
     worker.execute_from_commandline()
 
 

@@ -27,11 +27,11 @@ from analysis.speech.running_counts import fold_segment
 from streams.app import PartitionedRecords, RecordProducer, app, channel, codec, codec_table, settings
 from streams.dead_letters import dead_letter, decode
 from streams.metrics import count_batch
-from streams.spans import span_of
+from streams.spans import TraceSpans
 from streams.table_codecs import SPEECH_ENTRY, dump_speech_entry
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 from topics.errors import SerializationError
-from topics.tracing import current_trace_headers, exporting, trace_headers_passed_on
+from topics.tracing import exporting, trace_headers_passed_on
 
 #: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
 AGENT = "measure_speech"
@@ -52,6 +52,11 @@ speech_totals = codec_table(
     partitions=TRANSCRIPT_SEGMENTS.partitions,
     help="Running speech counts and segment end times per interview.",
 )
+
+
+#: How long the segments of one trace share a span (``streams.spans.TraceSpans``).
+SPAN_WINDOW_SECONDS = 1.0
+trace_spans = TraceSpans(AGENT, SPAN_WINDOW_SECONDS)
 
 
 class Producer(RecordProducer, Protocol):
@@ -90,34 +95,19 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
     entry written once. The records go to the worker's producer unless ``producer`` is given."""
     producer = producer or cast(Producer, app.producer)
     metrics_topic = channel(SEGMENT_METRICS).get_topic_name()
-    metrics_schema = SEGMENT_METRICS.value_schema
     entries: dict[bytes, dict[str, Any]] = {}
     partitions: dict[bytes, int] = {}
     outgoing = PartitionedRecords(producer, metrics_topic)
-    # Without an exporter no span is made per segment: the hot path passes the trace on as it came.
-    traced = exporting()
-    for event in events:
-        key = event.message.key
-        with span_of(event, AGENT) if traced else nullcontext():
-            try:
-                segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
-                entry, metrics = fold_segment(
-                    entries[key] if key in entries else speech_totals.get(key), segment
-                )
-                if entry is None or metrics is None:
-                    continue  # a segment of an analysis that was run again since
-                value = codec.encode(metrics_schema, metrics)
-            except SerializationError as exc:
-                await dead_letter(event, exc, attempts=1, consumer=AGENT)
-                continue
-            except Exception as exc:  # a pure function fails the same way every time: no retry
-                log.exception("cannot measure a segment")
-                await dead_letter(event, exc, attempts=1, consumer=AGENT)
-                continue
-            entries[key] = entry
-            partitions[key] = event.message.partition
-            trace = current_trace_headers() if traced else trace_headers_passed_on(event.message.headers)
-            outgoing.add(segment["interview_id"].encode(), value, trace)
+    # Without an exporter no span is made: the hot path passes the trace on as it came. With one,
+    # a span per trace (an interview's transcription) and window, not per segment.
+    spans = trace_spans if exporting() else None
+    try:
+        for event in events:
+            with spans.current(event) if spans else nullcontext(None) as trace:
+                await _measure_one(event, entries, partitions, outgoing, trace)
+    finally:
+        if spans is not None:
+            spans.end_due()
     for delivery in await outgoing.send():
         delivery.add_done_callback(_metrics_sent)
     changelog_topic = speech_totals.changelog_topic.get_topic_name()
@@ -129,6 +119,41 @@ async def measure_batch(events: list[faust.EventT], producer: Producer | None = 
             changelog_topic, key, dump_speech_entry(entry), partitions[key], None, None
         )
         delivery.add_done_callback(_changelog_sent)
+
+
+async def _measure_one(
+    event: faust.EventT,
+    entries: dict[bytes, dict[str, Any]],
+    partitions: dict[bytes, int],
+    outgoing: PartitionedRecords,
+    trace: list[tuple[str, bytes]] | None,
+) -> None:
+    """One segment folded into its interview's entry, its metrics added to ``outgoing`` with the
+    ``trace`` headers (None: those it came with); a segment that cannot be measured is dead-lettered."""
+    key = event.message.key
+    try:
+        segment = await decode(event, TRANSCRIPT_SEGMENTS.value_schema)
+        entry, metrics = fold_segment(entries[key] if key in entries else speech_totals.get(key), segment)
+        if entry is None or metrics is None:
+            return  # a segment of an analysis that was run again since
+        value = codec.encode(SEGMENT_METRICS.value_schema, metrics)
+    except SerializationError as exc:
+        await dead_letter(event, exc, attempts=1, consumer=AGENT)
+        return
+    except Exception as exc:  # a pure function fails the same way every time: no retry
+        log.exception("cannot measure a segment")
+        await dead_letter(event, exc, attempts=1, consumer=AGENT)
+        return
+    entries[key] = entry
+    partitions[key] = event.message.partition
+    headers = trace_headers_passed_on(event.message.headers) if trace is None else trace
+    outgoing.add(segment["interview_id"].encode(), value, headers)
+
+
+@app.timer(interval=SPAN_WINDOW_SECONDS)
+async def end_due_spans() -> None:
+    """Ends the spans of traces whose segments stopped coming (each batch ends those due too)."""
+    trace_spans.end_due()
 
 
 @app.agent(channel(TRANSCRIPT_SEGMENTS), name=AGENT)

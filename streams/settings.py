@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from topics.log_format import LogFormat
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,6 +27,9 @@ class StreamsSettings(BaseSettings):
     topic_prefix: str = ""
     #: A Confluent-compatible schema registry (e.g. Apicurio's /apis/ccompat/v7); unset: ids.json.
     schema_registry_url: str | None = None
+    #: ``json`` (one object per line, with the trace id), ``text``, or ``auto``: JSON unless the
+    #: log goes to a terminal (``topics.log_format``).
+    log_format: LogFormat = "auto"
     #: The Faust app id: the consumer group and the prefix of changelog topics.
     app_id: str = "interview-buddy"
     worker_web_host: str = "127.0.0.1"

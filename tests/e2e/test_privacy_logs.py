@@ -1,6 +1,7 @@
 """No personal data in the logs: after an upload, an analysis and a transcript search, the
-worker's and the gateway's logs hold neither the user's email or name, nor what they told us
-about the interview, nor a word of what they said."""
+worker's and the gateway's logs (one JSON object per line, read as such) and what `ib analyze`
+logged hold neither the user's email or name, nor what they told us about the interview, nor
+the recording's file name, nor a word of what they said."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dev import synthesize
+from dev.service_processes import json_log_record
 from gateway.auth import DevIssuer
 from gateway.settings import Settings
 from tests.e2e.conftest import IB, REPO_ROOT, Stack, account
@@ -24,6 +26,10 @@ NAME = "Ramona Thistlewood"
 COMPANY = "Quuxly Dynamics"
 JOB_TITLE = "Staff Zorblatt Engineer"
 NOTES = "Second round with the Quuxly platform team"
+#: The recording's file name, as the user named it.
+FILE_NAME = "thistlewood_final_round.wav"
+#: What every line of our logs has (``topics/log_format.py``).
+LOG_KEYS = {"timestamp", "level", "logger", "message"}
 #: What the user says: words no route, agent or log message of ours has a reason to hold (the
 #: stack is shared with the other end-to-end tests, whose logs are read too).
 ANSWER = (
@@ -37,8 +43,41 @@ def spoken_words(transcript: str) -> list[str]:
     return sorted({word for word in re.findall(r"[a-z]+", transcript.lower()) if len(word) >= 8})
 
 
+def secret_pattern(secrets: list[str]) -> re.Pattern[str]:
+    """Any of ``secrets``, whatever the case and the spaces between their words (a name broken
+    over two lines), as whole words: "questions" said is no leak in the agent "pair_questions"."""
+    words = (re.escape(secret).replace(r"\ ", r"\s+") for secret in secrets)
+    return re.compile("|".join(rf"(?<!\w){word}(?!\w)" for word in words), re.IGNORECASE)
+
+
+def leaks_in(name: str, lines: list[str], secret: re.Pattern[str]) -> list[str]:
+    """The lines that hold a secret: as written, and in every value of a JSON line as decoded
+    (JSON escapes quotes, line breaks and, with ``ensure_ascii``, every letter beyond ASCII)."""
+    found = []
+    for line in lines:
+        record = json_log_record(line)
+        values = [line, *(str(value) for value in record.values())] if record else [line]
+        if any(secret.search(value) for value in values):
+            found.append(f"{name}: {line.strip()[:200]}")
+    return found
+
+
+def test_a_secret_is_found_in_a_json_line_however_it_is_escaped() -> None:
+    """The search below would catch a leak: in a message, escaped, in an exception."""
+    secret = secret_pattern([NAME, EMAIL, FILE_NAME])
+    lines = [
+        '{"level": "INFO", "message": "pair_questions started"}',
+        '{"level": "INFO", "message": "uploaded \\"\\u0074histlewood_final_round.wav\\""}',
+        '{"level": "ERROR", "message": "failed", "exception": "ValueError: Ramona\\nThistlewood"}',
+        '{"level": "INFO", "message": "mail to ramona.thistlewood@example.org"}',
+    ]
+    assert [leak.split(": ", 1)[1][:40] for leak in leaks_in("log", lines, secret)] == [
+        line[:40] for line in lines[1:]
+    ]
+
+
 def test_the_logs_hold_no_personal_data(stack: Stack, tmp_path: Path) -> None:
-    recording = tmp_path / "private_answer.wav"
+    recording = tmp_path / FILE_NAME
     synthesize.speak(ANSWER, recording)
     settings = Settings(run_dir=stack.gateway.run_dir)
     token = DevIssuer(settings.auth_dir, settings.auth_issuer, settings.auth_audience).issue(
@@ -80,16 +119,20 @@ def test_the_logs_hold_no_personal_data(stack: Stack, tmp_path: Path) -> None:
         found = client.get(f"/interviews/{interview_id}/transcript", params={"q": searched}, headers=headers)
         assert found.status_code == 200 and found.json()["segments"]
 
-    logs = {path.name: path.read_text(errors="replace") for path in stack.gateway.run_dir.glob("*.log")}
+    logs = {
+        path.name: path.read_text(errors="replace").splitlines()
+        for path in stack.gateway.run_dir.glob("*.log")
+    }
     assert {name.split("-")[0] for name in logs} >= {"streams", "gateway"}
-    secrets = [EMAIL, NAME, COMPANY, JOB_TITLE, NOTES, *spoken]
-    # Whole words: "questions" said is no leak in the agent name "pair_questions".
-    secret = re.compile("|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in secrets), re.IGNORECASE)
-    leaks = [
-        f"{name}: {line.strip()[:200]}"
-        for name, text in logs.items()
-        for line in text.splitlines()
-        if secret.search(line)
+    not_json = [
+        f"{name}: {line[:200]}"
+        for name, lines in logs.items()
+        for line in lines
+        if not (json_log_record(line) or {}).keys() >= LOG_KEYS
     ]
+    assert not_json == [], "every line of the services' logs is a JSON object"
+    logs["ib analyze (stderr)"] = analysed.stderr.splitlines()
+    secret = secret_pattern([EMAIL, NAME, COMPANY, JOB_TITLE, NOTES, FILE_NAME, *spoken])
+    leaks = [leak for name, lines in logs.items() for leak in leaks_in(name, lines, secret)]
     assert leaks == []
     assert os.environ.get("IB_TOKEN") is None  # the token went to the CLI only

@@ -1,7 +1,8 @@
 """One upload, one connected trace: the gateway and the worker export their spans over OTLP
 (the real exporter, to a collector on loopback), each agent continuing the trace context its
 event carries in its Kafka headers, from the upload's last PATCH through the transcription,
-the speech metrics, the turns, the answers and the analysis to the notification's email."""
+the speech metrics, the turns, the answers and the analysis to the notification's email. The
+log lines written along the way (JSON) carry that trace's id."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from dev.polling import wait_until
-from dev.service_processes import gateway_process, new_prefix, worker_process
+from dev.service_processes import ServiceProcess, gateway_process, json_log_record, new_prefix, worker_process
 from tests.conftest import SmtpServer
-from tests.e2e.conftest import Stack, analyze
+from tests.e2e.conftest import Analysis, Stack, analyze
 from tests.fakes.otlp_collector import OtlpCollector, ReceivedSpan
 
 #: Each stage of the flow by its span's name (an agent's and the topic it read), and the stage it
@@ -64,17 +65,27 @@ def traced_stack(
     stack.worker.stop()
 
 
-def test_one_upload_makes_one_connected_trace_with_a_span_per_stage(
-    traced_stack: Stack, collector: OtlpCollector, recordings: dict[str, Path]
-) -> None:
-    analysis = analyze(traced_stack, recordings["sample"], user="traced-user")
-    assert analysis.returncode == 0, analysis.stderr
+@pytest.fixture(scope="module")
+def analysis(traced_stack: Stack, recordings: dict[str, Path]) -> Analysis:
+    analysed = analyze(traced_stack, recordings["sample"], user="traced-user")
+    assert analysed.returncode == 0, analysed.stderr
+    return analysed
 
-    [transcribing] = wait_until(
+
+@pytest.fixture(scope="module")
+def transcribing(analysis: Analysis, collector: OtlpCollector) -> ReceivedSpan:
+    """The span of the upload's transcription (one upload in this module's stack)."""
+    [span] = wait_until(
         lambda: [span for span in collector.spans if span.name == "transcribe_recording transcribe"][:1],
         30,
         "the transcription's span",
     )
+    return span
+
+
+def test_one_upload_makes_one_connected_trace_with_a_span_per_stage(
+    collector: OtlpCollector, transcribing: ReceivedSpan
+) -> None:
     wanted = {"upload", *DESCENDS_FROM}
 
     def stages_in_trace() -> set[str]:
@@ -106,3 +117,31 @@ def test_one_upload_makes_one_connected_trace_with_a_span_per_stage(
             ancestors.add(stage_of(parent))
             parent = by_id.get(parent.parent_span_id)
         assert DESCENDS_FROM[span.name] in ancestors, f"{span.name} is not below {DESCENDS_FROM[span.name]}"
+
+
+def json_lines(process: ServiceProcess) -> list[dict[str, object]]:
+    lines = process.log_path.read_text(errors="replace").splitlines()
+    return [record for record in map(json_log_record, lines) if record is not None]
+
+
+def test_the_log_lines_of_the_flow_carry_its_trace_id(
+    traced_stack: Stack, analysis: Analysis, collector: OtlpCollector, transcribing: ReceivedSpan
+) -> None:
+    """The worker's line about the transcription is written in its span; the gateway's access
+    line of the request that finished the upload, in that request's span (the trace's root)."""
+    trace_id = transcribing.trace_id
+    transcribed = f"transcribed {analysis.result['interview_id']}:"
+    [worker_line] = [
+        line for line in json_lines(traced_stack.worker) if str(line["message"]).startswith(transcribed)
+    ]
+    assert (worker_line["trace_id"], worker_line["span_id"]) == (trace_id, transcribing.span_id)
+
+    [root] = [span for span in collector.trace(trace_id) if stage_of(span) == "upload"]
+    method, route = root.name.split(" ", 1)
+    access_lines = [
+        line
+        for line in json_lines(traced_stack.gateway)
+        if line["logger"] == "uvicorn.access" and line.get("trace_id") == trace_id
+    ]
+    assert [line["span_id"] for line in access_lines] == [root.span_id], access_lines
+    assert f'"{method} {route.split("{")[0]}' in str(access_lines[0]["message"])
