@@ -152,7 +152,11 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             read_model = ReadModel(settings.database_url.get_secret_value())
             await read_model.open()  # runs the migrations first
             stack.push_async_callback(read_model.close)
-            await ensure_topics(settings.kafka_bootstrap, settings.topic_prefix)
+            await ensure_topics(
+                settings.kafka_bootstrap,
+                settings.topic_prefix,
+                replication_factor=settings.kafka_replication_factor,
+            )
             codec = codec_from_settings(settings.schema_registry_url)
             await asyncio.to_thread(codec.warm_up)
             producer = make_producer(settings.kafka_bootstrap)
