@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 from dev.stack import kafka_probe
 from dev.stack.config import BROKERS_FILE, KafkaNode, StackConfig, recorded_brokers
@@ -252,6 +253,8 @@ def stop_node(cfg: StackConfig, node: KafkaNode, report: Report = log_report) ->
 
 
 def stop_kafka(cfg: StackConfig, report: Report) -> None:
-    for node in reversed(cfg.kafka_nodes):
-        stop_node(cfg, node, report)
+    """Stop every node at once: one by one, the last would wait out its timeout for a quorum
+    of controllers that has already gone."""
+    with ThreadPoolExecutor(max_workers=len(cfg.kafka_nodes)) as pool:
+        list(pool.map(lambda node: stop_node(cfg, node, report), cfg.kafka_nodes))
     (cfg.kafka_dir / BROKERS_FILE).unlink(missing_ok=True)
