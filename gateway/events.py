@@ -23,6 +23,8 @@ def event_from_row(spec: TopicSpec, row: dict[str, Any]) -> dict[str, Any]:
 
 #: How long a request waits for the broker before it gives up and rolls back.
 SEND_TIMEOUT_SECONDS = 15.0
+#: How long finding a broker that takes a connection may take.
+REACHABLE_TIMEOUT_SECONDS = 3.0
 
 
 def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
@@ -53,7 +55,26 @@ class EventPublisher:
         the key had, and consumers take it as "deleted"."""
         await self._send(spec, key, None)
 
+    async def ensure_reachable(self) -> None:
+        """Raise :class:`BrokerUnavailable` at once when no broker takes a connection.
+
+        Checked before a record is handed to the producer: the idempotent producer retries a
+        record until a broker takes it, so one handed over while no broker answers would be
+        written when a broker is back, after the user was told that nothing was saved. A
+        connection already open is reused; a broker that is down refuses at once.
+        """
+        client = self._producer.client
+        try:
+            async with asyncio.timeout(REACHABLE_TIMEOUT_SECONDS):
+                for broker in client.cluster.brokers():
+                    if await client.ready(broker.nodeId):
+                        return
+        except TimeoutError:
+            pass
+        raise BrokerUnavailable("no Kafka broker takes a connection")
+
     async def _send(self, spec: TopicSpec, key: str, payload: bytes | None) -> None:
+        await self.ensure_reachable()
         try:
             await asyncio.wait_for(
                 self._producer.send_and_wait(
