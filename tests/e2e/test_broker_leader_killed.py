@@ -41,7 +41,7 @@ from topics.catalog import ALL_TOPICS, SEGMENT_METRICS, TRANSCRIPT_SEGMENTS
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 
 USER = "e2e-leader-killed"
-INTERVIEWS = 8
+INTERVIEWS = 5
 #: Seconds the local speech service takes for each stretch of speech: the flow lasts a while.
 RECOGNITION_SECONDS = 1.0
 #: Only "the flow stopped for good" is caught: the pause itself is measured and reported.
