@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -27,7 +28,9 @@ SEND_TIMEOUT_SECONDS = 15.0
 REACHABLE_TIMEOUT_SECONDS = 3.0
 
 
-def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
+def make_producer(
+    bootstrap_servers: str, client_options: Mapping[str, Any] | None = None
+) -> AIOKafkaProducer:
     # Idempotent with acks=all: a retried send is never written twice, and an
     # acknowledged one survives the loss of the leader.
     return AIOKafkaProducer(
@@ -35,6 +38,7 @@ def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
         client_id="ib-gateway",
         acks="all",
         enable_idempotence=True,
+        **(client_options or {}),
     )
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from sinks.stuck_bound import StuckBound
+from topics.kafka_security import KafkaSecuritySettings
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 TWO_GIB = 2 * 1024**3
@@ -23,7 +24,7 @@ DEV_CORS_ORIGINS = (
 GOOGLE_CERTS_URL = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
 
 
-class Settings(BaseSettings):
+class Settings(KafkaSecuritySettings):
     model_config = SettingsConfigDict(env_prefix="IB_", extra="ignore")
 
     run_dir: Path = REPO_DIR / ".run"

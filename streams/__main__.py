@@ -52,7 +52,14 @@ def main() -> None:
     # group first joins: a changelog the group leader does not see yet is left unassigned (see
     # topics/admin.py), and a topic appearing later rebalances the group.
     wanted = catalog_topics(settings.topic_prefix) + internal_topics(app)
-    asyncio.run(ensure_named_topics(settings.kafka_bootstrap, wanted, settings.kafka_replication_factor))
+    asyncio.run(
+        ensure_named_topics(
+            settings.kafka_bootstrap,
+            wanted,
+            settings.kafka_replication_factor,
+            client_options=settings.kafka_client_options(),
+        )
+    )
     worker = faust.Worker(app, loglevel="INFO")
     worker.execute_from_commandline()
 

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from topics.kafka_security import KafkaSecuritySettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-class StreamsSettings(BaseSettings):
+class StreamsSettings(KafkaSecuritySettings):
     model_config = SettingsConfigDict(env_prefix="IB_", extra="ignore")
 
     run_dir: Path = REPO_ROOT / ".run"
