@@ -191,6 +191,21 @@ def format_storage(cfg: StackConfig, node: KafkaNode, report: Report) -> None:
     )
 
 
+def prepare_nodes(cfg: StackConfig, nodes: list[KafkaNode], report: Report) -> None:
+    """Jars fetched, then each node's config written and storage formatted, the nodes at once
+    (formatting starts a JVM: a few seconds each)."""
+    if not nodes:
+        return
+    resolve_jars(cfg, report)
+
+    def prepare(node: KafkaNode) -> None:
+        write_config(cfg, node)
+        format_storage(cfg, node, report)
+
+    with ThreadPoolExecutor(max_workers=len(nodes)) as pool:
+        list(pool.map(prepare, nodes))
+
+
 def start_node(cfg: StackConfig, node: KafkaNode, report: Report = log_report) -> int:
     """Start one node (its config written, its storage formatted first); return its pid."""
     resolve_jars(cfg, report)
@@ -217,6 +232,7 @@ def ensure_kafka(cfg: StackConfig | None = None, report: Report = log_report) ->
         problems = kafka_problems(cfg)
         if problems:
             raise StackError("\n".join(problems))
+    prepare_nodes(cfg, [node for node in cfg.kafka_nodes if node_pid(node) is None], report)
     started: dict[KafkaNode, int] = {}
     for node in cfg.kafka_nodes:
         pid = node_pid(node)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError, NodeNotReadyError, RequestTimedOutError
 
 from dev.stack.config import REPO_ROOT, StackConfig
-from dev.stack.kafka import ensure_kafka, stop_kafka
+from dev.stack.kafka import ensure_kafka, node_pid
 from dev.stack.ports import port_is_free
+from dev.stack.processes import stop_process
 
 #: Tries at finding 2 × brokers free ports in a row (a broker's and a controller's per node).
 PORT_TRIES = 50
@@ -36,7 +38,7 @@ def spare_base_port(brokers: int) -> int:
 
 @contextmanager
 def own_kafka(run_dir: Path, brokers: int) -> Iterator[StackConfig]:
-    """Kafka with ``brokers`` nodes of its own, stopped (every node) and left on disk afterwards."""
+    """Kafka with ``brokers`` nodes of its own, killed (every node) afterwards."""
     base = spare_base_port(brokers)
     cfg = StackConfig(
         repo_root=REPO_ROOT, run_dir=run_dir, kafka_port=base, kafka_controller_port=base + 1, brokers=brokers
@@ -45,7 +47,11 @@ def own_kafka(run_dir: Path, brokers: int) -> Iterator[StackConfig]:
         ensure_kafka(cfg, report=lambda line: None)
         yield cfg
     finally:
-        stop_kafka(cfg, report=lambda line: None)
+        # Its data goes with the test: no clean shutdown to wait for.
+        for node in cfg.kafka_nodes:
+            pid = node_pid(node)
+            if pid is not None:
+                stop_process(pid, timeout_s=10, first_signal=signal.SIGKILL)
 
 
 def describe_topics(bootstrap: str, names: list[str]) -> list[dict[str, Any]]:
