@@ -14,6 +14,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 
+from dev.service_processes import new_prefix, worker_process
 from dev.stack.config import REPO_ROOT, StackConfig
 from dev.stack.kafka import node_pid, resolve_jars, wait_for_node, write_config
 from dev.stack.kafka_config import config_file, java_command, log_file, new_cluster_id, pid_file
@@ -21,6 +22,7 @@ from dev.stack.processes import run_checked, spawn_detached, stop_process, write
 from gateway.events import make_producer
 from gateway.settings import Settings
 from tests.e2e.own_kafka import spare_base_port
+from tests.integration.consumer_groups import wait_for_group
 from topics.admin import ensure_topics
 from topics.catalog import TRANSCRIPT_SEGMENTS
 
@@ -32,6 +34,8 @@ USER, PASSWORD = "gateway", "scram-secret"
 @dataclass(frozen=True)
 class ScramBroker:
     bootstrap: str
+    #: The same broker's listener without authentication, to watch it from outside.
+    plain_bootstrap: str
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +84,23 @@ def scram_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScramBrok
     write_pidfile(pid_file(node), pid)
     try:
         wait_for_node(cfg, node, pid)
-        yield ScramBroker(f"127.0.0.1:{sasl_port}")
+        yield ScramBroker(f"127.0.0.1:{sasl_port}", f"127.0.0.1:{base}")
     finally:
         if node_pid(node) is not None:
             stop_process(pid, timeout_s=10)
 
 
+def scram_environment(password: str) -> dict[str, str]:
+    return {
+        "IB_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "IB_KAFKA_SASL_USERNAME": USER,
+        "IB_KAFKA_SASL_PASSWORD": password,
+    }
+
+
 def scram_settings(monkeypatch: pytest.MonkeyPatch, password: str) -> Settings:
-    monkeypatch.setenv("IB_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
-    monkeypatch.setenv("IB_KAFKA_SASL_USERNAME", USER)
-    monkeypatch.setenv("IB_KAFKA_SASL_PASSWORD", password)
+    for name, value in scram_environment(password).items():
+        monkeypatch.setenv(name, value)
     return Settings()
 
 
@@ -136,3 +147,21 @@ def test_a_wrong_scram_password_is_refused(
         asyncio.run(connect())
     # aiokafka says why only in its log: the broker refused the credentials.
     assert any("SaslAuthenticationFailed" in record.getMessage() for record in caplog.records)
+
+
+def test_the_worker_signs_in_with_scram(
+    scram_broker: ScramBroker, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Faust's clients take the credentials too: the worker creates its topics and its consumer
+    group forms on the SCRAM listener."""
+    prefix = new_prefix()
+    worker = worker_process(
+        prefix, tmp_path_factory.mktemp("scram-worker"), scram_broker.bootstrap, database_url
+    )
+    worker.extra_env.update({**scram_environment(PASSWORD), "IB_AGENTS": "measure_speech"})
+    worker.start()
+    try:
+        group = f"{prefix}interview-buddy-measure_speech"
+        asyncio.run(wait_for_group(scram_broker.plain_bootstrap, group, members=1))
+    finally:
+        worker.stop()
