@@ -108,10 +108,21 @@ class PreconditionFailed(GatewayError):
     )
 
 
+#: What a 503 for an unreachable broker tells a client to wait before it tries again: a broker
+#: restarting is back within seconds, and a leader elected in about ten.
+BROKER_RETRY_AFTER_SECONDS = 30
+
+
 class BrokerUnavailable(GatewayError):
     code = "broker_unavailable"
     status_code = 503
+    #: The answer's ``Retry-After`` says when.
     user_message = "Our event broker is not reachable right now; nothing was saved. Please try again."
+
+    def __init__(self, message: str = "", *, user_message: str | None = None) -> None:
+        super().__init__(
+            message, user_message=user_message, headers={"Retry-After": str(BROKER_RETRY_AFTER_SECONDS)}
+        )
 
 
 #: Errors raised by other packages, answered with these status codes.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -23,9 +24,13 @@ def event_from_row(spec: TopicSpec, row: dict[str, Any]) -> dict[str, Any]:
 
 #: How long a request waits for the broker before it gives up and rolls back.
 SEND_TIMEOUT_SECONDS = 15.0
+#: How long finding a broker that takes a connection may take.
+REACHABLE_TIMEOUT_SECONDS = 3.0
 
 
-def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
+def make_producer(
+    bootstrap_servers: str, client_options: Mapping[str, Any] | None = None
+) -> AIOKafkaProducer:
     # Idempotent with acks=all: a retried send is never written twice, and an
     # acknowledged one survives the loss of the leader.
     return AIOKafkaProducer(
@@ -33,6 +38,7 @@ def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
         client_id="ib-gateway",
         acks="all",
         enable_idempotence=True,
+        **(client_options or {}),
     )
 
 
@@ -53,7 +59,26 @@ class EventPublisher:
         the key had, and consumers take it as "deleted"."""
         await self._send(spec, key, None)
 
+    async def ensure_reachable(self) -> None:
+        """Raise :class:`BrokerUnavailable` at once when no broker takes a connection.
+
+        Checked before a record is handed to the producer: the idempotent producer retries a
+        record until a broker takes it, so one handed over while no broker answers would be
+        written when a broker is back, after the user was told that nothing was saved. A
+        connection already open is reused; a broker that is down refuses at once.
+        """
+        client = self._producer.client
+        try:
+            async with asyncio.timeout(REACHABLE_TIMEOUT_SECONDS):
+                for broker in client.cluster.brokers():
+                    if await client.ready(broker.nodeId):
+                        return
+        except TimeoutError:
+            pass
+        raise BrokerUnavailable("no Kafka broker takes a connection")
+
     async def _send(self, spec: TopicSpec, key: str, payload: bytes | None) -> None:
+        await self.ensure_reachable()
         try:
             await asyncio.wait_for(
                 self._producer.send_and_wait(

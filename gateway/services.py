@@ -124,7 +124,9 @@ def start_stuck_sweeper(
 async def start_live_feed(settings: Settings, codec: AvroCodec, stack: AsyncExitStack) -> LiveHub:
     """This replica's reader of every state change and notification, ready before requests come."""
     hub = LiveHub()
-    feed = LiveFeed(settings.kafka_bootstrap, settings.topic_prefix, codec, hub)
+    feed = LiveFeed(
+        settings.kafka_bootstrap, settings.topic_prefix, codec, hub, settings.kafka_client_options()
+    )
     run_in_background(feed.run_forever(), "live-feed", stack)
     await asyncio.wait_for(feed.ready.wait(), READY_TIMEOUT_SECONDS)
     return hub
@@ -157,10 +159,15 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             read_model = ReadModel(settings.database_url.get_secret_value())
             await read_model.open()  # runs the migrations first
             stack.push_async_callback(read_model.close)
-            await ensure_topics(settings.kafka_bootstrap, settings.topic_prefix)
+            await ensure_topics(
+                settings.kafka_bootstrap,
+                settings.topic_prefix,
+                replication_factor=settings.kafka_replication_factor,
+                client_options=settings.kafka_client_options(),
+            )
             codec = codec_from_settings(settings.schema_registry_url)
             await asyncio.to_thread(codec.warm_up)
-            producer = make_producer(settings.kafka_bootstrap)
+            producer = make_producer(settings.kafka_bootstrap, settings.kafka_client_options())
             await producer.start()
             stack.push_async_callback(producer.stop)
             http = await stack.enter_async_context(httpx.AsyncClient(timeout=10))

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from sinks.stuck_bound import StuckBound
+from topics.kafka_security import KafkaSecuritySettings
 from topics.log_format import LogFormat
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -24,11 +25,15 @@ DEV_CORS_ORIGINS = (
 GOOGLE_CERTS_URL = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
 
 
-class Settings(BaseSettings):
+class Settings(KafkaSecuritySettings):
     model_config = SettingsConfigDict(env_prefix="IB_", extra="ignore")
 
     run_dir: Path = REPO_DIR / ".run"
     kafka_bootstrap: str = "127.0.0.1:9092"
+    #: Brokers each topic is kept on when this process creates it: 1 on the one-node stack,
+    #: 3 on three brokers (``ib stack up --brokers 3`` sets it; the brokers' own
+    #: ``min.insync.replicas`` then makes an acks=all write wait for two of them).
+    kafka_replication_factor: int = 1
     database_url: SecretStr = SecretStr(
         "postgresql://interview_buddy:interview_buddy@127.0.0.1:5433/interview_buddy"
     )

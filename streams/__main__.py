@@ -53,7 +53,14 @@ def main() -> None:
     # group first joins: a changelog the group leader does not see yet is left unassigned (see
     # topics/admin.py), and a topic appearing later rebalances the group.
     wanted = catalog_topics(settings.topic_prefix) + internal_topics(app)
-    asyncio.run(ensure_named_topics(settings.kafka_bootstrap, wanted))
+    asyncio.run(
+        ensure_named_topics(
+            settings.kafka_bootstrap,
+            wanted,
+            settings.kafka_replication_factor,
+            client_options=settings.kafka_client_options(),
+        )
+    )
     # Faust's worker sets logging up again when it starts: the same handler, from its dict.
     worker = faust.Worker(app, loglevel="INFO", logging_config=dict_config(settings.log_format))
     worker.execute_from_commandline()

@@ -18,6 +18,7 @@ from faust.exceptions import ProducerSendError
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
+from streams.broker_credentials import broker_credentials
 from streams.consumer import RebalanceSafeConsumer
 from streams.settings import StreamsSettings
 from topics.catalog import INTERVIEW_PARTITIONS, TopicSpec
@@ -102,9 +103,10 @@ codec = codec_from_settings(settings.schema_registry_url)
 app = faust.App(
     settings.faust_app_id,
     broker=f"kafka://{settings.kafka_bootstrap}",
+    broker_credentials=broker_credentials(settings),
     store="memory://",
     topic_partitions=INTERVIEW_PARTITIONS,
-    topic_replication_factor=1,
+    topic_replication_factor=settings.kafka_replication_factor,
     topic_allow_declare=True,
     web_host=settings.worker_web_host,
     web_port=settings.worker_web_port,

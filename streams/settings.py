@@ -6,18 +6,23 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
+from topics.kafka_security import KafkaSecuritySettings
 from topics.log_format import LogFormat
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-class StreamsSettings(BaseSettings):
+class StreamsSettings(KafkaSecuritySettings):
     model_config = SettingsConfigDict(env_prefix="IB_", extra="ignore")
 
     run_dir: Path = REPO_ROOT / ".run"
     kafka_bootstrap: str = "127.0.0.1:9092"
+    #: Brokers each topic is kept on when this process creates it: 1 on the one-node stack,
+    #: 3 on three brokers (``ib stack up --brokers 3`` sets it; the brokers' own
+    #: ``min.insync.replicas`` then makes an acks=all write wait for two of them).
+    kafka_replication_factor: int = 1
     database_url: str = "postgresql://interview_buddy:interview_buddy@127.0.0.1:5433/interview_buddy"
     blob_dir: Path | None = None
     #: Where recordings are read from: the local folder or Azure Blob (as the gateway writes them).

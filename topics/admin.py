@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -44,9 +45,16 @@ async def ensure_topics(
     prefix: str = "",
     topics: tuple[TopicSpec, ...] = ALL_TOPICS,
     replication_factor: int = 1,
+    client_options: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """Create every catalog topic in ``topics`` that is missing; return the names created."""
-    return await ensure_named_topics(bootstrap_servers, catalog_topics(prefix, topics), replication_factor)
+    """Create every catalog topic in ``topics`` that is missing; return the names created.
+    ``client_options``: the admin client's security settings (``kafka_client_options()``)."""
+    return await ensure_named_topics(
+        bootstrap_servers,
+        catalog_topics(prefix, topics),
+        replication_factor,
+        client_options=client_options,
+    )
 
 
 async def ensure_named_topics(
@@ -54,10 +62,13 @@ async def ensure_named_topics(
     wanted: list[WantedTopic],
     replication_factor: int = 1,
     visible_timeout: float = VISIBLE_TIMEOUT_SECONDS,
+    client_options: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Create every topic in ``wanted`` that is missing, then wait (up to ``visible_timeout``)
     until the metadata shows each with all its partitions led; return the names created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="ib-admin")
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id="ib-admin", **(client_options or {})
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

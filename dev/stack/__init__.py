@@ -1,4 +1,5 @@
-"""The local stack: a single-node Kafka, PostgreSQL, the worker and the gateway on this machine.
+"""The local stack: Kafka (one node, or three as in production), PostgreSQL, the worker and the
+gateway on this machine.
 
 ``ib stack up | down | status`` is the command line (:mod:`dev.stack.commands`); tests and other
 tools call the functions re-exported here.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from typing import Annotated
 
@@ -21,6 +22,17 @@ ServicesOnly = Annotated[
     typer.Option("--services-only", help="Only Kafka and PostgreSQL, not the worker and the gateway."),
 ]
 
+Brokers = Annotated[
+    int,
+    typer.Option(
+        "--brokers",
+        min=1,
+        max=3,
+        help="Kafka nodes: 1, or 3 as in production (every topic on all three, a write acknowledged "
+        "by two). `status` and `down` find them all.",
+    ),
+]
+
 # Without a terminal (make, CI) rich would wrap at 80 columns and cut paths in the table.
 _WIDTH = None if sys.stdout.isatty() else 200
 _out = Console(highlight=False, width=_WIDTH, soft_wrap=True)
@@ -38,9 +50,11 @@ def _fail(what: str, exc: StackError) -> None:
 
 
 @stack_app.command()
-def up(services_only: ServicesOnly = False) -> None:
+def up(services_only: ServicesOnly = False, brokers: Brokers | None = None) -> None:
     """Start Kafka, PostgreSQL, the worker and the gateway (what already runs is left alone)."""
     cfg = StackConfig.from_env()
+    if brokers is not None:
+        cfg = dataclasses.replace(cfg, brokers=brokers)
     try:
         lifecycle.up(cfg, services_only=services_only, report=_say)
     except StackError as exc:

@@ -44,6 +44,35 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+#: Where ``ib stack up --brokers N`` records N, so ``status`` and ``down`` find every broker.
+BROKERS_FILE = "brokers"
+#: A write counts once this many replicas have it (``min.insync.replicas``): two of three.
+MIN_IN_SYNC_REPLICAS = 2
+
+
+def recorded_brokers(run_dir: Path) -> int | None:
+    """The broker count the running stack of ``run_dir`` was started with, if one was recorded."""
+    try:
+        raw = (run_dir / "kafka" / BROKERS_FILE).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return int(raw) if raw.isdigit() else None
+
+
+@dataclass(frozen=True)
+class KafkaNode:
+    """One Kafka process of the stack: broker and KRaft controller in one JVM."""
+
+    node_id: int
+    port: int
+    controller_port: int
+    directory: Path
+
+    @property
+    def name(self) -> str:
+        return "kafka" if self.directory.name == "kafka" else f"kafka-{self.node_id}"
+
+
 @dataclass(frozen=True)
 class StackConfig:
     """Ports, paths and timeouts of one local stack (one run directory)."""
@@ -56,6 +85,10 @@ class StackConfig:
     postgres_port: int = 5433
     worker_port: int = 6066
     gateway_port: int = 8000
+    #: Kafka nodes: 1 (the default), or 3 as in production (``ib stack up --brokers 3``).
+    #: Node n listens on ``kafka_port + 2(n-1)`` with its controller on ``kafka_controller_port
+    #: + 2(n-1)`` (9092/9093, 9094/9095, 9096/9097 by default).
+    brokers: int = 1
     #: A test run leaves thousands of partitions on the broker before their topics are deleted;
     #: 512 MB ran out with about 15,000.
     kafka_heap: str = "1g"
@@ -68,6 +101,7 @@ class StackConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> StackConfig:
         env = os.environ if environ is None else environ
         run_dir = Path(env.get("IB_RUN_DIR") or REPO_ROOT / ".run").resolve()
+        brokers = _int(env, "IB_KAFKA_BROKERS", recorded_brokers(run_dir) or 1)
         return cls(
             repo_root=REPO_ROOT,
             run_dir=run_dir,
@@ -76,12 +110,34 @@ class StackConfig:
             postgres_port=_int(env, "IB_POSTGRES_PORT", local_port(env.get("IB_DATABASE_URL"), 5433)),
             worker_port=_int(env, "IB_WORKER_WEB_PORT", 6066),
             gateway_port=_int(env, "IB_GATEWAY_PORT", local_port(env.get("IB_GATEWAY_URL"), 8000)),
+            brokers=brokers,
         )
+
+    @property
+    def kafka_nodes(self) -> tuple[KafkaNode, ...]:
+        """One node keeps its files in ``<run dir>/kafka``; each of several in ``kafka/node-<id>``."""
+        if self.brokers == 1:
+            return (KafkaNode(1, self.kafka_port, self.kafka_controller_port, self.kafka_dir),)
+        return tuple(
+            KafkaNode(
+                node_id,
+                self.kafka_port + 2 * (node_id - 1),
+                self.kafka_controller_port + 2 * (node_id - 1),
+                self.kafka_dir / f"node-{node_id}",
+            )
+            for node_id in range(1, self.brokers + 1)
+        )
+
+    @property
+    def replication_factor(self) -> int:
+        """Every topic on every broker, up to production's three."""
+        return min(self.brokers, 3)
 
     # Addresses the applications use.
     @property
     def kafka_bootstrap(self) -> str:
-        return f"{self.host}:{self.kafka_port}"
+        """Every broker, so a client starts even while one of them is down."""
+        return ",".join(f"{self.host}:{node.port}" for node in self.kafka_nodes)
 
     @property
     def database_url(self) -> str:
@@ -136,6 +192,7 @@ class StackConfig:
                 "IB_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
                 "IB_DATABASE_URL": self.database_url,
                 "IB_GATEWAY_URL": self.gateway_url,
+                "IB_KAFKA_REPLICATION_FACTOR": str(self.replication_factor),
                 # The ports the stack checks health on (gateway and streams Settings read these).
                 "IB_GATEWAY_PORT": str(self.gateway_port),
                 "IB_WORKER_WEB_PORT": str(self.worker_port),

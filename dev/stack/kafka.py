@@ -1,22 +1,34 @@
-"""A single-node Apache Kafka 4.x (KRaft, broker and controller in one JVM) under ``<run dir>/kafka``.
+"""Apache Kafka 4.x (KRaft) under ``<run dir>/kafka``: one node, broker and controller in one
+JVM, or (``ib stack up --brokers 3``) three such nodes forming one cluster, as in production.
 
 The broker's jars come from Maven Central through ``dev/kafka/pom.xml`` into ``.cache/kafka-libs``;
-its storage is formatted on first start; it runs detached with a pidfile.
+each node's storage is formatted on first start; each runs detached with a pidfile.
 """
 
 from __future__ import annotations
 
-import base64
-import re
 import shutil
 import subprocess
-import uuid
-import xml.etree.ElementTree as ET
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 from dev.stack import kafka_probe
-from dev.stack.config import StackConfig
+from dev.stack.config import BROKERS_FILE, KafkaNode, StackConfig, recorded_brokers
 from dev.stack.errors import StackError
+from dev.stack.kafka_config import (
+    cluster_id_file,
+    config_file,
+    data_dir,
+    format_arguments,
+    java_command,
+    log4j_file,
+    log_file,
+    new_cluster_id,
+    parse_java_major,
+    pid_file,
+    render_log4j2,
+    render_server_properties,
+    required_jars,
+)
 from dev.stack.ports import find_clash
 from dev.stack.processes import (
     is_alive,
@@ -30,164 +42,33 @@ from dev.stack.processes import (
 )
 from dev.stack.progress import PartStatus, Report, log_report
 
-NODE_ID = 1
 MIN_JAVA = 17
 INSTALL_HINT = "install it with `apt-get install -y default-jre-headless maven` (or run `make system-deps`)"
-_POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
-
-
-# Paths -------------------------------------------------------------------------------------------
-
-
-def config_file(cfg: StackConfig) -> Path:
-    return cfg.kafka_dir / "server.properties"
-
-
-def log4j_file(cfg: StackConfig) -> Path:
-    return cfg.kafka_dir / "log4j2.properties"
-
-
-def data_dir(cfg: StackConfig) -> Path:
-    return cfg.kafka_dir / "data"
-
-
-def log_file(cfg: StackConfig) -> Path:
-    return cfg.kafka_dir / "logs" / "kafka.log"
-
-
-def pid_file(cfg: StackConfig) -> Path:
-    return cfg.kafka_dir / "kafka.pid"
-
-
-# Pure parts --------------------------------------------------------------------------------------
-
-
-def pom_versions(pom_text: str) -> dict[str, str]:
-    """The ``<properties>`` of the broker's pom (``kafka.version``, ``log4j.version``)."""
-    root = ET.fromstring(pom_text)
-    properties = root.find("m:properties", _POM_NS)
-    if properties is None:
-        return {}
-    return {child.tag.split("}")[-1]: (child.text or "").strip() for child in properties}
-
-
-def required_jars(pom_text: str) -> tuple[str, ...]:
-    """Jars whose presence shows that the pom's versions were already resolved."""
-    versions = pom_versions(pom_text)
-    kafka_version = versions["kafka.version"]
-    log4j_version = versions["log4j.version"]
-    return (
-        f"kafka_2.13-{kafka_version}.jar",
-        f"kafka-server-{kafka_version}.jar",
-        f"log4j-slf4j-impl-{log4j_version}.jar",
-        f"log4j-core-{log4j_version}.jar",
-    )
-
-
-def render_server_properties(cfg: StackConfig) -> str:
-    """``server.properties`` of a combined broker+controller, everything replicated once."""
-    settings = {
-        "process.roles": "broker,controller",
-        "node.id": str(NODE_ID),
-        "controller.quorum.bootstrap.servers": f"{cfg.host}:{cfg.kafka_controller_port}",
-        "listeners": f"PLAINTEXT://{cfg.host}:{cfg.kafka_port},CONTROLLER://{cfg.host}:{cfg.kafka_controller_port}",
-        "advertised.listeners": f"PLAINTEXT://{cfg.host}:{cfg.kafka_port}",
-        "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "log.dirs": str(data_dir(cfg)),
-        # Topics come from the catalog (topics.admin.ensure_topics); a typo must not create one.
-        "auto.create.topics.enable": "false",
-        "num.partitions": "1",
-        "default.replication.factor": "1",
-        "min.insync.replicas": "1",
-        "offsets.topic.replication.factor": "1",
-        # Fewer internal partitions: the first consumer group of a test waits for them all.
-        "offsets.topic.num.partitions": "10",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
-        "transaction.state.log.num.partitions": "10",
-        "share.coordinator.state.topic.replication.factor": "1",
-        "share.coordinator.state.topic.min.isr": "1",
-        # A group's first member starts at once instead of waiting 3 s for others.
-        "group.initial.rebalance.delay.ms": "0",
-        "num.network.threads": "2",
-        "num.io.threads": "4",
-        "log.retention.hours": "168",
-    }
-    lines = ["# Written by `ib stack up`; edits are overwritten on the next start."]
-    lines += [f"{key}={value}" for key, value in settings.items()]
-    return "\n".join(lines) + "\n"
-
-
-def render_log4j2() -> str:
-    """Logging to stdout, which the stack appends to ``kafka/logs/kafka.log``."""
-    return (
-        "# Written by `ib stack up`.\n"
-        "status = warn\n"
-        "name = ib-kafka\n"
-        "appender.stdout.type = Console\n"
-        "appender.stdout.name = STDOUT\n"
-        "appender.stdout.layout.type = PatternLayout\n"
-        "appender.stdout.layout.pattern = [%d] %p %m (%c)%n\n"
-        "rootLogger.level = INFO\n"
-        "rootLogger.appenderRef.stdout.ref = STDOUT\n"
-        "logger.state.name = state.change.logger\n"
-        "logger.state.level = WARN\n"
-        "logger.request.name = kafka.request.logger\n"
-        "logger.request.level = WARN\n"
-    )
-
-
-def new_cluster_id() -> str:
-    """A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, not starting with '-'."""
-    while True:
-        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        if not text.startswith("-"):
-            return text
-
-
-def java_command(cfg: StackConfig, main_class: str, *args: str) -> list[str]:
-    return [
-        "java",
-        f"-Xmx{cfg.kafka_heap}",
-        "-Xms128m",
-        "-XX:+UseG1GC",
-        "-XX:MaxGCPauseMillis=20",
-        "-XX:+ExitOnOutOfMemoryError",
-        "-Djava.awt.headless=true",
-        f"-Dlog4j2.configurationFile=file:{log4j_file(cfg)}",
-        f"-Dkafka.logs.dir={log_file(cfg).parent}",
-        "-cp",
-        f"{cfg.kafka_libs_dir}/*",
-        main_class,
-        *args,
-    ]
-
-
-def parse_java_major(version_output: str) -> int | None:
-    """The major version in ``java -version`` output (``"17.0.15"`` -> 17, ``"1.8.0_392"`` -> 8)."""
-    match = re.search(r'version "(\d+)(?:\.(\d+))?', version_output)
-    if not match:
-        return None
-    major = int(match.group(1))
-    return int(match.group(2) or 0) if major == 1 else major
 
 
 # State -------------------------------------------------------------------------------------------
 
 
+def node_pid(node: KafkaNode) -> int | None:
+    return running_pid(pid_file(node), ("kafka.Kafka", str(config_file(node))))
+
+
 def kafka_pid(cfg: StackConfig) -> int | None:
-    return running_pid(pid_file(cfg), ("kafka.Kafka", str(config_file(cfg))))
+    """A pid of this stack's Kafka (the first node that runs), or None when no node runs."""
+    return next((pid for node in cfg.kafka_nodes if (pid := node_pid(node)) is not None), None)
+
+
+def node_healthy(cfg: StackConfig, node: KafkaNode) -> bool:
+    return kafka_probe.broker_is_ready(cfg.host, node.port)
 
 
 def kafka_healthy(cfg: StackConfig) -> bool:
-    return kafka_probe.broker_is_ready(cfg.host, cfg.kafka_port)
+    return all(node_healthy(cfg, node) for node in cfg.kafka_nodes)
 
 
-def kafka_status(cfg: StackConfig) -> PartStatus:
-    pid = kafka_pid(cfg)
-    healthy = kafka_healthy(cfg)
+def node_status(cfg: StackConfig, node: KafkaNode) -> PartStatus:
+    pid = node_pid(node)
+    healthy = node_healthy(cfg, node)
     if healthy and pid is None:
         detail = "answers, but was not started by this stack"
     elif healthy:
@@ -196,7 +77,16 @@ def kafka_status(cfg: StackConfig) -> PartStatus:
         detail = "running but not answering"
     else:
         detail = "stopped"
-    return PartStatus("kafka", pid, cfg.kafka_port, healthy and pid is not None, detail, log_file(cfg))
+    return PartStatus(node.name, pid, node.port, healthy and pid is not None, detail, log_file(node))
+
+
+def kafka_statuses(cfg: StackConfig) -> list[PartStatus]:
+    return [node_status(cfg, node) for node in cfg.kafka_nodes]
+
+
+def kafka_status(cfg: StackConfig) -> PartStatus:
+    """The first node's status (the only node's, by default)."""
+    return node_status(cfg, cfg.kafka_nodes[0])
 
 
 def jars_ready(cfg: StackConfig) -> bool:
@@ -207,6 +97,12 @@ def jars_ready(cfg: StackConfig) -> bool:
 def kafka_problems(cfg: StackConfig) -> list[str]:
     """What would stop Kafka from starting here, checked before anything starts."""
     problems = []
+    recorded = recorded_brokers(cfg.run_dir)
+    if recorded is not None and recorded != cfg.brokers:
+        problems.append(
+            f"kafka: this run directory's stack was started with {recorded} broker(s), not {cfg.brokers}; "
+            "run `ib stack down` first"
+        )
     if shutil.which("java") is None:
         problems.append(f"kafka: `java` (Java {MIN_JAVA} or newer) is not installed; {INSTALL_HINT}")
     else:
@@ -220,13 +116,16 @@ def kafka_problems(cfg: StackConfig) -> list[str]:
         problems.append(
             f"kafka: `mvn` is needed once to fetch Kafka's jars and is not installed; {INSTALL_HINT}"
         )
-    for port in (cfg.kafka_port, cfg.kafka_controller_port):
-        clash = find_clash("kafka", cfg.host, port, None)
-        if clash:
-            problems.append(
-                clash.message()
-                + "; stop it, or choose other ports with IB_KAFKA_PORT / IB_KAFKA_CONTROLLER_PORT"
-            )
+    for node in cfg.kafka_nodes:
+        if node_pid(node) is not None:
+            continue
+        for port in (node.port, node.controller_port):
+            clash = find_clash(node.name, cfg.host, port, None)
+            if clash:
+                problems.append(
+                    clash.message()
+                    + "; stop it, or choose other ports with IB_KAFKA_PORT / IB_KAFKA_CONTROLLER_PORT"
+                )
     return problems
 
 
@@ -261,81 +160,117 @@ def resolve_jars(cfg: StackConfig, report: Report) -> None:
     staging.replace(cfg.kafka_libs_dir)
 
 
-def write_config(cfg: StackConfig) -> None:
-    for directory in (cfg.kafka_dir, data_dir(cfg), log_file(cfg).parent):
+def write_config(cfg: StackConfig, node: KafkaNode) -> None:
+    for directory in (node.directory, data_dir(node), log_file(node).parent):
         directory.mkdir(parents=True, exist_ok=True)
-    config_file(cfg).write_text(render_server_properties(cfg))
-    log4j_file(cfg).write_text(render_log4j2())
+    config_file(node).write_text(render_server_properties(cfg, node))
+    log4j_file(node).write_text(render_log4j2())
 
 
-def format_storage(cfg: StackConfig, report: Report) -> None:
+def cluster_id(cfg: StackConfig) -> str:
+    """The cluster's id: made once per run directory and kept, so a node formatted later joins."""
+    path = cluster_id_file(cfg)
+    if cfg.brokers == 1:
+        return new_cluster_id()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_cluster_id() + "\n")
+    return path.read_text().strip()
+
+
+def format_storage(cfg: StackConfig, node: KafkaNode, report: Report) -> None:
     """Format the log directory once; an unformatted one makes the broker exit at start."""
-    if (data_dir(cfg) / "meta.properties").exists():
+    if (data_dir(node) / "meta.properties").exists():
         return
-    report("kafka: formatting storage (first start) ...")
+    report(f"{node.name}: formatting storage (first start) ...")
     run_checked(
-        java_command(
-            cfg,
-            "kafka.tools.StorageTool",
-            "format",
-            "--standalone",
-            "-t",
-            new_cluster_id(),
-            "-c",
-            str(config_file(cfg)),
-        ),
+        java_command(cfg, node, "kafka.tools.StorageTool", *format_arguments(cfg, node, cluster_id(cfg))),
         what="Formatting Kafka's storage",
-        log_file=log_file(cfg),
-        cwd=cfg.kafka_dir,
+        log_file=log_file(node),
+        cwd=node.directory,
     )
 
 
-def start_kafka(cfg: StackConfig, report: Report) -> int:
+def prepare_nodes(cfg: StackConfig, nodes: list[KafkaNode], report: Report) -> None:
+    """Jars fetched, then each node's config written and storage formatted, the nodes at once
+    (formatting starts a JVM: a few seconds each)."""
+    if not nodes:
+        return
     resolve_jars(cfg, report)
-    write_config(cfg)
-    format_storage(cfg, report)
+
+    def prepare(node: KafkaNode) -> None:
+        write_config(cfg, node)
+        format_storage(cfg, node, report)
+
+    with ThreadPoolExecutor(max_workers=len(nodes)) as pool:
+        list(pool.map(prepare, nodes))
+
+
+def start_node(cfg: StackConfig, node: KafkaNode, report: Report = log_report) -> int:
+    """Start one node (its config written, its storage formatted first); return its pid."""
+    resolve_jars(cfg, report)
+    write_config(cfg, node)
+    format_storage(cfg, node, report)
     pid = spawn_detached(
-        java_command(cfg, "kafka.Kafka", str(config_file(cfg))),
-        log_file=log_file(cfg),
+        java_command(cfg, node, "kafka.Kafka", str(config_file(node))),
+        log_file=log_file(node),
         env=cfg.child_environment(),
-        cwd=cfg.kafka_dir,
+        cwd=node.directory,
     )
-    write_pidfile(pid_file(cfg), pid)
-    report(f"kafka: started (pid {pid}), waiting for the broker on {cfg.kafka_bootstrap} ...")
+    write_pidfile(pid_file(node), pid)
+    report(f"{node.name}: started (pid {pid}), waiting for the broker on {cfg.host}:{node.port} ...")
     return pid
 
 
-def ensure_kafka(cfg: StackConfig | None = None, report: Report = log_report) -> PartStatus:
-    """Start Kafka unless this stack's Kafka is already running; wait until it answers."""
+def ensure_kafka(cfg: StackConfig | None = None, report: Report = log_report) -> list[PartStatus]:
+    """Start every node of this stack's Kafka that is not running; wait until all answer.
+
+    The nodes of a cluster start together: none answers before a quorum of controllers runs.
+    """
     cfg = cfg or StackConfig.from_env()
-    pid = kafka_pid(cfg)
-    if pid is not None and kafka_healthy(cfg):
-        report(f"kafka: already running (pid {pid}) on {cfg.kafka_bootstrap}")
-        return kafka_status(cfg)
-    if pid is None:
+    if any(node_pid(node) is None for node in cfg.kafka_nodes):
         problems = kafka_problems(cfg)
         if problems:
             raise StackError("\n".join(problems))
-        pid = start_kafka(cfg, report)
-    wait_for_kafka(cfg, pid)
-    report(f"kafka: healthy on {cfg.kafka_bootstrap}")
-    return kafka_status(cfg)
+    prepare_nodes(cfg, [node for node in cfg.kafka_nodes if node_pid(node) is None], report)
+    started: dict[KafkaNode, int] = {}
+    for node in cfg.kafka_nodes:
+        pid = node_pid(node)
+        if pid is not None and node_healthy(cfg, node):
+            report(f"{node.name}: already running (pid {pid}) on {cfg.host}:{node.port}")
+            continue
+        started[node] = pid if pid is not None else start_node(cfg, node, report)
+    if cfg.brokers > 1:
+        (cfg.kafka_dir / BROKERS_FILE).write_text(f"{cfg.brokers}\n")
+    for node, pid in started.items():
+        wait_for_node(cfg, node, pid)
+        report(f"{node.name}: healthy on {cfg.host}:{node.port}")
+    return kafka_statuses(cfg)
 
 
-def wait_for_kafka(cfg: StackConfig, pid: int) -> None:
+def wait_for_node(cfg: StackConfig, node: KafkaNode, pid: int) -> None:
     alive = lambda: is_alive(pid)  # noqa: E731
-    healthy = lambda: kafka_healthy(cfg)  # noqa: E731
+    healthy = lambda: node_healthy(cfg, node)  # noqa: E731
     if not wait_for_service(healthy, timeout_s=cfg.kafka_start_timeout_s, still_starting=alive):
         state = "exited" if not alive() else f"did not answer within {cfg.kafka_start_timeout_s:.0f} s"
-        raise StackError(f"kafka: the broker {state}; see {log_file(cfg)}:\n{tail(log_file(cfg))}")
+        log = log_file(node)
+        raise StackError(f"{node.name}: the broker {state}; see {log}:\n{tail(log)}")
+
+
+def stop_node(cfg: StackConfig, node: KafkaNode, report: Report = log_report) -> None:
+    pid = node_pid(node)
+    if pid is None:
+        report(f"{node.name}: not running")
+        return
+    report(f"{node.name}: stopping (pid {pid}) ...")
+    graceful = stop_process(pid, timeout_s=cfg.stop_timeout_s)
+    pid_file(node).unlink(missing_ok=True)
+    report(f"{node.name}: stopped" if graceful else f"{node.name}: killed after it ignored SIGTERM")
 
 
 def stop_kafka(cfg: StackConfig, report: Report) -> None:
-    pid = kafka_pid(cfg)
-    if pid is None:
-        report("kafka: not running")
-        return
-    report(f"kafka: stopping (pid {pid}) ...")
-    graceful = stop_process(pid, timeout_s=cfg.stop_timeout_s)
-    pid_file(cfg).unlink(missing_ok=True)
-    report("kafka: stopped" if graceful else "kafka: killed after it ignored SIGTERM")
+    """Stop every node at once: one by one, the last would wait out its timeout for a quorum
+    of controllers that has already gone."""
+    with ThreadPoolExecutor(max_workers=len(cfg.kafka_nodes)) as pool:
+        list(pool.map(lambda node: stop_node(cfg, node, report), cfg.kafka_nodes))
+    (cfg.kafka_dir / BROKERS_FILE).unlink(missing_ok=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dev.stack.apps import app_pid, app_problems, app_specs, app_status, ensure_app, stop_app
 from dev.stack.config import StackConfig
 from dev.stack.errors import StackError
-from dev.stack.kafka import ensure_kafka, kafka_pid, kafka_problems, kafka_status, stop_kafka
+from dev.stack.kafka import ensure_kafka, kafka_problems, kafka_statuses, node_pid, stop_kafka
 from dev.stack.postgres import (
     ensure_postgres,
     postgres_pid,
@@ -55,7 +55,7 @@ def stack_lock(cfg: StackConfig, report: Report) -> Iterator[None]:
 def preflight(cfg: StackConfig, *, services_only: bool) -> list[str]:
     """Every reason the parts that are not running yet could not start (ports, missing tools)."""
     problems = []
-    if kafka_pid(cfg) is None:
+    if any(node_pid(node) is None for node in cfg.kafka_nodes):
         problems += kafka_problems(cfg)
     if postgres_pid(cfg) is None:
         problems += postgres_problems(cfg)
@@ -69,14 +69,14 @@ def preflight(cfg: StackConfig, *, services_only: bool) -> list[str]:
 def up(
     cfg: StackConfig | None = None, *, services_only: bool = False, report: Report = log_report
 ) -> list[PartStatus]:
-    """Start what is not running (Kafka, PostgreSQL, then the SMTP server, the worker and the
-    gateway); idempotent."""
+    """Start what is not running (Kafka's nodes, PostgreSQL, then the SMTP server, the worker
+    and the gateway); idempotent."""
     cfg = cfg or StackConfig.from_env()
     with stack_lock(cfg, report):
         problems = preflight(cfg, services_only=services_only)
         if problems:
             raise StackError("nothing was started:\n" + "\n".join(f"  - {problem}" for problem in problems))
-        parts = [ensure_kafka(cfg, report), ensure_postgres(cfg, report)]
+        parts = [*ensure_kafka(cfg, report), ensure_postgres(cfg, report)]
         if not services_only:
             parts.append(ensure_smtp(cfg, report))
             parts += [ensure_app(cfg, spec, report) for spec in app_specs(cfg)]
@@ -96,7 +96,7 @@ def down(cfg: StackConfig | None = None, report: Report = log_report) -> None:
 
 def status(cfg: StackConfig | None = None, *, services_only: bool = False) -> list[PartStatus]:
     cfg = cfg or StackConfig.from_env()
-    parts = [kafka_status(cfg), postgres_status(cfg)]
+    parts = [*kafka_statuses(cfg), postgres_status(cfg)]
     if not services_only:
         parts.append(smtp_status(cfg))
         parts += [app_status(cfg, spec) for spec in app_specs(cfg)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -33,8 +34,16 @@ def message_of(spec: TopicSpec, event: dict[str, Any]) -> dict[str, Any]:
 
 
 class LiveFeed:
-    def __init__(self, bootstrap: str, topic_prefix: str, codec: AvroCodec, hub: LiveHub) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        topic_prefix: str,
+        codec: AvroCodec,
+        hub: LiveHub,
+        client_options: Mapping[str, Any] | None = None,
+    ) -> None:
         self._bootstrap = bootstrap
+        self._client_options = dict(client_options or {})
         self._specs = {spec.full_name(topic_prefix): spec for spec in FEED_TOPICS}
         self._codec = codec
         self._hub = hub
@@ -61,6 +70,7 @@ class LiveFeed:
             enable_auto_commit=False,
             auto_offset_reset="latest",
             client_id="ib-gateway-live",
+            **self._client_options,
         )
         await consumer.start()
         try:

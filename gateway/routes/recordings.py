@@ -86,6 +86,8 @@ async def upload_recording(
     settings: SettingsDep,
     x_filename: Annotated[str | None, Header()] = None,
 ) -> InterviewPublic:
+    # Before a byte is stored: while no broker answers, the upload could not be announced.
+    await publisher.ensure_reachable()
     content_length = declared_length(request)
     limits = QuotaLimits.from_settings(settings)
     recordings, used_bytes = await read_model.recording_usage(user.user_id)

@@ -67,12 +67,17 @@ class Analysis:
 
 
 def run_stack(
-    kafka_bootstrap: str, database_url: str, run_dir: Path, worker_env: dict[str, str] | None = None
+    kafka_bootstrap: str,
+    database_url: str,
+    run_dir: Path,
+    worker_env: dict[str, str] | None = None,
+    gateway_env: dict[str, str] | None = None,
 ) -> Stack:
     prefix = new_prefix()
     worker = worker_process(prefix, run_dir, kafka_bootstrap, database_url)
     worker.extra_env.update(worker_env or {})
     gateway = gateway_process(prefix, run_dir, kafka_bootstrap, database_url)
+    gateway.extra_env.update(gateway_env or {})
     # One test user uploads more recordings in a run than the free tier allows; the quota
     # itself is tested in tests/integration/test_gateway_quota.py.
     gateway.extra_env["IB_QUOTA_RECORDINGS"] = "1000"

@@ -125,3 +125,19 @@ def test_a_second_stack_starts_reports_and_stops(throwaway_config: StackConfig) 
     assert "kafka: stopped" in lines and "postgres: stopped" in lines
     after = status(cfg, services_only=True)
     assert not any(part.running or part.healthy for part in after)
+
+
+def test_three_brokers_check_every_nodes_ports_before_anything_starts(
+    foreign_listener: int, tmp_path: Path
+) -> None:
+    """`ib stack up --brokers 3`: node 2 listens on IB_KAFKA_PORT + 2, here held by someone else."""
+    env = {
+        "IB_RUN_DIR": str(tmp_path / "run"),
+        "IB_KAFKA_PORT": str(foreign_listener - 2),
+        "IB_KAFKA_CONTROLLER_PORT": str(_free_port()),
+        "IB_POSTGRES_PORT": str(_free_port()),
+    }
+    result = CliRunner().invoke(stack_app, ["up", "--services-only", "--brokers", "3"], env=env)
+    assert result.exit_code == 1
+    assert f"kafka-2: port 127.0.0.1:{foreign_listener} is already in use" in result.output
+    assert not (tmp_path / "run" / "kafka").exists(), "nothing was started"

@@ -67,3 +67,11 @@ def test_children_get_this_stacks_addresses_and_keep_other_settings(tmp_path: Pa
     assert (env["IB_GATEWAY_PORT"], env["IB_WORKER_WEB_PORT"]) == ("8000", "6066")
     assert env["IB_TOPIC_PREFIX"] == "t-1-"
     assert env["PATH"] == "/bin"
+
+
+def test_the_broker_count_comes_from_the_environment_or_the_running_stack(tmp_path: Path) -> None:
+    assert StackConfig.from_env({"IB_RUN_DIR": str(tmp_path)}).brokers == 1
+    (tmp_path / "kafka").mkdir()
+    (tmp_path / "kafka" / "brokers").write_text("3\n")  # what `ib stack up --brokers 3` leaves
+    assert StackConfig.from_env({"IB_RUN_DIR": str(tmp_path)}).brokers == 3
+    assert StackConfig.from_env({"IB_RUN_DIR": str(tmp_path), "IB_KAFKA_BROKERS": "1"}).brokers == 1

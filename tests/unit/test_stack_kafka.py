@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dev.stack import kafka
+from dev.stack import kafka_config as kafka
 from dev.stack.config import REPO_ROOT, StackConfig
 
 
@@ -81,7 +81,47 @@ def test_java_major_version(output: str, major: int | None) -> None:
 
 
 def test_java_command_uses_the_cached_jars_and_a_modest_heap(cfg: StackConfig) -> None:
-    command = kafka.java_command(cfg, "kafka.Kafka", "server.properties")
+    command = kafka.java_command(cfg, cfg.kafka_nodes[0], "kafka.Kafka", "server.properties")
     assert f"-Xmx{cfg.kafka_heap}" in command and cfg.kafka_heap == "1g"
     assert command[command.index("-cp") + 1] == f"{REPO_ROOT}/.cache/kafka-libs/*"
     assert command[-2:] == ["kafka.Kafka", "server.properties"]
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> StackConfig:
+    return StackConfig(
+        repo_root=REPO_ROOT, run_dir=tmp_path, kafka_port=19092, kafka_controller_port=19093, brokers=3
+    )
+
+
+def test_three_nodes_each_have_their_own_ports_and_directory(cluster: StackConfig) -> None:
+    nodes = cluster.kafka_nodes
+    assert [(node.node_id, node.port, node.controller_port) for node in nodes] == [
+        (1, 19092, 19093),
+        (2, 19094, 19095),
+        (3, 19096, 19097),
+    ]
+    assert [node.directory for node in nodes] == [cluster.run_dir / "kafka" / f"node-{n}" for n in (1, 2, 3)]
+    assert [node.name for node in nodes] == ["kafka-1", "kafka-2", "kafka-3"]
+    assert cluster.kafka_bootstrap == "127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096"
+
+
+def test_three_nodes_form_one_quorum_and_keep_every_topic_on_all_three(cluster: StackConfig) -> None:
+    second = cluster.kafka_nodes[1]
+    props = _properties(kafka.render_server_properties(cluster, second))
+    assert props["node.id"] == "2"
+    assert props["controller.quorum.voters"] == "1@127.0.0.1:19093,2@127.0.0.1:19095,3@127.0.0.1:19097"
+    assert "controller.quorum.bootstrap.servers" not in props
+    assert props["listeners"] == "PLAINTEXT://127.0.0.1:19094,CONTROLLER://127.0.0.1:19095"
+    assert props["log.dirs"] == str(second.directory / "data")
+    for key in ("default.replication.factor", "offsets.topic.replication.factor"):
+        assert props[key] == "3", key
+    for key in ("min.insync.replicas", "transaction.state.log.min.isr"):
+        assert props[key] == "2", key
+    assert "--standalone" not in kafka.format_arguments(cluster, second, "id")
+    assert cluster.child_environment({})["IB_KAFKA_REPLICATION_FACTOR"] == "3"
+
+
+def test_one_node_formats_a_standalone_quorum(cfg: StackConfig) -> None:
+    assert "--standalone" in kafka.format_arguments(cfg, cfg.kafka_nodes[0], "id")
+    assert cfg.child_environment({})["IB_KAFKA_REPLICATION_FACTOR"] == "1"
