@@ -20,7 +20,7 @@ import faust
 from sinks.notification_deliveries import NotificationDeliveries
 from sinks.read_model import ReadModel
 from streams.app import app, channel, settings
-from streams.dead_letters import dead_letter, decode
+from streams.dead_letters import dead_letter, decode, retry_policy
 from streams.email_delivery import EmailDelivery, SmtpSender
 from streams.metrics import count_batch
 from streams.spans import span_of
@@ -53,15 +53,9 @@ class DeliveriesConnection(faust.Service):
 async def record_with_retries(notification: dict[str, object]) -> None:
     """The database being away is not the notification's fault: retry until it answers."""
     await read_model_open.wait()
-    delay = settings.retry_backoff_seconds
-    while True:
-        try:
-            await deliveries.record(notification)
-            return
-        except Exception:
-            log.exception("recording the delivery of a notification failed; retrying in %.1fs", delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+    await retry_policy.wait_out_outages(
+        lambda: deliveries.record(notification), "recording the delivery of a notification"
+    )
 
 
 async def attempt_due(notification_id: str | None = None) -> None:

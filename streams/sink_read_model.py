@@ -22,7 +22,7 @@ import faust
 
 from sinks.read_model import ReadModel
 from streams.app import app, channels, settings, topic_spec_of
-from streams.dead_letters import dead_letter, decode
+from streams.dead_letters import dead_letter, decode, retry_policy
 from streams.metrics import count_batch
 from topics.catalog import (
     ANALYSIS_COMPLETED,
@@ -108,14 +108,5 @@ async def sink_read_model(stream: faust.StreamT[bytes]) -> None:
 
 async def write_with_retries(batch: dict[str, list[dict[str, Any]]]) -> None:
     """The database being away is not the messages' fault: retry until it answers."""
-
     await read_model_open.wait()
-    delay = settings.retry_backoff_seconds
-    while True:
-        try:
-            await write_batch(batch)
-            return
-        except Exception:
-            log.exception("read model write failed; retrying in %.1fs", delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+    await retry_policy.wait_out_outages(lambda: write_batch(batch), "read model write")

@@ -30,8 +30,9 @@ import faust
 import orjson
 from faust.types import TP
 
-from streams.app import app, codec, settings
-from streams.dead_letters import dead_letter_message
+from streams.app import app, codec
+from streams.dead_letters import dead_letter_message, retry_policy
+from streams.retry_policy import is_outage
 from streams.spans import span_continuing
 from topics.catalog import INTERVIEW_UPLOADED
 from topics.tracing import trace_headers_of
@@ -149,7 +150,7 @@ class JobRunner:
 
     async def _run_one(self, job: Job) -> None:
         uploaded = codec.decode(job.value, INTERVIEW_UPLOADED.value_schema)
-        attempt = 1
+        attempt, outage_waits = 1, 0
         while True:
             try:
                 await self._run(uploaded, lambda: self.owns(job))
@@ -159,13 +160,27 @@ class JobRunner:
             except Exception as exc:
                 if not self.owns(job):
                     break
-                if attempt >= settings.max_attempts:
+                if is_outage(exc):
+                    # The blob store or the speech service is away: not the recording's fault.
+                    outage_waits += 1
+                    delay = retry_policy.delay_after(outage_waits)
+                    log.warning(
+                        "%s waits for a dependency on %s (%d waits), retrying in %.1fs: %s",
+                        self._consumer,
+                        job.interview_id,
+                        outage_waits,
+                        delay,
+                        exc,
+                    )
+                    await asyncio.sleep(delay)
+                    continue
+                if retry_policy.gives_up_after(attempt):
                     log.exception(
                         "%s gave up on %s after %d attempts", self._consumer, job.interview_id, attempt
                     )
                     await dead_letter_message(job, exc, attempts=attempt, consumer=self._consumer)
                     break
-                delay = settings.retry_backoff_seconds * 2 ** (attempt - 1)
+                delay = retry_policy.delay_after(attempt)
                 log.warning(
                     "%s failed on %s (attempt %d), retrying in %.1fs: %s",
                     self._consumer,
