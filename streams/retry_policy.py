@@ -16,7 +16,7 @@ import errno
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import aiosmtplib
 import httpx
@@ -24,8 +24,6 @@ import psycopg
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 #: Errors that say the other side could not be reached or did not answer in time.
 OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
@@ -97,17 +95,31 @@ class RetryPolicy:
         """Whether a record whose ``attempt``-th try failed for its own reasons is dead-lettered."""
         return attempt >= self.attempts
 
-    async def wait_out_outages(self, call: Callable[[], Awaitable[T]], what: str) -> T:
-        """``call()`` until it succeeds, waiting with capped backoff while it fails: for calls
-        whose failure is never a record's fault (a batch written to the read model)."""
-        failures = 0
+    async def attempt(self, call: Callable[[], Awaitable[object]], what: str) -> Exception | None:
+        """``call()`` until it succeeds (None) or has failed ``attempts`` times for reasons of
+        its own (that last error); an outage is waited out meanwhile, spending no attempt."""
+        attempt, outage_waits = 1, 0
         while True:
             try:
-                return await call()
+                await call()
+                return None
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                failures += 1
-                delay = self.delay_after(failures)
-                log.warning("%s failed (%d in a row); retrying in %.1fs: %s", what, failures, delay, exc)
+                if is_outage(exc):
+                    outage_waits += 1
+                    delay = self.delay_after(outage_waits)
+                    log.warning(
+                        "%s waits for a dependency (%d waits), retrying in %.1fs: %s",
+                        what,
+                        outage_waits,
+                        delay,
+                        exc,
+                    )
+                elif self.gives_up_after(attempt):
+                    return exc
+                else:
+                    delay = self.delay_after(attempt)
+                    log.warning("%s failed (attempt %d), retrying in %.1fs: %s", what, attempt, delay, exc)
+                    attempt += 1
                 await asyncio.sleep(delay)

@@ -50,10 +50,11 @@ class DeliveriesConnection(faust.Service):
         await read_model.close()
 
 
-async def record_with_retries(notification: dict[str, object]) -> None:
-    """The database being away is not the notification's fault: retry until it answers."""
+async def record_with_retries(notification: dict[str, object]) -> Exception | None:
+    """Record the delivery with the retry policy: the database being away is waited out; the
+    error is returned when the notification keeps failing for a reason of its own."""
     await read_model_open.wait()
-    await retry_policy.wait_out_outages(
+    return await retry_policy.attempt(
         lambda: deliveries.record(notification), "recording the delivery of a notification"
     )
 
@@ -86,6 +87,9 @@ async def send_email(stream: faust.StreamT[bytes]) -> None:
             continue
         started = time.monotonic()
         with span_of(event, AGENT):
-            await record_with_retries(notification)
-            await attempt_due(str(notification["notification_id"]))
+            error = await record_with_retries(notification)
+            if error is not None:
+                await dead_letter(event, error, attempts=retry_policy.attempts, consumer=AGENT)
+            else:
+                await attempt_due(str(notification["notification_id"]))
         count_batch(AGENT, [event], time.monotonic() - started)

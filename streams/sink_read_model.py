@@ -74,16 +74,26 @@ async def write_batch(batch: dict[str, list[dict[str, Any]]]) -> None:
         await read_model.upsert_analysis(analysis)
 
 
-async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, Any]]]:
-    batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+Decoded = list[tuple[faust.EventT, str, dict[str, Any]]]
+
+
+async def decode_batch(events: list[faust.EventT]) -> Decoded:
+    decoded: Decoded = []
     for event in events:
         name = topic_spec_of(event)
         if event.message.value is None:
             continue
         try:
-            batch[name].append(await decode(event, by_name(name).value_schema))
+            decoded.append((event, name, await decode(event, by_name(name).value_schema)))
         except SerializationError as exc:
             await dead_letter(event, exc, attempts=1, consumer=AGENT)
+    return decoded
+
+
+def batch_of(decoded: Decoded) -> dict[str, list[dict[str, Any]]]:
+    batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for _, name, value in decoded:
+        batch[name].append(value)
     return batch
 
 
@@ -101,12 +111,22 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
 async def sink_read_model(stream: faust.StreamT[bytes]) -> None:
     async for events in stream.take_events(settings.sink_batch_size, within=settings.sink_batch_seconds):
         started, taken = time.monotonic(), list(events)
-        batch = await decode_batch(taken)
-        await write_with_retries(batch)
+        await write_with_retries(await decode_batch(taken))
         count_batch(AGENT, taken, time.monotonic() - started)
 
 
-async def write_with_retries(batch: dict[str, list[dict[str, Any]]]) -> None:
-    """The database being away is not the messages' fault: retry until it answers."""
+async def write_with_retries(decoded: Decoded) -> None:
+    """Write the batch with the retry policy. The database being away is not the messages'
+    fault: that is waited out. A batch that keeps failing for a reason of its own is written
+    record by record, and the records that still fail are dead-lettered."""
     await read_model_open.wait()
-    await retry_policy.wait_out_outages(lambda: write_batch(batch), "read model write")
+    if await retry_policy.attempt(lambda: write_batch(batch_of(decoded)), "read model write") is None:
+        return
+    for item in decoded:
+        event = item[0]
+        error = await retry_policy.attempt(
+            lambda item=item: write_batch(batch_of([item])), "read model write"
+        )
+        if error is not None:
+            log.error("%s gave up on a record after %d attempts: %s", AGENT, retry_policy.attempts, error)
+            await dead_letter(event, error, attempts=retry_policy.attempts, consumer=AGENT)

@@ -119,15 +119,27 @@ def test_a_records_own_fault_is_not_an_outage(error: BaseException) -> None:
     assert not is_outage(error)
 
 
-async def test_an_outage_is_waited_out_until_the_call_succeeds() -> None:
-    policy = RetryPolicy(attempts=1, backoff_seconds=0.0, max_backoff_seconds=0.01)
+async def test_an_outage_is_waited_out_without_spending_attempts() -> None:
+    policy = RetryPolicy(attempts=2, backoff_seconds=0.0, max_backoff_seconds=0.01)
     calls: list[int] = []
 
-    async def flaky() -> str:
+    async def flaky() -> None:
         calls.append(1)
-        if len(calls) < 4:
+        if len(calls) < 5:
             raise ConnectionRefusedError(errno.ECONNREFUSED, "refused")
-        return "written"
 
-    assert await policy.wait_out_outages(flaky, "a write") == "written"
-    assert len(calls) == 4  # more than the attempts a record's own fault gets
+    assert await policy.attempt(flaky, "a write") is None
+    assert len(calls) == 5  # more than the 2 attempts a record's own fault gets
+
+
+async def test_a_records_own_fault_gives_up_after_the_attempts_with_the_last_error() -> None:
+    policy = RetryPolicy(attempts=3, backoff_seconds=0.0, max_backoff_seconds=0.01)
+    calls: list[int] = []
+
+    async def rejecting() -> None:
+        calls.append(1)
+        raise ValueError(f"bad record (call {len(calls)})")
+
+    error = await policy.attempt(rejecting, "a write")
+    assert isinstance(error, ValueError) and str(error) == "bad record (call 3)"
+    assert len(calls) == 3
