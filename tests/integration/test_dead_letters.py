@@ -338,8 +338,9 @@ async def test_poison_on_every_input_of_every_agent(
     worker: ServiceProcess, spec: TopicSpec, agents: list[str]
 ) -> None:
     """Bytes that do not decode are dead-lettered at once by each agent that reads the topic,
-    with the error, the attempt count and the source in the headers; a well-formed record that
-    an agent rejects is dead-lettered after the retry policy's 3 attempts; and the partition
+    with the error, the attempt count and the source in the headers; a well-formed record of
+    arbitrary content after it is taken or, where an agent rejects it (analyze_answers does,
+    on interview.turns), dead-lettered after the retry policy's 3 attempts; and the partition
     moves past both (the worker's group commits beyond them)."""
     agents = [agent for agent in agents if (spec.name, agent) not in TOMBSTONES_ONLY]
     key = f"poison-{uuid.uuid4().hex[:8]}"
