@@ -104,6 +104,8 @@ class Job:
 #: Transcribes one recording: the decoded interview.uploaded event, and a check that the
 #: job is still this worker's (asked before each piece of the recording).
 RunJob = Callable[[dict[str, Any], Callable[[], bool]], Awaitable[None]]
+#: Says that a job waits for a dependency that cannot be reached (once per wait that starts).
+OnWait = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def enqueue(uploaded: dict[str, Any], event: faust.EventT) -> None:
@@ -116,9 +118,10 @@ def enqueue(uploaded: dict[str, Any], event: faust.EventT) -> None:
 class JobRunner:
     """Runs the jobs of the partitions this worker owns, one at a time, oldest first."""
 
-    def __init__(self, run: RunJob, consumer: str) -> None:
+    def __init__(self, run: RunJob, consumer: str, on_wait: OnWait | None = None) -> None:
         self._run = run
         self._consumer = consumer
+        self._on_wait = on_wait
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -172,6 +175,8 @@ class JobRunner:
                         delay,
                         exc,
                     )
+                    if outage_waits == 1 and self._on_wait is not None:
+                        await self._on_wait(uploaded)
                     await asyncio.sleep(delay)
                     continue
                 if retry_policy.gives_up_after(attempt):
