@@ -104,7 +104,8 @@ class Job:
 #: Transcribes one recording: the decoded interview.uploaded event, and a check that the
 #: job is still this worker's (asked before each piece of the recording).
 RunJob = Callable[[dict[str, Any], Callable[[], bool]], Awaitable[None]]
-#: Says that a job waits for a dependency that cannot be reached (once per wait that starts).
+#: Says that a job waits for a dependency that cannot be reached (each job queued, once per
+#: wait that starts).
 OnWait = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -131,11 +132,20 @@ class JobRunner:
     def owns(job: Job) -> bool:
         return job.tp in app.assignor.assigned_actives()
 
+    def owned_jobs(self) -> list[Job]:
+        return [job for job in map(Job.loads, list(transcription_jobs.data.values())) if self.owns(job)]
+
     def next_job(self) -> Job | None:
         if app.rebalancing or not app.flow_control.is_active():
             return None  # the table may be recovering; the assignment is changing
-        owned = [job for job in map(Job.loads, list(transcription_jobs.data.values())) if self.owns(job)]
-        return min(owned, key=lambda job: job.enqueued_at_ms, default=None)
+        return min(self.owned_jobs(), key=lambda job: job.enqueued_at_ms, default=None)
+
+    async def tell_waiting(self) -> None:
+        """Every job of this worker waits while the one running waits for a dependency."""
+        if self._on_wait is None:
+            return
+        for job in self.owned_jobs():
+            await self._on_wait(codec.decode(job.value, INTERVIEW_UPLOADED.value_schema))
 
     async def run_forever(self) -> None:
         while True:
@@ -175,8 +185,8 @@ class JobRunner:
                         delay,
                         exc,
                     )
-                    if outage_waits == 1 and self._on_wait is not None:
-                        await self._on_wait(uploaded)
+                    if outage_waits == 1:
+                        await self.tell_waiting()
                     await asyncio.sleep(delay)
                     continue
                 if retry_policy.gives_up_after(attempt):
