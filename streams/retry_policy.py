@@ -123,3 +123,15 @@ class RetryPolicy:
                     log.warning("%s failed (attempt %d), retrying in %.1fs: %s", what, attempt, delay, exc)
                     attempt += 1
                 await asyncio.sleep(delay)
+
+    async def open_when_reachable(
+        self, open_: Callable[[], Awaitable[object]], opened: asyncio.Event, what: str
+    ) -> None:
+        """Open a connection (a pool, with its migrations) once its server answers, then set
+        ``opened``: a worker started while the database is away waits for it instead of
+        stopping. A failure of its own (bad credentials) is logged and leaves it closed."""
+        error = await self.attempt(open_, f"opening {what}")
+        if error is not None:
+            log.critical("could not open %s: %s", what, error)
+            return
+        opened.set()

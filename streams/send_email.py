@@ -43,8 +43,7 @@ class DeliveriesConnection(faust.Service):
     """Opens the deliveries' connection pool (and the migrations) with the worker."""
 
     async def on_start(self) -> None:
-        await read_model.open()
-        read_model_open.set()
+        self.add_future(retry_policy.open_when_reachable(read_model.open, read_model_open, "the read model"))
 
     async def on_stop(self) -> None:
         await read_model.close()

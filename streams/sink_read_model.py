@@ -50,8 +50,7 @@ class ReadModelConnection(faust.Service):
     """Opens the read model's connection pool (and its migrations) with the worker."""
 
     async def on_start(self) -> None:
-        await read_model.open()
-        read_model_open.set()
+        self.add_future(retry_policy.open_when_reachable(read_model.open, read_model_open, "the read model"))
 
     async def on_stop(self) -> None:
         await read_model.close()
