@@ -79,15 +79,22 @@ def test_postgres_restarted_mid_run_loses_and_doubles_nothing(
     stack = restart_stack
     with stack.client(USER) as client:
         interview_ids = [upload(client, recordings[name], kind) for name, kind in UPLOADS.items()]
-        stop_postgres(own_postgres, quiet)
-        # Down until the worker has met the outage (a write it had to wait for), then back.
+        # Mid-run: once the worker's sink has written to the read model (an interview moved on).
         wait_until(
-            lambda: (
-                "waits for a dependency" in stack.worker.log_path.read_text(errors="replace")
-                or "read model write" in stack.worker.log_path.read_text(errors="replace")
+            lambda: any(
+                client.get(f"/interviews/{i}/status").json()["status"] != "UPLOADED" for i in interview_ids
             ),
             120,
-            "the worker meeting PostgreSQL down",
+            "the worker writing an interview's progress to the read model",
+        )
+        stop_postgres(own_postgres, quiet)
+        # Down until a write of the sink has met the outage and waits, then back.
+        wait_until(
+            lambda: (
+                "read model write waits for a dependency" in stack.worker.log_path.read_text(errors="replace")
+            ),
+            120,
+            "the worker's sink waiting for PostgreSQL",
         )
         ensure_postgres(own_postgres, quiet)
 
