@@ -363,7 +363,7 @@ async def test_poison_on_every_input_of_every_agent(
             {
                 r.headers["ib-consumer"].decode()
                 for r in seen
-                if r.headers["ib-source-offset"] == str(offset).encode()
+                if r.key == key.encode() and r.headers["ib-source-offset"] == str(offset).encode()
             }
             >= set(agents)
         )
@@ -382,7 +382,11 @@ async def test_poison_on_every_input_of_every_agent(
         assert letter.headers["ib-source-topic"] == source.encode()
         assert letter.headers["ib-source-partition"] == str(partition).encode()
         assert letter.decoded(dlq)["value"] == POISON
-    rejected = [r for r in letters if r.headers["ib-source-offset"] == str(record_offset).encode()]
+    rejected = [
+        r
+        for r in letters
+        if r.key == key.encode() and r.headers["ib-source-offset"] == str(record_offset).encode()
+    ]
     for letter in rejected:
         assert letter.headers["ib-attempts"] == b"3", letter.headers
         assert letter.decoded(dlq)["value"] == codec.encode(spec.value_schema, record)
