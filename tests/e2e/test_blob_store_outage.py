@@ -18,7 +18,7 @@ from dev.tcp_proxy import TcpProxy
 from tests.e2e.conftest import Stack
 from topics.admin import delete_prefixed_topics
 
-pytestmark = [pytest.mark.stack]
+pytestmark = [pytest.mark.stack, pytest.mark.slow]
 
 USER = "e2e-blob-outage"
 #: Two different recordings (the same file twice would be linked as a duplicate).

@@ -19,7 +19,7 @@ from dev.stack.postgres import ensure_postgres, layout, stop_postgres
 from tests.e2e.conftest import Stack, run_stack
 from topics.admin import delete_prefixed_topics
 
-pytestmark = [pytest.mark.stack]
+pytestmark = [pytest.mark.stack, pytest.mark.slow]
 
 USER = "e2e-postgres-restart"
 #: Two different recordings (the same file twice would be linked as a duplicate).
