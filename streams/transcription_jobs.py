@@ -105,7 +105,7 @@ class Job:
 #: job is still this worker's (asked before each piece of the recording).
 RunJob = Callable[[dict[str, Any], Callable[[], bool]], Awaitable[None]]
 #: Says that a job waits for a dependency that cannot be reached (each job queued, once per
-#: wait that starts).
+#: outage).
 OnWait = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -140,12 +140,15 @@ class JobRunner:
             return None  # the table may be recovering; the assignment is changing
         return min(self.owned_jobs(), key=lambda job: job.enqueued_at_ms, default=None)
 
-    async def tell_waiting(self) -> None:
-        """Every job of this worker waits while the one running waits for a dependency."""
+    async def tell_waiting(self, told: set[str]) -> None:
+        """Every job of this worker waits while the one running waits for a dependency: tell
+        each that is not in ``told`` yet (jobs queued during the wait included)."""
         if self._on_wait is None:
             return
         for job in self.owned_jobs():
-            await self._on_wait(codec.decode(job.value, INTERVIEW_UPLOADED.value_schema))
+            if job.interview_id not in told:
+                told.add(job.interview_id)
+                await self._on_wait(codec.decode(job.value, INTERVIEW_UPLOADED.value_schema))
 
     async def run_forever(self) -> None:
         while True:
@@ -164,6 +167,7 @@ class JobRunner:
     async def _run_one(self, job: Job) -> None:
         uploaded = codec.decode(job.value, INTERVIEW_UPLOADED.value_schema)
         attempt, outage_waits = 1, 0
+        told: set[str] = set()
         while True:
             try:
                 await self._run(uploaded, lambda: self.owns(job))
@@ -185,8 +189,7 @@ class JobRunner:
                         delay,
                         exc,
                     )
-                    if outage_waits == 1:
-                        await self.tell_waiting()
+                    await self.tell_waiting(told)
                     await asyncio.sleep(delay)
                     continue
                 if retry_policy.gives_up_after(attempt):
