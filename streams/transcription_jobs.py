@@ -32,6 +32,7 @@ from faust.types import TP
 
 from streams.app import app, codec
 from streams.dead_letters import dead_letter_message, retry_policy
+from streams.metrics import EVENTS
 from streams.retry_policy import is_outage
 from streams.spans import span_continuing
 from topics.catalog import INTERVIEW_UPLOADED
@@ -180,6 +181,7 @@ class JobRunner:
                 if is_outage(exc):
                     # The blob store or the speech service is away: not the recording's fault.
                     outage_waits += 1
+                    EVENTS.labels(self._consumer, INTERVIEW_UPLOADED.name, "waited").inc()
                     delay = retry_policy.delay_after(outage_waits)
                     log.warning(
                         "%s waits for a dependency on %s (%d waits), retrying in %.1fs: %s",
