@@ -95,9 +95,12 @@ class RetryPolicy:
         """Whether a record whose ``attempt``-th try failed for its own reasons is dead-lettered."""
         return attempt >= self.attempts
 
-    async def attempt(self, call: Callable[[], Awaitable[object]], what: str) -> Exception | None:
+    async def attempt(
+        self, call: Callable[[], Awaitable[object]], what: str, on_wait: Callable[[], None] | None = None
+    ) -> Exception | None:
         """``call()`` until it succeeds (None) or has failed ``attempts`` times for reasons of
-        its own (that last error); an outage is waited out meanwhile, spending no attempt."""
+        its own (that last error); an outage is waited out meanwhile, spending no attempt
+        (``on_wait`` hears of each wait, for the metrics)."""
         attempt, outage_waits = 1, 0
         while True:
             try:
@@ -108,6 +111,8 @@ class RetryPolicy:
             except Exception as exc:
                 if is_outage(exc):
                     outage_waits += 1
+                    if on_wait is not None:
+                        on_wait()
                     delay = self.delay_after(outage_waits)
                     log.warning(
                         "%s waits for a dependency (%d waits), retrying in %.1fs: %s",

@@ -23,7 +23,7 @@ import faust
 from sinks.read_model import ReadModel
 from streams.app import app, channels, settings, topic_spec_of
 from streams.dead_letters import dead_letter, decode, retry_policy
-from streams.metrics import count_batch
+from streams.metrics import EVENTS, count_batch
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_METADATA,
@@ -119,12 +119,17 @@ async def write_with_retries(decoded: Decoded) -> None:
     fault: that is waited out. A batch that keeps failing for a reason of its own is written
     record by record, and the records that still fail are dead-lettered."""
     await read_model_open.wait()
-    if await retry_policy.attempt(lambda: write_batch(batch_of(decoded)), "read model write") is None:
+
+    def waited() -> None:
+        for name in {name for _, name, _ in decoded}:
+            EVENTS.labels(AGENT, name, "waited").inc()
+
+    if await retry_policy.attempt(lambda: write_batch(batch_of(decoded)), "read model write", waited) is None:
         return
     for item in decoded:
         event = item[0]
         error = await retry_policy.attempt(
-            lambda item=item: write_batch(batch_of([item])), "read model write"
+            lambda item=item: write_batch(batch_of([item])), "read model write", waited
         )
         if error is not None:
             log.error("%s gave up on a record after %d attempts: %s", AGENT, retry_policy.attempts, error)

@@ -128,8 +128,10 @@ async def test_an_outage_is_waited_out_without_spending_attempts() -> None:
         if len(calls) < 5:
             raise ConnectionRefusedError(errno.ECONNREFUSED, "refused")
 
-    assert await policy.attempt(flaky, "a write") is None
+    waits: list[int] = []
+    assert await policy.attempt(flaky, "a write", on_wait=lambda: waits.append(1)) is None
     assert len(calls) == 5  # more than the 2 attempts a record's own fault gets
+    assert len(waits) == 4  # each wait counted, for the operators' metrics
 
 
 async def test_a_records_own_fault_gives_up_after_the_attempts_with_the_last_error() -> None:
