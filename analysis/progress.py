@@ -36,6 +36,13 @@ PROCESSING_ERROR_REASON = (
     "Nothing you uploaded was lost; please try again later."
 )
 
+#: What the interview's state says while a dependency of the transcriber (the blob store, the
+#: speech service) cannot be reached: delayed, not failed; it clears once the work moves again.
+DEPENDENCY_DELAYED_NOTICE = (
+    "processing delayed: a service we rely on cannot be reached right now; "
+    "your interview continues on its own once it is back, and nothing is lost"
+)
+
 
 def initial_state(interview_id: str, user_id: str, now_ms: int) -> State:
     return {
@@ -118,6 +125,11 @@ def on_transcription_progress(state: State | None, event: dict[str, Any], now_ms
             error_code=event.get("error_code") or "transcription_failed",
             error_reason=event.get("error_message") or PROCESSING_ERROR_REASON,
         )
+    if event["stage"] == "DELAYED":
+        notice = event.get("error_message") or DEPENDENCY_DELAYED_NOTICE
+        return state if state.get("notice") == notice else _advance(state, now_ms, notice=notice)
+    # Moving again clears the transcriber's own notice (not the content analyzer's).
+    notice = None if state.get("notice") == DEPENDENCY_DELAYED_NOTICE else state.get("notice")
     processed = float(event["processed_seconds"])
     percent = _transcription_percent(processed, duration)
     if state["status"] == TRANSCRIBING and percent < state["percent"]:
@@ -129,6 +141,7 @@ def on_transcription_progress(state: State | None, event: dict[str, Any], now_ms
         audio_duration=duration or state["audio_duration"],
         percent=percent,
         eta_seconds=_eta(processed, duration, float(event["elapsed_seconds"])),
+        notice=notice,
     )
 
 

@@ -1,9 +1,11 @@
 """Bounded retries, then the dead-letter topic: a poison message never stalls a partition.
 
 A message that cannot be decoded is poison at once (retrying will not change its bytes).
-Any other failure is retried with exponential backoff; after the last attempt the message
-goes to ``<topic>.dlq`` as a DeadLetter record, with the error in its Kafka headers too,
-and the stream moves on. A tombstone (a null value on a compacted topic: the record of that
+Any other failure is retried with exponential backoff (:mod:`streams.retry_policy`); after
+the last attempt the message goes to ``<topic>.dlq`` as a DeadLetter record, with the error,
+the attempt count and the trace context in its Kafka headers too, and the stream moves on.
+A dependency that cannot be reached is not the message's fault: the partition waits for it,
+spending no attempt. A tombstone (a null value on a compacted topic: the record of that
 key was deleted) is neither: it is skipped, and agents that must act on one look before.
 """
 
@@ -20,6 +22,7 @@ from faust.exceptions import PartitionsMismatch
 
 from streams.app import channel, codec, settings, topic_spec_of
 from streams.metrics import DEAD_LETTERS, EVENT_SECONDS, EVENTS
+from streams.retry_policy import RetryPolicy, is_outage
 from streams.spans import span_of
 from topics.catalog import by_name, dead_letter_topic
 from topics.errors import SchemaRegistryError, SerializationError
@@ -34,6 +37,9 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any], faust.EventT], Awaitable[None]]
 
+#: The worker's retry policy (``IB_RETRY_*``), for every handler and job.
+retry_policy = RetryPolicy.of(settings)
+
 
 async def decode(event: faust.EventT, schema_name: str) -> dict[str, Any]:
     """Decode an event's value; while the schema registry is away, wait for it.
@@ -42,14 +48,15 @@ async def decode(event: faust.EventT, schema_name: str) -> dict[str, Any]:
     partition waits (with backoff) instead. A message that does not decode is poison:
     :class:`SerializationError` is raised at once.
     """
-    delay = settings.retry_backoff_seconds
+    failures = 0
     while True:
         try:
             return codec.decode(event.message.value, schema_name)
         except SchemaRegistryError as exc:
+            failures += 1
+            delay = retry_policy.delay_after(failures)
             log.warning("schema registry unavailable (%s); retrying in %.1fs", exc, delay)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
 
 
 async def process_event(event: faust.EventT, handle: Handler, consumer: str) -> bool:
@@ -79,8 +86,8 @@ async def _process_event(event: faust.EventT, handle: Handler, consumer: str) ->
         await dead_letter(event, exc, attempts=1, consumer=consumer)
         ended("dead_lettered")
         return False
-    attempt, unsettled_waits = 1, 0
-    while attempt <= settings.max_attempts:
+    attempt, unsettled_waits, outage_waits = 1, 0, 0
+    while True:
         try:
             await handle(value, event)
             ended("processed")
@@ -99,13 +106,27 @@ async def _process_event(event: faust.EventT, handle: Handler, consumer: str) ->
             ended("dead_lettered")
             return False
         except Exception as exc:
-            if attempt == settings.max_attempts:
+            if is_outage(exc):
+                outage_waits += 1
+                EVENTS.labels(consumer, spec.name, "waited").inc()
+                delay = retry_policy.delay_after(outage_waits)
+                log.warning(
+                    "%s waits for a dependency on %s (%d waits), retrying in %.1fs: %s",
+                    consumer,
+                    spec.name,
+                    outage_waits,
+                    delay,
+                    exc,
+                )
+                await asyncio.sleep(delay)
+                continue
+            if retry_policy.gives_up_after(attempt):
                 log.exception("%s gave up on %s after %d attempts", consumer, spec.name, attempt)
                 await dead_letter(event, exc, attempts=attempt, consumer=consumer)
                 ended("dead_lettered")
                 return False
             EVENTS.labels(consumer, spec.name, "retried").inc()
-            delay = settings.retry_backoff_seconds * 2 ** (attempt - 1)
+            delay = retry_policy.delay_after(attempt)
             log.warning(
                 "%s failed on %s (attempt %d), retrying in %.1fs: %s",
                 consumer,
@@ -116,7 +137,6 @@ async def _process_event(event: faust.EventT, handle: Handler, consumer: str) ->
             )
             await asyncio.sleep(delay)
             attempt += 1
-    return False
 
 
 class SourceMessage(Protocol):

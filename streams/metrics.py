@@ -18,7 +18,7 @@ from streams.app import app, topic_spec_of
 EVENTS = Counter(
     "ib_agent_events_total",
     "Events an agent took from a topic, by how each ended: processed, retried (one per retry), "
-    "dead_lettered, or skipped (a tombstone)",
+    "waited (one per wait for an unreachable dependency), dead_lettered, or skipped (a tombstone)",
     ["agent", "topic", "outcome"],
 )
 EVENT_SECONDS = Histogram(

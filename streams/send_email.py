@@ -20,7 +20,7 @@ import faust
 from sinks.notification_deliveries import NotificationDeliveries
 from sinks.read_model import ReadModel
 from streams.app import app, channel, settings
-from streams.dead_letters import dead_letter, decode
+from streams.dead_letters import dead_letter, decode, retry_policy
 from streams.email_delivery import EmailDelivery, SmtpSender
 from streams.metrics import count_batch
 from streams.spans import span_of
@@ -43,25 +43,19 @@ class DeliveriesConnection(faust.Service):
     """Opens the deliveries' connection pool (and the migrations) with the worker."""
 
     async def on_start(self) -> None:
-        await read_model.open()
-        read_model_open.set()
+        self.add_future(retry_policy.open_when_reachable(read_model.open, read_model_open, "the read model"))
 
     async def on_stop(self) -> None:
         await read_model.close()
 
 
-async def record_with_retries(notification: dict[str, object]) -> None:
-    """The database being away is not the notification's fault: retry until it answers."""
+async def record_with_retries(notification: dict[str, object]) -> Exception | None:
+    """Record the delivery with the retry policy: the database being away is waited out; the
+    error is returned when the notification keeps failing for a reason of its own."""
     await read_model_open.wait()
-    delay = settings.retry_backoff_seconds
-    while True:
-        try:
-            await deliveries.record(notification)
-            return
-        except Exception:
-            log.exception("recording the delivery of a notification failed; retrying in %.1fs", delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+    return await retry_policy.attempt(
+        lambda: deliveries.record(notification), "recording the delivery of a notification"
+    )
 
 
 async def attempt_due(notification_id: str | None = None) -> None:
@@ -92,6 +86,9 @@ async def send_email(stream: faust.StreamT[bytes]) -> None:
             continue
         started = time.monotonic()
         with span_of(event, AGENT):
-            await record_with_retries(notification)
-            await attempt_due(str(notification["notification_id"]))
+            error = await record_with_retries(notification)
+            if error is not None:
+                await dead_letter(event, error, attempts=retry_policy.attempts, consumer=AGENT)
+            else:
+                await attempt_due(str(notification["notification_id"]))
         count_batch(AGENT, [event], time.monotonic() - started)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from topics.kafka_security import KafkaSecuritySettings
@@ -39,9 +39,14 @@ class StreamsSettings(KafkaSecuritySettings):
     app_id: str = "interview-buddy"
     worker_web_host: str = "127.0.0.1"
     worker_web_port: int = 6066
-    #: Attempts before a message that keeps failing goes to its dead-letter topic.
-    max_attempts: int = 4
-    retry_backoff_seconds: float = 0.5
+    #: Every external call (blob store, database, SMTP, speech service) is tried this many
+    #: times in all, with backoff doubling from ``retry_backoff_seconds`` up to
+    #: ``retry_max_backoff_seconds``, before a message that keeps failing for its own reasons
+    #: goes to its dead-letter topic; a dependency that cannot be reached is waited out with
+    #: the same capped backoff instead (``streams/retry_policy.py``).
+    retry_attempts: int = Field(default=3, ge=1)
+    retry_backoff_seconds: float = Field(default=0.5, ge=0)
+    retry_max_backoff_seconds: float = Field(default=30.0, gt=0)
     sink_batch_size: int = 200
     #: Segments the speech agent takes at once; each interview's table entry is written
     #: once per batch. Live traffic makes small batches; a replay makes full ones.

@@ -22,8 +22,8 @@ import faust
 
 from sinks.read_model import ReadModel
 from streams.app import app, channels, settings, topic_spec_of
-from streams.dead_letters import dead_letter, decode
-from streams.metrics import UPLOAD_TO_ANALYSIS, count_batch
+from streams.dead_letters import dead_letter, decode, retry_policy
+from streams.metrics import EVENTS, UPLOAD_TO_ANALYSIS, count_batch
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_METADATA,
@@ -50,8 +50,7 @@ class ReadModelConnection(faust.Service):
     """Opens the read model's connection pool (and its migrations) with the worker."""
 
     async def on_start(self) -> None:
-        await read_model.open()
-        read_model_open.set()
+        self.add_future(retry_policy.open_when_reachable(read_model.open, read_model_open, "the read model"))
 
     async def on_stop(self) -> None:
         await read_model.close()
@@ -80,16 +79,26 @@ async def write_batch(batch: dict[str, list[dict[str, Any]]]) -> None:
                 UPLOAD_TO_ANALYSIS.observe(seconds)
 
 
-async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, Any]]]:
-    batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+Decoded = list[tuple[faust.EventT, str, dict[str, Any]]]
+
+
+async def decode_batch(events: list[faust.EventT]) -> Decoded:
+    decoded: Decoded = []
     for event in events:
         name = topic_spec_of(event)
         if event.message.value is None:
             continue
         try:
-            batch[name].append(await decode(event, by_name(name).value_schema))
+            decoded.append((event, name, await decode(event, by_name(name).value_schema)))
         except SerializationError as exc:
             await dead_letter(event, exc, attempts=1, consumer=AGENT)
+    return decoded
+
+
+def batch_of(decoded: Decoded) -> dict[str, list[dict[str, Any]]]:
+    batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for _, name, value in decoded:
+        batch[name].append(value)
     return batch
 
 
@@ -107,21 +116,27 @@ async def decode_batch(events: list[faust.EventT]) -> dict[str, list[dict[str, A
 async def sink_read_model(stream: faust.StreamT[bytes]) -> None:
     async for events in stream.take_events(settings.sink_batch_size, within=settings.sink_batch_seconds):
         started, taken = time.monotonic(), list(events)
-        batch = await decode_batch(taken)
-        await write_with_retries(batch)
+        await write_with_retries(await decode_batch(taken))
         count_batch(AGENT, taken, time.monotonic() - started)
 
 
-async def write_with_retries(batch: dict[str, list[dict[str, Any]]]) -> None:
-    """The database being away is not the messages' fault: retry until it answers."""
-
+async def write_with_retries(decoded: Decoded) -> None:
+    """Write the batch with the retry policy. The database being away is not the messages'
+    fault: that is waited out. A batch that keeps failing for a reason of its own is written
+    record by record, and the records that still fail are dead-lettered."""
     await read_model_open.wait()
-    delay = settings.retry_backoff_seconds
-    while True:
-        try:
-            await write_batch(batch)
-            return
-        except Exception:
-            log.exception("read model write failed; retrying in %.1fs", delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+
+    def waited() -> None:
+        for name in {name for _, name, _ in decoded}:
+            EVENTS.labels(AGENT, name, "waited").inc()
+
+    if await retry_policy.attempt(lambda: write_batch(batch_of(decoded)), "read model write", waited) is None:
+        return
+    for item in decoded:
+        event = item[0]
+        error = await retry_policy.attempt(
+            lambda item=item: write_batch(batch_of([item])), "read model write", waited
+        )
+        if error is not None:
+            log.error("%s gave up on a record after %d attempts: %s", AGENT, retry_policy.attempts, error)
+            await dead_letter(event, error, attempts=retry_policy.attempts, consumer=AGENT)

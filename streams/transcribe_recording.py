@@ -26,6 +26,7 @@ from typing import Any
 
 import faust
 
+from analysis.progress import DEPENDENCY_DELAYED_NOTICE
 from analysis.runs import run_of
 from sinks.blobs.factory import open_blob_store
 from sinks.blobs.recordings import open_recording, recording_exists
@@ -51,6 +52,10 @@ AGENT = "transcribe_recording"
 
 log = logging.getLogger(__name__)
 
+#: The blob store's SDK does not retry under the job runner, which retries with the worker's
+#: policy (``IB_RETRY_*``) and waits out a store that cannot be reached.
+SDK_RETRIES = 0
+
 service = TranscriptionService(TranscriptionSettings())
 #: Opened with the worker (Azure needs an open client); set before any recording is read.
 stores: dict[str, BlobStore] = {}
@@ -70,6 +75,10 @@ class Transcriber(faust.Service):
             local_root=settings.blob_root,
             azure_connection_string=connection_string.get_secret_value() if connection_string else None,
             azure_container=settings.azure_blob_container,
+            # The worker only reads what the gateway stored: no call to the store at start, so
+            # a store that cannot be reached delays interviews instead of stopping the worker.
+            create_container=False,
+            sdk_retries=SDK_RETRIES,
         )
         await service.start()
 
@@ -111,13 +120,13 @@ async def transcribe(uploaded: dict[str, Any], still_ours: Callable[[], bool]) -
     read_url = uploaded.get("read_url")
 
     async def still_stored() -> bool:
-        return await recording_exists(store, uri, read_url)
+        return await recording_exists(store, uri, read_url, SDK_RETRIES)
 
     async def keep_going() -> bool:
         return still_ours() and await still_stored()
 
     try:
-        async with open_recording(store, uri, read_url) as path:
+        async with open_recording(store, uri, read_url, SDK_RETRIES) as path:
             await _transcribe_file(uploaded, path, started, keep_going)
     except (BlobNotFound, TranscriptionStopped):
         if still_ours():
@@ -187,7 +196,21 @@ async def _transcribe_file(
         )
 
 
-runner = JobRunner(transcribe, consumer=AGENT)
+async def tell_delayed(uploaded: dict[str, Any]) -> None:
+    """The recording cannot be read for now (the blob store or the speech service is away):
+    the interview's state says it is delayed, not failed, until the transcription moves."""
+    log.warning("transcription of %s delayed: a dependency cannot be reached", uploaded["interview_id"])
+    waiting = progress_event(
+        uploaded,
+        "DELAYED",
+        Progress(0.0, 0.0, 0.0),
+        code="dependency_unreachable",
+        message=DEPENDENCY_DELAYED_NOTICE,
+    )
+    await send(TRANSCRIPTION_PROGRESS, uploaded["interview_id"], waiting)
+
+
+runner = JobRunner(transcribe, consumer=AGENT, on_wait=tell_delayed)
 
 
 async def record_job(uploaded: dict[str, Any], event: faust.EventT) -> None:

@@ -30,8 +30,10 @@ import faust
 import orjson
 from faust.types import TP
 
-from streams.app import app, codec, settings
-from streams.dead_letters import dead_letter_message
+from streams.app import app, codec
+from streams.dead_letters import dead_letter_message, retry_policy
+from streams.metrics import EVENTS
+from streams.retry_policy import is_outage
 from streams.spans import span_continuing
 from topics.catalog import INTERVIEW_UPLOADED
 from topics.tracing import trace_headers_of
@@ -103,6 +105,9 @@ class Job:
 #: Transcribes one recording: the decoded interview.uploaded event, and a check that the
 #: job is still this worker's (asked before each piece of the recording).
 RunJob = Callable[[dict[str, Any], Callable[[], bool]], Awaitable[None]]
+#: Says that a job waits for a dependency that cannot be reached (each job queued, once per
+#: outage).
+OnWait = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def enqueue(uploaded: dict[str, Any], event: faust.EventT) -> None:
@@ -115,9 +120,10 @@ def enqueue(uploaded: dict[str, Any], event: faust.EventT) -> None:
 class JobRunner:
     """Runs the jobs of the partitions this worker owns, one at a time, oldest first."""
 
-    def __init__(self, run: RunJob, consumer: str) -> None:
+    def __init__(self, run: RunJob, consumer: str, on_wait: OnWait | None = None) -> None:
         self._run = run
         self._consumer = consumer
+        self._on_wait = on_wait
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -127,11 +133,23 @@ class JobRunner:
     def owns(job: Job) -> bool:
         return job.tp in app.assignor.assigned_actives()
 
+    def owned_jobs(self) -> list[Job]:
+        return [job for job in map(Job.loads, list(transcription_jobs.data.values())) if self.owns(job)]
+
     def next_job(self) -> Job | None:
         if app.rebalancing or not app.flow_control.is_active():
             return None  # the table may be recovering; the assignment is changing
-        owned = [job for job in map(Job.loads, list(transcription_jobs.data.values())) if self.owns(job)]
-        return min(owned, key=lambda job: job.enqueued_at_ms, default=None)
+        return min(self.owned_jobs(), key=lambda job: job.enqueued_at_ms, default=None)
+
+    async def tell_waiting(self, told: set[str]) -> None:
+        """Every job of this worker waits while the one running waits for a dependency: tell
+        each that is not in ``told`` yet (jobs queued during the wait included)."""
+        if self._on_wait is None:
+            return
+        for job in self.owned_jobs():
+            if job.interview_id not in told:
+                told.add(job.interview_id)
+                await self._on_wait(codec.decode(job.value, INTERVIEW_UPLOADED.value_schema))
 
     async def run_forever(self) -> None:
         while True:
@@ -149,7 +167,8 @@ class JobRunner:
 
     async def _run_one(self, job: Job) -> None:
         uploaded = codec.decode(job.value, INTERVIEW_UPLOADED.value_schema)
-        attempt = 1
+        attempt, outage_waits = 1, 0
+        told: set[str] = set()
         while True:
             try:
                 await self._run(uploaded, lambda: self.owns(job))
@@ -159,13 +178,29 @@ class JobRunner:
             except Exception as exc:
                 if not self.owns(job):
                     break
-                if attempt >= settings.max_attempts:
+                if is_outage(exc):
+                    # The blob store or the speech service is away: not the recording's fault.
+                    outage_waits += 1
+                    EVENTS.labels(self._consumer, INTERVIEW_UPLOADED.name, "waited").inc()
+                    delay = retry_policy.delay_after(outage_waits)
+                    log.warning(
+                        "%s waits for a dependency on %s (%d waits), retrying in %.1fs: %s",
+                        self._consumer,
+                        job.interview_id,
+                        outage_waits,
+                        delay,
+                        exc,
+                    )
+                    await self.tell_waiting(told)
+                    await asyncio.sleep(delay)
+                    continue
+                if retry_policy.gives_up_after(attempt):
                     log.exception(
                         "%s gave up on %s after %d attempts", self._consumer, job.interview_id, attempt
                     )
                     await dead_letter_message(job, exc, attempts=attempt, consumer=self._consumer)
                     break
-                delay = settings.retry_backoff_seconds * 2 ** (attempt - 1)
+                delay = retry_policy.delay_after(attempt)
                 log.warning(
                     "%s failed on %s (attempt %d), retrying in %.1fs: %s",
                     self._consumer,

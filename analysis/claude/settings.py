@@ -17,7 +17,8 @@ class ClaudeSettings(BaseSettings):
     anthropic_model: str = "claude-sonnet-5-5"
     anthropic_max_tokens: int = Field(default=1500, ge=256, le=4096)
     anthropic_timeout_seconds: float = Field(default=30.0, gt=0)
-    anthropic_max_attempts: int = Field(default=4, ge=1, le=8)
+    #: Tries in all, as the worker's retry policy (``IB_RETRY_ATTEMPTS``) has by default.
+    anthropic_max_attempts: int = Field(default=3, ge=1, le=8)
     #: The first backoff; it doubles per attempt, up to ``anthropic_max_wait_seconds``.
     anthropic_backoff_seconds: float = Field(default=1.0, gt=0)
     #: The longest single wait; a ``retry-after`` beyond it gives up instead of stalling the partition.

@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
 from azure.core.exceptions import (
@@ -97,11 +97,13 @@ class AzureBlobStore:
         *,
         block_bytes: int = DEFAULT_BLOCK_BYTES,
         temp_dir: Path | None = None,
+        sdk_retries: int | None = None,
     ) -> AzureBlobStore:
         service = BlobServiceClient.from_connection_string(
             connection_string,
             max_single_get_size=DOWNLOAD_CHUNK_BYTES,
             max_chunk_get_size=DOWNLOAD_CHUNK_BYTES,
+            **sdk_retry_options(sdk_retries),
         )
         return cls(service, container, block_bytes=block_bytes, temp_dir=temp_dir)
 
@@ -305,26 +307,40 @@ def redacted(url: str) -> str:
     return url.split("?", 1)[0]
 
 
-def open_read_url(url: str, temp_dir: Path | None = None) -> AbstractAsyncContextManager[Path]:
+def sdk_retry_options(retries: int | None) -> dict[str, Any]:
+    """The Azure SDK's own retries: its defaults (3, the first after 15 s) when None, else
+    ``retries`` with short waits; 0 for a caller whose own retry policy is around the call, so
+    retries do not multiply and an unreachable store is known in a moment."""
+    if retries is None:
+        return {}
+    return {"retry_total": retries, "initial_backoff": 0.5, "increment_base": 2}
+
+
+def open_read_url(
+    url: str, temp_dir: Path | None = None, sdk_retries: int | None = None
+) -> AbstractAsyncContextManager[Path]:
     """The blob behind a SAS URL as a local file (removed afterwards); :class:`ReadUrlExpired`
     when Azure refuses the SAS, :class:`BlobNotFound` when the blob is gone."""
-    return _open_read_url(url, temp_dir)
+    return _open_read_url(url, temp_dir, sdk_retries)
 
 
 @asynccontextmanager
-async def _open_read_url(url: str, temp_dir: Path | None) -> AsyncIterator[Path]:
+async def _open_read_url(url: str, temp_dir: Path | None, sdk_retries: int | None) -> AsyncIterator[Path]:
     async with (
         BlobClient.from_blob_url(
-            url, max_single_get_size=DOWNLOAD_CHUNK_BYTES, max_chunk_get_size=DOWNLOAD_CHUNK_BYTES
+            url,
+            max_single_get_size=DOWNLOAD_CHUNK_BYTES,
+            max_chunk_get_size=DOWNLOAD_CHUNK_BYTES,
+            **sdk_retry_options(sdk_retries),
         ) as blob,
         _downloaded(blob, redacted(url), temp_dir) as path,
     ):
         yield path
 
 
-async def read_url_exists(url: str) -> bool:
+async def read_url_exists(url: str, sdk_retries: int | None = None) -> bool:
     """Whether the blob behind a SAS URL is still stored; :class:`ReadUrlExpired` when refused."""
-    async with BlobClient.from_blob_url(url) as blob:
+    async with BlobClient.from_blob_url(url, **sdk_retry_options(sdk_retries)) as blob:
         try:
             return bool(await blob.exists())
         except AzureError as exc:

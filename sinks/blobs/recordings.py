@@ -20,17 +20,22 @@ from sinks.errors import BlobStoreError
 log = logging.getLogger(__name__)
 
 
-def open_recording(store: BlobStore, uri: str, read_url: str | None) -> AbstractAsyncContextManager[Path]:
+def open_recording(
+    store: BlobStore, uri: str, read_url: str | None, sdk_retries: int | None = None
+) -> AbstractAsyncContextManager[Path]:
     """The recording as a local file: through ``read_url`` (a SAS URL) when given and still
-    valid, else with ``store``'s credentials (which must then reach ``uri``)."""
-    return _open_recording(store, uri, read_url)
+    valid, else with ``store``'s credentials (which must then reach ``uri``); ``sdk_retries``
+    as :func:`~sinks.blobs.azure.sdk_retry_options` takes it."""
+    return _open_recording(store, uri, read_url, sdk_retries)
 
 
 @asynccontextmanager
-async def _open_recording(store: BlobStore, uri: str, read_url: str | None) -> AsyncIterator[Path]:
+async def _open_recording(
+    store: BlobStore, uri: str, read_url: str | None, sdk_retries: int | None
+) -> AsyncIterator[Path]:
     if read_url is not None:
         try:
-            async with open_read_url(read_url, store.temp_dir) as path:
+            async with open_read_url(read_url, store.temp_dir, sdk_retries) as path:
                 yield path
                 return
         except ReadUrlExpired:
@@ -44,11 +49,13 @@ async def _open_recording(store: BlobStore, uri: str, read_url: str | None) -> A
         yield path
 
 
-async def recording_exists(store: BlobStore, uri: str, read_url: str | None) -> bool:
+async def recording_exists(
+    store: BlobStore, uri: str, read_url: str | None, sdk_retries: int | None = None
+) -> bool:
     """Whether the recording is still stored, asked the same way :func:`open_recording` reads it."""
     if read_url is not None:
         try:
-            return await read_url_exists(read_url)
+            return await read_url_exists(read_url, sdk_retries)
         except ReadUrlExpired:
             if not _holds(store, uri):
                 raise

@@ -3,17 +3,23 @@ headers, and the next message of the same partition is still processed."""
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from aiokafka import AIOKafkaProducer
+from fastavro.utils import generate_one
 
 from dev.polling import wait_until_async
 from dev.service_processes import ServiceProcess
-from dev.topic_records import produce, wait_for_record
+from dev.topic_records import Received, codec, collect_until, produce, wait_for_record
+from streams.__main__ import AGENTS
+from tests.integration.consumer_groups import committed_offsets
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,
@@ -21,11 +27,13 @@ from topics.catalog import (
     INTERVIEW_TURNS,
     INTERVIEW_UPLOADED,
     SEGMENT_METRICS,
+    TOPICS,
     TRANSCRIPT_SEGMENTS,
     TRANSCRIPTION_PROGRESS,
     TopicSpec,
     dead_letter_topic,
 )
+from topics.schemas import parsed
 
 pytestmark = pytest.mark.stack
 
@@ -289,3 +297,96 @@ async def test_operators_see_the_dead_letters_and_the_lag(worker: ServiceProcess
     reports = await wait_until_async(reports_once_caught_up, 30, f"{group} catching up on {segments_name}")
     assert reports[segments_name].messages >= 2
     assert reports[dlq_name].messages >= len(mine)
+
+
+#: Every topic a worker agent reads, and which agents read it: from the catalog (held to the
+#: agents' code by tests/unit/test_catalog_names.py), so a new agent or input is covered here.
+INPUTS = [
+    (spec, sorted(set(spec.consumers) & set(AGENTS)))
+    for spec in TOPICS
+    if spec.has_dead_letters and set(spec.consumers) & set(AGENTS)
+]
+#: Agents that read a topic for its tombstones only (never decoding a value) and so have no
+#: dead letter of its poison: the rollup reads analysis.completed to forget deleted interviews.
+TOMBSTONES_ONLY = {(ANALYSIS_COMPLETED.name, "roll_up_analysis")}
+
+
+def well_formed_record(spec: TopicSpec, key: str) -> dict[str, Any]:
+    """A record its schema accepts, with arbitrary (seeded) content: some agents take it, some
+    reject it; either way its partition must keep flowing."""
+    random.seed(spec.name)
+    record: dict[str, Any] = generate_one(parsed(spec.value_schema))
+    for name in {spec.key, "interview_id", "user_id"} & set(record):
+        record[name] = key
+    return record
+
+
+async def _send(worker: ServiceProcess, spec: TopicSpec, key: str, value: bytes) -> tuple[int, int]:
+    producer = AIOKafkaProducer(bootstrap_servers=worker.kafka_bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        sent = await producer.send_and_wait(
+            spec.full_name(worker.topic_prefix), key=key.encode(), value=value
+        )
+        return sent.partition, sent.offset
+    finally:
+        await producer.stop()
+
+
+@pytest.mark.parametrize(("spec", "agents"), INPUTS, ids=[spec.name for spec, _ in INPUTS])
+async def test_poison_on_every_input_of_every_agent(
+    worker: ServiceProcess, spec: TopicSpec, agents: list[str]
+) -> None:
+    """Bytes that do not decode are dead-lettered at once by each agent that reads the topic,
+    with the error, the attempt count and the source in the headers; a well-formed record of
+    arbitrary content after it is taken or, where an agent rejects it (analyze_answers does,
+    on interview.turns), dead-lettered after the retry policy's 3 attempts; and the partition
+    moves past both (the worker's group commits beyond them)."""
+    agents = [agent for agent in agents if (spec.name, agent) not in TOMBSTONES_ONLY]
+    key = f"poison-{uuid.uuid4().hex[:8]}"
+    partition, poison_offset = await _send(worker, spec, key, POISON)
+    record = well_formed_record(spec, key)
+    _, record_offset = await _send(worker, spec, key, codec.encode(spec.value_schema, record))
+    source = spec.full_name(worker.topic_prefix)
+    group = f"{worker.topic_prefix}interview-buddy"
+
+    async def moved_past_both() -> bool:
+        committed = await committed_offsets(worker.kafka_bootstrap, group)
+        return committed.get((source, partition), -1) > record_offset
+
+    await wait_until_async(
+        moved_past_both, 90, f"{group} committing past {source}[{partition}]@{record_offset}"
+    )
+
+    def letters_of(offset: int) -> Callable[[list[Received]], bool]:
+        return lambda seen: (
+            {
+                r.headers["ib-consumer"].decode()
+                for r in seen
+                if r.key == key.encode() and r.headers["ib-source-offset"] == str(offset).encode()
+            }
+            >= set(agents)
+        )
+
+    dlq = dead_letter_topic(spec)
+    letters = await collect_until(worker.kafka_bootstrap, dlq, worker.topic_prefix, letters_of(poison_offset))
+    poisoned = [
+        r
+        for r in letters
+        if r.key == key.encode() and r.headers["ib-source-offset"] == str(poison_offset).encode()
+    ]
+    assert sorted(r.headers["ib-consumer"].decode() for r in poisoned) == agents
+    for letter in poisoned:
+        assert letter.headers["ib-error-type"] == b"SerializationError"
+        assert letter.headers["ib-attempts"] == b"1"
+        assert letter.headers["ib-source-topic"] == source.encode()
+        assert letter.headers["ib-source-partition"] == str(partition).encode()
+        assert letter.decoded(dlq)["value"] == POISON
+    rejected = [
+        r
+        for r in letters
+        if r.key == key.encode() and r.headers["ib-source-offset"] == str(record_offset).encode()
+    ]
+    for letter in rejected:
+        assert letter.headers["ib-attempts"] == b"3", letter.headers
+        assert letter.decoded(dlq)["value"] == codec.encode(spec.value_schema, record)

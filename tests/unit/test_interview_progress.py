@@ -124,3 +124,24 @@ def test_a_delayed_analysis_shows_its_notice_until_the_analyzer_moves_again() ->
     assert moving is not None and moving["notice"] is None and moving["version"] > delayed["version"]
     done = progress.on_analysis_completed(delayed, {"interview_id": "i1", "user_id": "u1"}, NOW + 4)
     assert (done["status"], done["notice"]) == ("COMPLETED", None)
+
+
+def test_an_unreachable_dependency_delays_the_interview_and_moving_again_clears_it() -> None:
+    state = progress.on_uploaded(None, uploaded(), NOW)
+    waiting = transcription("DELAYED", processed=0.0, duration=0.0, error_code="dependency_unreachable")
+    delayed = progress.on_transcription_progress(state, waiting, NOW + 1)
+    assert delayed["status"] == progress.UPLOADED  # delayed, never failed
+    assert delayed["notice"] == progress.DEPENDENCY_DELAYED_NOTICE and "delayed" in delayed["notice"]
+    assert progress.on_transcription_progress(delayed, waiting, NOW + 2) is delayed  # said once
+    started = progress.on_transcription_progress(delayed, transcription("STARTED", processed=0.0), NOW + 3)
+    assert started["status"] == progress.TRANSCRIBING and started["notice"] is None
+
+
+def test_moving_transcription_keeps_the_content_analyzers_notice() -> None:
+    state = progress.on_uploaded(None, uploaded(), NOW)
+    busy = progress.on_answer_event(
+        state, {"kind": "DELAYED", "notice": "analysis delayed by high demand"}, NOW
+    )
+    assert busy is not None
+    moving = progress.on_transcription_progress(busy, transcription("PROGRESS", processed=50.0), NOW + 1)
+    assert moving["notice"] == "analysis delayed by high demand"
