@@ -11,8 +11,8 @@ from typing import Any
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "monitoring" / "grafana" / "interview-buddy.json"
 
-#: (title, unit, [(PromQL, legend)]); the rows come in this order, two panels a row.
 UPLOAD_TO_ANALYSIS = "ib_upload_to_analysis_seconds_bucket"
+#: (title, unit, [(PromQL, legend)]); the rows come in this order, two panels a row.
 PANELS: list[tuple[str, str, list[tuple[str, str]]]] = [
     (
         "Gateway requests per second by route",
