@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
+from bench.stack_addresses import BOOTSTRAP, DATABASE_URL
 from dev.service_processes import gateway_process, new_prefix
 from gateway.auth import DevIssuer
 from gateway.settings import Settings

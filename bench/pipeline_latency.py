@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
+from bench.stack_addresses import BOOTSTRAP, DATABASE_URL
 from bench.transcription_speed import build_recording
 from dev.service_processes import gateway_process, new_prefix, worker_process
 from dev.topic_records import wait_for_record

@@ -24,7 +24,7 @@ from typing import Any
 
 import jiwer
 
-from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
+from bench.stack_addresses import BOOTSTRAP, DATABASE_URL
 from dev.service_processes import gateway_process, new_prefix, worker_process
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -29,7 +29,9 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from bench.speech_agent_throughput import BOOTSTRAP, make_segments, produce_all
+from bench.speech_agent_throughput import make_segments
+from bench.stack_addresses import BOOTSTRAP
+from bench.topic_rates import produce_all
 from dev.replay.bounds import Bound
 from dev.replay_commands import _replay
 from topics.admin import delete_prefixed_topics, ensure_topics

@@ -15,13 +15,11 @@ from pathlib import Path
 import httpx
 
 from bench.otlp_sink import OtlpSink
-from bench.topic_rates import BOOTSTRAP, WARM_UP, output_rate, wait_for_output
+from bench.stack_addresses import BOOTSTRAP, DATABASE_URL
+from bench.topic_rates import WARM_UP, output_rate, wait_for_output
 from dev.service_processes import ServiceProcess, worker_process
 from topics.catalog import SEGMENT_METRICS
 
-DATABASE_URL = os.environ.get(
-    "IB_DATABASE_URL", "postgresql://interview_buddy:interview_buddy@127.0.0.1:5433/interview_buddy"
-)
 #: How often the instrumented worker's /metrics is scraped, as Prometheus would (its usual 15 s
 #: is longer than a run).
 SCRAPE_SECONDS = 2.0

@@ -49,7 +49,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.otlp_sink import OtlpSink
 from bench.speech_agent_runs import speech_agent
-from bench.topic_rates import BOOTSTRAP, Record, output_rate, produce_all, wait_for_output
+from bench.stack_addresses import BOOTSTRAP
+from bench.topic_rates import Record, output_rate, produce_all, wait_for_output
 from dev.service_processes import free_port
 from topics.admin import WantedTopic, delete_prefixed_topics, ensure_named_topics, ensure_topics
 from topics.catalog import SEGMENT_METRICS, TRANSCRIPT_SEGMENTS, TopicSpec

@@ -36,7 +36,9 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL, WORDS, produce_all
+from bench.speech_agent_throughput import WORDS
+from bench.stack_addresses import BOOTSTRAP, DATABASE_URL
+from bench.topic_rates import produce_all
 from dev.polling import wait_until_async
 from dev.service_processes import ServiceProcess, worker_process
 from topics.admin import delete_prefixed_topics

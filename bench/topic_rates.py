@@ -4,13 +4,11 @@ pipeline against a bare loop over the same records measure each side."""
 from __future__ import annotations
 
 import asyncio
-import os
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from bench.stack_addresses import BOOTSTRAP
 from dev.polling import wait_until_async
-
-BOOTSTRAP = os.environ.get("IB_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 
 #: A record as produced: key, value, headers.
 Record = tuple[bytes, bytes, list[tuple[str, bytes]]]

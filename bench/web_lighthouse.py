@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
+from bench.stack_addresses import BOOTSTRAP, DATABASE_URL
 from dev import synthesize
 from dev.service_processes import ServiceProcess, gateway_process, new_prefix, worker_process
 

@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
+from bench.stack_addresses import BOOTSTRAP, DATABASE_URL
 from dev import synthesize
 from dev.service_processes import ServiceProcess, gateway_process, new_prefix, worker_process
 from dev.stack.config import REPO_ROOT
