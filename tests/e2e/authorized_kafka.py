@@ -1,6 +1,7 @@
-"""A one-node Kafka of a test's own that authenticates every client (SASL/SCRAM-SHA-512) and
-authorizes every request with KRaft's StandardAuthorizer, allowing only what an ACL allows
-(``allow.everyone.if.no.acl.found=false``): as the cluster's 9093 listener does, without TLS.
+"""A one-node Kafka of a test's own whose one client listener is the cluster's 9093 in small:
+TLS (a certificate of the test's own CA, tests/e2e/broker_tls.py), SASL/SCRAM-SHA-512 for every
+client, and every request authorized by KRaft's StandardAuthorizer, allowing only what an ACL
+allows (``allow.everyone.if.no.acl.found=false``).
 
 Its one super user is the test's ``admin``, who signs in with SCRAM on the client listener and
 with PLAIN on the controller listener (where the broker registers with its own controller: KRaft
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from dev.stack.config import REPO_ROOT, StackConfig
 from dev.stack.kafka import node_pid, resolve_jars, write_config
 from dev.stack.kafka_config import config_file, java_command, log_file, new_cluster_id, pid_file
 from dev.stack.processes import is_alive, run_checked, spawn_detached, stop_process, write_pidfile
+from tests.e2e.broker_tls import BrokerTls, make_broker_tls
 from tests.e2e.own_kafka import spare_base_port
 
 ADMIN = "admin"
@@ -38,13 +41,15 @@ START_TRIES = 120
 class AuthorizedKafka:
     bootstrap: str
     admin_password: str
+    tls: BrokerTls
     #: The broker's log (its authorizer's refusals among it).
     log: Path
 
     def client_options(self, user: str, password: str) -> dict[str, Any]:
         """An aiokafka client's keyword arguments to sign in as ``user``."""
         return {
-            "security_protocol": "SASL_PLAINTEXT",
+            "security_protocol": "SASL_SSL",
+            "ssl_context": ssl.create_default_context(cafile=str(self.tls.ca_file)),
             "sasl_mechanism": MECHANISM,
             "sasl_plain_username": user,
             "sasl_plain_password": password,
@@ -56,14 +61,17 @@ class AuthorizedKafka:
     def app_environment(self, user: str, password: str) -> dict[str, str]:
         """The ``IB_KAFKA_*`` settings of an app signing in as ``user``."""
         return {
-            "IB_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+            "IB_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
             "IB_KAFKA_SASL_MECHANISM": MECHANISM,
             "IB_KAFKA_SASL_USERNAME": user,
             "IB_KAFKA_SASL_PASSWORD": password,
+            "IB_KAFKA_SSL_CAFILE": str(self.tls.ca_file),
         }
 
 
-def authorizing_properties(client_port: int, controller_port: int, admin_password: str) -> str:
+def authorizing_properties(
+    client_port: int, controller_port: int, admin_password: str, tls: BrokerTls
+) -> str:
     """``server.properties`` lines that replace the dev stack's listeners (later keys win)."""
     scram_self = f'{SCRAM_LOGIN} required username="{ADMIN}" password="{admin_password}";'
     plain_self = (
@@ -71,13 +79,17 @@ def authorizing_properties(client_port: int, controller_port: int, admin_passwor
         f'user_{ADMIN}="{admin_password}";'
     )
     lines = {
-        "listeners": f"SASL_PLAINTEXT://127.0.0.1:{client_port},CONTROLLER://127.0.0.1:{controller_port}",
-        "advertised.listeners": f"SASL_PLAINTEXT://127.0.0.1:{client_port}",
-        "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
-        "inter.broker.listener.name": "SASL_PLAINTEXT",
+        "listeners": f"CLIENTS://127.0.0.1:{client_port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"CLIENTS://127.0.0.1:{client_port}",
+        "listener.security.protocol.map": "CLIENTS:SASL_SSL,CONTROLLER:SASL_PLAINTEXT",
+        "inter.broker.listener.name": "CLIENTS",
+        "ssl.keystore.type": "PEM",
+        "ssl.keystore.location": str(tls.keystore_file),
+        "ssl.truststore.type": "PEM",
+        "ssl.truststore.location": str(tls.ca_file),
         "sasl.enabled.mechanisms": MECHANISM,
         "sasl.mechanism.inter.broker.protocol": MECHANISM,
-        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": scram_self,
+        "listener.name.clients.scram-sha-512.sasl.jaas.config": scram_self,
         "sasl.mechanism.controller.protocol": "PLAIN",
         "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
         "listener.name.controller.plain.sasl.jaas.config": plain_self,
@@ -113,9 +125,10 @@ def authorized_kafka(
     cfg = StackConfig(repo_root=REPO_ROOT, run_dir=run_dir, kafka_port=base, kafka_controller_port=base + 1)
     node = cfg.kafka_nodes[0]
     resolve_jars(cfg, report=lambda line: None)
+    tls = make_broker_tls(run_dir / "tls")
     write_config(cfg, node)
     with config_file(node).open("a") as properties:
-        properties.write(authorizing_properties(base, base + 1, admin_password))
+        properties.write(authorizing_properties(base, base + 1, admin_password, tls))
     credentials = []
     for name, password in {ADMIN: admin_password, **users}.items():
         credentials += ["--add-scram", f"{MECHANISM}=[name={name},password={password}]"]
@@ -133,7 +146,7 @@ def authorized_kafka(
         cwd=node.directory,
     )
     write_pidfile(pid_file(node), pid)
-    kafka = AuthorizedKafka(f"127.0.0.1:{base}", admin_password, log_file(node))
+    kafka = AuthorizedKafka(f"127.0.0.1:{base}", admin_password, tls, log_file(node))
     try:
         asyncio.run(_wait_until_answering(kafka, pid))
         yield kafka

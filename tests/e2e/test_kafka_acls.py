@@ -1,10 +1,12 @@
 """The Kafka users of ``strimzi/users.yaml`` are enough for the real flow, and no more.
 
-On a broker of the test's own that authenticates with SCRAM-SHA-512 and allows only what an
-ACL allows, every ``KafkaUser``'s ACLs are applied as Strimzi's user operator would, and the
+On a broker of the test's own whose one client listener is like the cluster's 9093 (TLS with a
+CA of the test's own, SCRAM-SHA-512, only what an ACL allows: tests/e2e/authorized_kafka.py),
+every ``KafkaUser``'s ACLs are applied as Strimzi's user operator would, and the
 catalog's topics made as its topic operator would (strimzi/topics.yaml). Then the two worker
 groups (``IB_AGENTS`` as deploy/base/workers.yaml runs them) and the gateway start, each signed
-in as its own user, under production topic names (no prefix), and one interview goes through
+in as its own user with the settings deploy/ gives it (``SASL_SSL``, the CA file), under
+production topic names (no prefix), and one interview goes through
 end to end. The broker's log shows no request of theirs refused; and the gateway, which writes
 ``interview.uploaded`` but never reads it, is refused when it tries.
 """
