@@ -2,13 +2,13 @@
 
 On a broker of the test's own whose one client listener is like the cluster's 9093 (TLS with a
 CA of the test's own, SCRAM-SHA-512, only what an ACL allows: tests/e2e/authorized_kafka.py),
-every ``KafkaUser``'s ACLs are applied as Strimzi's user operator would, and the
-catalog's topics made as its topic operator would (strimzi/topics.yaml). Then the two worker
-groups (``IB_AGENTS`` as deploy/base/workers.yaml runs them) and the gateway start, each signed
-in as its own user with the settings deploy/ gives it (``SASL_SSL``, the CA file), under
-production topic names (no prefix), and one interview goes through
-end to end. The broker's log shows no request of theirs refused; and the gateway, which writes
-``interview.uploaded`` but never reads it, is refused when it tries.
+every ``KafkaUser``'s ACLs are applied as Strimzi's user operator would, and the catalog's
+topics made as its topic operator would (strimzi/topics.yaml). Then the two worker groups
+(``IB_AGENTS`` as deploy/base/workers.yaml runs them) and the gateway start, each signed in as
+its own user with the settings deploy/ gives it (``SASL_SSL``, the CA file), under production
+topic names (no prefix); one interview goes through end to end and is deleted. The broker's
+log shows no request of theirs refused; and the gateway, which writes ``interview.uploaded``
+but never reads it, is refused when it tries.
 """
 
 from __future__ import annotations
@@ -129,6 +129,8 @@ def test_the_apps_run_the_flow_as_their_kafka_users_and_no_further(
                 except AssertionError as failure:
                     raise AssertionError(f"{failure}\n{problems(started)}") from None
                 assert status() == "COMPLETED", problems(started)
+                # Deleting writes the gateway's tombstones to the interview's topics.
+                assert client.delete(f"/interviews/{interview_id}").status_code == 204
         finally:
             for process in reversed(started):
                 process.stop()
