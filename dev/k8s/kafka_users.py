@@ -50,17 +50,22 @@ def catalog_acls(parties: set[str], topics: tuple[TopicSpec, ...] = ALL_TOPICS) 
     return acls
 
 
-def gateway_acls() -> Acls:
-    acls = catalog_acls({workloads.GATEWAY})
-    # At start the gateway looks up every catalog topic (topics.admin.ensure_topics): one it
-    # could not see would look missing, and it would try to create it.
+def describe_catalog(acls: Acls) -> Acls:
+    """Describe on every catalog topic. At start the gateway and each worker look up every
+    catalog topic (``topics.admin.ensure_named_topics``): a topic the broker hides from a user
+    looks missing, and the app then tries to create it (refused) and waits a minute for it to
+    show. Describing is not reading: the topic's partitions and leaders, no record."""
     for spec in ALL_TOPICS:
         _grant(acls, "topic", spec.name, {"Describe"})
     return acls
 
 
+def gateway_acls() -> Acls:
+    return describe_catalog(catalog_acls({workloads.GATEWAY}))
+
+
 def worker_acls(deployment: str) -> Acls:
-    acls = catalog_acls(set(workloads.WORKER_GROUPS[deployment]))
+    acls = describe_catalog(catalog_acls(set(workloads.WORKER_GROUPS[deployment])))
     app_id = workloads.faust_app_id(deployment)
     _grant(acls, "group", app_id, READ)
     # Faust's changelog, repartition and leader topics are "<app id>-...": the worker makes them.

@@ -5,6 +5,7 @@ the apps read, real probes, non-root, retries only where a request may be sent t
 from __future__ import annotations
 
 import copy
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
@@ -46,11 +47,11 @@ def test_every_rendered_manifest_follows_its_schema(rendered: Docs) -> None:
         ("Deployment", "gateway", lambda doc: doc["spec"]["template"]["spec"].update(replica=2)),
         ("Deployment", "gateway", lambda doc: doc["spec"].update(replicas="two")),
         ("KafkaUser", "gateway", lambda doc: doc["spec"]["authentication"].update(type="scram-sha-256")),
-        ("Kafka", "interview-buddy", lambda doc: doc["spec"]["kafka"]["listeners"][0].update(port="9092")),
+        ("Kafka", "interview-buddy", lambda doc: doc["spec"]["kafka"]["listeners"][0].update(port="9093")),
         ("VirtualService", "gateway", lambda doc: doc["spec"]["http"][0].update(retry={"attempts": 0})),
         ("ScaledObject", "worker-transcription", lambda doc: doc["spec"].update(maxReplicaCount="5")),
         ("SecretProviderClass", "interview-buddy-secrets", lambda doc: doc["spec"].update(providers="azure")),
-        ("AuthorizationPolicy", "kafka-plain", lambda doc: doc["spec"].update(action="PERMIT")),
+        ("AuthorizationPolicy", "kafka-clients", lambda doc: doc["spec"].update(action="PERMIT")),
     ],
 )
 def test_validation_catches_a_wrong_field_or_type(
@@ -135,14 +136,51 @@ def test_secrets_come_from_key_vault_and_none_is_in_the_repo(rendered: Docs) -> 
     (provider,) = [doc for doc in rendered if doc["kind"] == "SecretProviderClass"]
     assert provider["spec"]["provider"] == "azure"
     mirrored = {item["key"] for item in provider["spec"]["secretObjects"][0]["data"]}
-    for _, container in _app_containers(rendered):
+    for name, container in _app_containers(rendered):
         for variable in container["env"]:
             ref = variable.get("valueFrom", {}).get("secretKeyRef")
-            if ref:
+            if ref and variable["name"] == "IB_KAFKA_SASL_PASSWORD":
+                # The one other secret: its KafkaUser's password, which Strimzi makes and keeps.
+                assert ref == {"name": name, "key": "password"}
+            elif ref:
                 assert (
                     ref["name"] == provider["spec"]["secretObjects"][0]["secretName"]
                     and ref["key"] in mirrored
                 )
+
+
+def test_each_app_signs_in_to_kafka_as_its_own_user_over_tls(
+    production: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    """The Kafka cluster's only client listener wants TLS and SCRAM (no super user); each app
+    signs in as the KafkaUser of its own name, whose ACLs tests/e2e/test_kafka_acls.py proves
+    enough, and trusts the cluster CA's certificate, mounted read-only from Strimzi's secret."""
+    kafka = production[("Kafka", "interview-buddy")]["spec"]["kafka"]
+    (listener,) = kafka["listeners"]
+    assert (listener["port"], listener["tls"], listener["authentication"]["type"]) == (
+        9093,
+        True,
+        "scram-sha-512",
+    )
+    assert "superUsers" not in kafka["authorization"]
+    settings = production[("ConfigMap", "interview-buddy-settings")]["data"]
+    assert settings["IB_KAFKA_BOOTSTRAP"].endswith(":9093")
+    assert (settings["IB_KAFKA_SECURITY_PROTOCOL"], settings["IB_KAFKA_SASL_MECHANISM"]) == (
+        "SASL_SSL",
+        "SCRAM-SHA-512",
+    )
+    cafile = PurePosixPath(settings["IB_KAFKA_SSL_CAFILE"])
+    for name in (workloads.GATEWAY, *workloads.WORKER_GROUPS):
+        pod = production[("Deployment", name)]["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        env = {variable["name"]: variable for variable in container["env"]}
+        assert env["IB_KAFKA_SASL_USERNAME"]["value"] == name and ("KafkaUser", name) in production
+        assert env["IB_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": name, "key": "password"}
+        (mount,) = [m for m in container["volumeMounts"] if PurePosixPath(m["mountPath"]) == cafile.parent]
+        assert mount["readOnly"] is True
+        (volume,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+        assert volume["secret"]["secretName"] == "interview-buddy-cluster-ca-cert"
+        assert volume["secret"]["items"] == [{"key": "ca.crt", "path": cafile.name}]
 
 
 def test_autoscaling_on_cpu_and_transcription_also_on_lag(
@@ -181,9 +219,8 @@ def test_mesh_is_strict_and_denies_what_no_policy_allows(
 ) -> None:
     assert production[("PeerAuthentication", "default")]["spec"]["mtls"]["mode"] == "STRICT"
     assert production[("AuthorizationPolicy", "deny-all")]["spec"] == {}
-    plain = production[("AuthorizationPolicy", "kafka-plain")]["spec"]["rules"][0]
-    principals = {principal.rsplit("/", 1)[-1] for principal in plain["from"][0]["source"]["principals"]}
-    assert principals == {workloads.GATEWAY, *workloads.WORKER_GROUPS}
+    clients = production[("AuthorizationPolicy", "kafka-clients")]["spec"]["rules"]
+    assert [rule["to"][0]["operation"]["ports"] for rule in clients] == [["9093"]]
     for name in ("gateway", "registry", "kafka-ui", "kafka-bootstrap"):
         rule = production[("DestinationRule", name)]["spec"]["trafficPolicy"]
         assert rule["tls"]["mode"] == "ISTIO_MUTUAL" and rule["outlierDetection"]

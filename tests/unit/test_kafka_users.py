@@ -49,6 +49,17 @@ def test_the_gateway_cannot_read_transcripts_which_measure_speech_reads(
     assert allows(users["gateway"], "topic", "transcript.segments", "Describe")
 
 
+def test_the_apps_see_every_catalog_topic_they_look_up_at_start(users: dict[str, dict[str, Any]]) -> None:
+    """The gateway and each worker look every catalog topic up when they start (a hidden one
+    would look missing and be created, refused): Describe, never Read or Write."""
+    for name in ("gateway", *workloads.WORKER_GROUPS):
+        for spec in ALL_TOPICS:
+            assert allows(users[name], "topic", spec.name, "Describe"), (name, spec.name)
+    assert not allows(users["worker-transcription"], "topic", "interview.state", "Read")
+    assert not allows(users["worker-transcription"], "topic", "interview.state", "Write")
+    assert not allows(users["worker-transcription"], "topic", "interview.state", "Create")
+
+
 def test_each_party_produces_and_consumes_exactly_what_the_catalog_says(
     users: dict[str, dict[str, Any]],
 ) -> None:
