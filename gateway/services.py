@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -189,6 +190,10 @@ def make_lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContex
             start_sweeper(settings, read_model, tus_store, stack)
             start_retention_sweeper(settings, eraser, stack)
             start_stuck_sweeper(settings, read_model, publisher, blob_store, stack)
+            # What starting made (modules, the app, its clients) lives as long as the process:
+            # frozen, it is left out of the collector's full passes, which otherwise walk its
+            # ~180,000 objects for ~90 ms, a pause that every request in flight waits out.
+            gc.freeze()
             yield
 
     return lifespan
