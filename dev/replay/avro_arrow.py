@@ -109,6 +109,8 @@ class BatchDecoder:
             "name": "ReplayedValue",
             "namespace": "interviewbuddy.replay",
             "fields": [
+                # The Confluent frame is read as a field too: the values go in whole, uncopied.
+                {"name": "frame", "type": {"type": "fixed", "name": "Frame", "size": FRAME}},
                 {"name": "value", "type": _without_defaults(raw)},
                 {"name": "marker", "type": {"type": "fixed", "name": "Marker", "size": MARKER_SIZE}},
             ],
@@ -122,7 +124,14 @@ class BatchDecoder:
         beside each, why it did not decode (None when it did)."""
         if not self._native:
             return self._decode_one_by_one(values)
-        native = [index for index, value in enumerate(values) if value and self._is_native(value[:FRAME])]
+        try:
+            frames = {value[:FRAME] for value in values}  # type: ignore[index]
+        except TypeError:  # a tombstone among them
+            frames = set()
+        if frames and all(self._is_native(frame) for frame in frames):
+            native = list(range(len(values)))
+        else:
+            native = [index for index, value in enumerate(values) if value and self._is_native(value[:FRAME])]
         decoded = self._decode_natively([values[index] or b"" for index in native]) if native else None
         if decoded is None:
             return self._decode_one_by_one(values)
@@ -152,7 +161,7 @@ class BatchDecoder:
 
     def _decode_natively(self, values: list[bytes]) -> pa.Array | None:
         """The values decoded at once, or None when polars refuses the block or a marker moved."""
-        body = self._marker.join(value[FRAME:] for value in values) + self._marker
+        body = self._marker.join(values) + self._marker
         container = b"".join((self._header, _long(len(values)), _long(len(body)), body, self._sync))
         try:
             frame = pl.read_avro(io.BytesIO(container))

@@ -26,6 +26,7 @@ Format = Literal["jsonl", "parquet"]
 #: Rows kept before a Parquet row group is written.
 ROW_GROUP = 5_000
 HEADERS = pa.list_(pa.struct([("name", pa.string()), ("value", pa.binary())]))
+_NO_HEADERS = pa.array([], HEADERS.value_type)
 
 
 class RecordWriter(Protocol):
@@ -107,12 +108,18 @@ class ParquetWriter:
         self._pending_rows = 0
 
     def write_fetched(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        count = len(records)
         values, errors = self._decoder.decode([record.value for record in records])
-        pairs = zip(records, errors, strict=True)
-        raw_values = [None if error is None else record.value for record, error in pairs]
+        if any(error is not None for error in errors):
+            pairs = zip(records, errors, strict=True)
+            raw_values = pa.array(
+                [None if error is None else record.value for record, error in pairs], pa.binary()
+            )
+        else:
+            raw_values = pa.nulls(count, pa.binary())
         table = pa.Table.from_arrays(
             [
-                pa.repeat(self.topic, len(records)),
+                pa.repeat(self.topic, count),
                 pa.array([record.partition for record in records], pa.int32()),
                 pa.array([record.offset for record in records], pa.int64()),
                 # Arrow takes milliseconds as they are
@@ -121,7 +128,7 @@ class ParquetWriter:
                 _headers(records),
                 values,
                 pa.array(errors, pa.string()),
-                pa.array(raw_values, pa.binary()),
+                raw_values,
             ],
             schema=self.schema,
         )
@@ -142,6 +149,10 @@ class ParquetWriter:
 
 def _headers(records: Sequence[ConsumerRecord[bytes, bytes]]) -> pa.Array:
     """Each record's headers as a list of (name, value) structs, built flat."""
+    if not any(record.headers for record in records):
+        return pa.ListArray.from_arrays(
+            pa.repeat(0, len(records) + 1).cast(pa.int32()), _NO_HEADERS, type=HEADERS
+        )
     names: list[str] = []
     data: list[bytes] = []
     offsets = [0]
