@@ -130,9 +130,10 @@ class BatchDecoder:
             frames = set()
         if frames and all(self._is_native(frame) for frame in frames):
             native = list(range(len(values)))
+            decoded = self._decode_natively(values)  # type: ignore[arg-type]
         else:
             native = [index for index, value in enumerate(values) if value and self._is_native(value[:FRAME])]
-        decoded = self._decode_natively([values[index] or b"" for index in native]) if native else None
+            decoded = self._decode_natively([values[index] or b"" for index in native]) if native else None
         if decoded is None:
             return self._decode_one_by_one(values)
         if len(native) == len(values):
@@ -159,7 +160,7 @@ class BatchDecoder:
             self._native_frames[frame] = native
         return self._native_frames[frame]
 
-    def _decode_natively(self, values: list[bytes]) -> pa.Array | None:
+    def _decode_natively(self, values: Sequence[bytes]) -> pa.Array | None:
         """The values decoded at once, or None when polars refuses the block or a marker moved."""
         body = self._marker.join(values) + self._marker
         container = b"".join((self._header, _long(len(values)), _long(len(body)), body, self._sync))
