@@ -2,15 +2,15 @@
 array: decoding record by record in Python (fastavro's schemaless reader, then a dict per record
 handed to Arrow) cost a replay to Parquet ten times what taking the records off the broker does.
 
-The values written with the topic's current schema are framed as one block of an in-memory Avro
-object container file (the container's header, then a count, a size and the bodies back to back)
-and read by polars' native Avro reader straight into Arrow. Each body is followed by a marker of
-16 random bytes, read back as a field of its own: a body one byte longer or shorter than its
-record would shift the markers after it, so a batch whose markers all come back intact was cut
-into records exactly where Kafka's records end. Every other value (another schema version, a
-frame or a body that does not decode, a batch whose markers moved) goes through the codec one by
-one, as before, so a record that does not decode is reported with the codec's own error and
-never dropped.
+The values written with the topic's current schema are put whole (their Confluent frame read as a
+field) in one block of an in-memory Avro object container file (the container's header, then a
+count, a size and the values back to back) and read by polars' native Avro reader straight into
+Arrow. Each value is followed by a marker of 16 random bytes, read back as a field of its own: a
+body one byte longer or shorter than its record would shift the markers after it, so a batch whose
+markers all come back intact was cut into records exactly where Kafka's records end. Every other
+value (another schema version, a frame or a body that does not decode, a batch whose markers
+moved) goes through the codec one by one, as before, so a record that does not decode is reported
+with the codec's own error and never dropped.
 """
 
 from __future__ import annotations
@@ -165,16 +165,16 @@ class BatchDecoder:
         body = self._marker.join(values) + self._marker
         container = b"".join((self._header, _long(len(values)), _long(len(body)), body, self._sync))
         try:
-            frame = pl.read_avro(io.BytesIO(container))
+            table = pl.read_avro(io.BytesIO(container))
         except _NATIVE_ERRORS:
             return None
-        markers = frame["marker"].to_arrow()
+        markers = table["marker"].to_arrow()
         if (
-            frame.height != len(values)
+            table.height != len(values)
             or not pc.all(pc.equal(markers, pa.scalar(self._marker, markers.type))).as_py()
         ):
             return None
-        decoded = frame["value"].to_arrow()
+        decoded = table["value"].to_arrow()
         if isinstance(decoded, pa.ChunkedArray):
             decoded = decoded.combine_chunks()
         try:
