@@ -15,6 +15,7 @@ import pytest
 from aiokafka import ConsumerRecord
 from fastavro.utils import generate_many
 
+from dev.replay import writers
 from dev.replay.arrow_schema import TIMESTAMP_MS, UnsupportedAvro, arrow_type
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
 from dev.replay.reader import ReplayedRecord
@@ -122,6 +123,31 @@ def test_every_topics_records_go_through_parquet_with_their_types(value_schema: 
     assert rows[-2]["value"] is None and rows[-2]["raw_value"] == b"\x07garbage"
     assert "not Confluent-framed Avro" in rows[-2]["decode_error"]
     assert rows[-1]["value"] is None and rows[-1]["decode_error"] is None  # a tombstone
+
+
+def test_parquet_rows_go_out_in_row_groups_in_the_order_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "ROW_GROUP", 4)
+    codec = AvroCodec()
+    value_schema = "interviewbuddy.events.TranscriptSegment"
+    encoded = [
+        codec.encode(value_schema, value)
+        for value in generate_many(schemas.current_version(value_schema).raw, 10)
+    ]
+    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
+    for start in (0, 3, 6, 9):
+        writer.write_fetched(
+            [fetched(offset, encoded[offset]) for offset in range(start, min(start + 3, 10))]
+        )
+    writer.close()
+
+    assert pq.ParquetFile(tmp_path / "out.parquet").metadata.num_row_groups == 2  # 6 rows, then 4
+    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [row["offset"] for row in rows] == list(range(10))
+    assert [row["value"]["seq"] for row in rows] == [
+        codec.decode(value, value_schema)["seq"] for value in encoded
+    ]
 
 
 def as_dicts(value: Any) -> Any:
