@@ -21,7 +21,6 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -33,8 +32,6 @@ from topics.errors import SerializationError
 #: The Confluent frame before every Avro body: a zero magic byte and a 4-byte schema id.
 FRAME = 5
 MARKER_SIZE = 16
-#: What polars raises on a body that does not match the schema (a Rust panic is a BaseException).
-_NATIVE_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError, ValueError)
 
 
 def _long(number: int) -> bytes:
@@ -164,9 +161,14 @@ class BatchDecoder:
         """The values decoded at once, or None when polars refuses the block or a marker moved."""
         body = self._marker.join(values) + self._marker
         container = b"".join((self._header, _long(len(values)), _long(len(body)), body, self._sync))
+        # Imported here: polars takes ~0.1 s to load, which only a Parquet replay should pay.
+        import polars as pl
+
         try:
             table = pl.read_avro(io.BytesIO(container))
-        except _NATIVE_ERRORS:
+        # What polars raises on a body that does not match the schema (a Rust panic is a
+        # BaseException of its own).
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError, ValueError):
             return None
         markers = table["marker"].to_arrow()
         if (

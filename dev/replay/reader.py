@@ -1,6 +1,7 @@
 """Reads a topic's records in a range, partition by partition, without a consumer group (the
 partitions are assigned, nothing is committed: no live group sees a replay), and decodes each
-through the codec; a record that does not decode is kept with its error, never dropped."""
+through the codec, or hands them over a fetched batch at a time undecoded (a Parquet replay
+decodes a batch at once); a record that does not decode is kept with its error, never dropped."""
 
 from __future__ import annotations
 
