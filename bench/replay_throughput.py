@@ -8,7 +8,8 @@ Then each round reads that whole range twice, one after the other, in alternatin
 - baseline: a bare aiokafka consumer (partitions assigned, no group) that only takes the
   records off the broker, partition by partition, to their end;
 - replay: what ``ib replay transcript.segments --format parquet`` runs (``dev/replay``):
-  the same records read, decoded through the codec, and written as Parquet rows to a file.
+  the same records read, decoded (a fetched batch at once, ``dev/replay/avro_arrow.py``), and
+  written as Parquet rows to a file.
 The ratio is taken within each round (the machine is shared: absolute rates move from minute
 to minute) and its median over the rounds is printed, with each side's CPU time per record in
 this process (what a loaded machine moves least). Target: replay ÷ baseline ≥ 0.5.

@@ -89,7 +89,7 @@ async def _replay(
     async with Replay(bootstrap, topic, value_schema, codec) as source:
         ranges = await source.ranges(start, stop, partitions)
         total = sum(part.size for part in ranges)
-        writer = open_writer(output_format, out, topic, value_schema)
+        writer = open_writer(output_format, out, topic, value_schema, codec)
         written = 0
         progress = Progress(
             TextColumn("{task.description}"),
@@ -102,10 +102,10 @@ async def _replay(
         try:
             with progress:
                 task = progress.add_task(f"replaying {topic}", total=total)
-                async for record in source.records(ranges):
-                    writer.write(record)
-                    written += 1
-                    progress.advance(task)
+                async for fetched in source.fetched(ranges):
+                    writer.write_fetched(fetched)
+                    written += len(fetched)
+                    progress.advance(task, len(fetched))
         finally:
             writer.close()
         return written

@@ -81,7 +81,7 @@ class AvroCodec:
             raise SerializationError(
                 f"expected magic byte 0 before a {schema_name}, got {magic}: not Confluent-framed Avro"
             )
-        writer = self._writer_schema(schema_id)
+        writer = self.writer_schema(schema_id)
         reader = schemas.parsed(schema_name)
         body = io.BytesIO(data[_HEADER.size :])
         try:
@@ -94,7 +94,8 @@ class AvroCodec:
             raise SerializationError(f"trailing bytes after a {schema_name}: the message is corrupt")
         return record
 
-    def _writer_schema(self, schema_id: int) -> Any:
+    def writer_schema(self, schema_id: int) -> Any:
+        """The parsed schema that records framed with ``schema_id`` were written with."""
         if schema_id not in self._writer_cache:
             self._writer_cache[schema_id] = self._ids.writer_schema(schema_id)
         return self._writer_cache[schema_id]

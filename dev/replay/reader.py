@@ -1,6 +1,7 @@
 """Reads a topic's records in a range, partition by partition, without a consumer group (the
 partitions are assigned, nothing is committed: no live group sees a replay), and decodes each
-through the codec; a record that does not decode is kept with its error, never dropped."""
+through the codec, or hands them over a fetched batch at a time undecoded (a Parquet replay
+decodes a batch at once); a record that does not decode is kept with its error, never dropped."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from dev.replay.bounds import BadBound, Bound, PartitionRange
@@ -116,6 +117,15 @@ class Replay:
     ) -> AsyncIterator[ReplayedRecord]:
         """The records of ``ranges``, partition by partition, in offset order; only those whose
         key is one of ``keys`` when it is given (the others are not decoded)."""
+        async for fetched in self.fetched(ranges, keys):
+            for record in fetched:
+                yield replayed(record, self.codec, self.value_schema)
+
+    async def fetched(
+        self, ranges: list[PartitionRange], keys: frozenset[bytes] | None = None
+    ) -> AsyncIterator[list[ConsumerRecord[bytes, bytes]]]:
+        """The records of ``ranges`` as they come off the broker, a fetched batch at a time, not
+        decoded (a Parquet replay decodes a whole batch at once)."""
         for part in ranges:
             if part.size == 0:
                 continue
@@ -133,28 +143,36 @@ class Replay:
                         break
                     position = moved
                     continue
-                for record in batches[tp]:
-                    if record.offset >= part.stop:
-                        break
-                    if keys is None or record.key in keys:
-                        yield self._replayed(record)
+                fetched = batches[tp]
+                if fetched[-1].offset >= part.stop:
+                    fetched = [record for record in fetched if record.offset < part.stop]
+                if keys is not None:
+                    fetched = [record for record in fetched if record.key in keys]
+                if fetched:
+                    yield fetched
                 position = batches[tp][-1].offset + 1
 
-    def _replayed(self, record: Any) -> ReplayedRecord:
-        value: dict[str, Any] | None = None
-        error: str | None = None
-        if record.value is not None:
-            try:
-                value = self.codec.decode(record.value, self.value_schema)
-            except SerializationError as exc:
-                error = str(exc)
-        return ReplayedRecord(
-            partition=record.partition,
-            offset=record.offset,
-            timestamp_ms=record.timestamp,
-            key=None if record.key is None else record.key.decode(errors="replace"),
-            headers=[(name, bytes(data or b"")) for name, data in record.headers or ()],
-            value=value,
-            decode_error=error,
-            raw_value=record.value if error is not None else None,
-        )
+
+def replayed(record: ConsumerRecord[bytes, bytes], codec: AvroCodec, value_schema: str) -> ReplayedRecord:
+    """One record as fetched, its value decoded by ``codec`` (or its error and bytes kept)."""
+    value: dict[str, Any] | None = None
+    error: str | None = None
+    if record.value is not None:
+        try:
+            value = codec.decode(record.value, value_schema)
+        except SerializationError as exc:
+            error = str(exc)
+    return ReplayedRecord(
+        partition=record.partition,
+        offset=record.offset,
+        timestamp_ms=record.timestamp,
+        key=key_text(record.key),
+        headers=[(name, bytes(data or b"")) for name, data in record.headers or ()],
+        value=value,
+        decode_error=error,
+        raw_value=record.value if error is not None else None,
+    )
+
+
+def key_text(key: bytes | None) -> str | None:
+    return None if key is None else key.decode(errors="replace")

@@ -7,24 +7,33 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from aiokafka import ConsumerRecord
 
-from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type, map_converter
-from dev.replay.reader import ReplayedRecord
+from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type
+from dev.replay.avro_arrow import BatchDecoder
+from dev.replay.reader import ReplayedRecord, key_text, replayed
 from topics import schemas
+from topics.codec import AvroCodec
 
 Format = Literal["jsonl", "parquet"]
-#: Rows kept before a Parquet row group is written.
-ROW_GROUP = 5_000
+#: Rows kept before a Parquet row group is written: larger groups encode faster (2.8 µs a
+#: transcript segment at 50,000 against 3.2 at 5,000) and compress better, for ~45 MB held;
+#: fewer rows when they hold more than ROW_GROUP_BYTES (analyses are far larger than segments).
+ROW_GROUP = 50_000
+ROW_GROUP_BYTES = 64 << 20
+HEADERS = pa.list_(pa.struct([("name", pa.string()), ("value", pa.binary())]))
+_NO_HEADERS = pa.array([], HEADERS.value_type)
 
 
 class RecordWriter(Protocol):
-    def write(self, record: ReplayedRecord) -> None: ...
+    def write_fetched(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -46,9 +55,15 @@ def _json_default(value: object) -> str:
 
 
 class JsonLinesWriter:
-    def __init__(self, path: Path, topic: str) -> None:
+    def __init__(self, path: Path, topic: str, value_schema: str, codec: AvroCodec) -> None:
         self.topic = topic
+        self.value_schema = value_schema
+        self.codec = codec
         self._file = path.open("w", encoding="utf-8")
+
+    def write_fetched(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        for record in records:
+            self.write(replayed(record, self.codec, self.value_schema))
 
     def write(self, record: ReplayedRecord) -> None:
         line = {
@@ -70,7 +85,10 @@ class JsonLinesWriter:
 
 
 class ParquetWriter:
-    def __init__(self, path: Path, topic: str, value_schema: str) -> None:
+    """Rows a fetched batch at a time: the envelope column by column, the values decoded at once
+    (``avro_arrow``), no Python object per value."""
+
+    def __init__(self, path: Path, topic: str, value_schema: str, codec: AvroCodec) -> None:
         self.topic = topic
         self.value_type = arrow_type(schemas.current_version(value_schema).raw)
         self.schema = pa.schema(
@@ -80,45 +98,82 @@ class ParquetWriter:
                 pa.field("offset", pa.int64(), nullable=False),
                 pa.field("timestamp", TIMESTAMP_MS, nullable=False),
                 pa.field("key", pa.string()),
-                pa.field("headers", pa.list_(pa.struct([("name", pa.string()), ("value", pa.binary())]))),
+                pa.field("headers", HEADERS),
                 pa.field("value", self.value_type),
                 pa.field("decode_error", pa.string()),
                 pa.field("raw_value", pa.binary()),
             ],
             metadata={"avro_schema": value_schema},
         )
-        self._as_arrow = map_converter(self.value_type)
+        self._decoder = BatchDecoder(value_schema, codec, self.value_type)
         self._writer = pq.ParquetWriter(path, self.schema)
-        self._rows: list[dict[str, Any]] = []
+        self._pending: list[pa.Table] = []
+        self._pending_rows = self._pending_bytes = 0
 
-    def write(self, record: ReplayedRecord) -> None:
-        self._rows.append(
-            {
-                "topic": self.topic,
-                "partition": record.partition,
-                "offset": record.offset,
-                "timestamp": record.timestamp_ms,  # Arrow takes milliseconds as they are
-                "key": record.key,
-                "headers": [{"name": name, "value": data} for name, data in record.headers],
-                "value": record.value if self._as_arrow is None else self._as_arrow(record.value),
-                "decode_error": record.decode_error,
-                "raw_value": record.raw_value,
-            }
+    def write_fetched(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        count = len(records)
+        values, errors = self._decoder.decode([record.value for record in records])
+        if any(error is not None for error in errors):
+            pairs = zip(records, errors, strict=True)
+            raw_values = pa.array(
+                [None if error is None else record.value for record, error in pairs], pa.binary()
+            )
+        else:
+            raw_values = pa.nulls(count, pa.binary())
+        table = pa.Table.from_arrays(
+            [
+                pa.repeat(self.topic, count),
+                pa.array([record.partition for record in records], pa.int32()),
+                pa.array([record.offset for record in records], pa.int64()),
+                # Arrow takes milliseconds as they are
+                pa.array([record.timestamp for record in records], TIMESTAMP_MS),
+                pa.array([key_text(record.key) for record in records], pa.string()),
+                _headers(records),
+                values,
+                pa.array(errors, pa.string()),
+                raw_values,
+            ],
+            schema=self.schema,
         )
-        if len(self._rows) >= ROW_GROUP:
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        self._pending_bytes += table.nbytes
+        if self._pending_rows >= ROW_GROUP or self._pending_bytes >= ROW_GROUP_BYTES:
             self._flush()
 
     def _flush(self) -> None:
-        if self._rows:
-            self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self.schema))
-            self._rows = []
+        if self._pending:
+            self._writer.write_table(pa.concat_tables(self._pending), row_group_size=self._pending_rows)
+            self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
 
     def close(self) -> None:
         self._flush()
         self._writer.close()
 
 
-def open_writer(output_format: Format, path: Path, topic: str, value_schema: str) -> RecordWriter:
+def _headers(records: Sequence[ConsumerRecord[bytes, bytes]]) -> pa.Array:
+    """Each record's headers as a list of (name, value) structs, built flat."""
+    if not any(record.headers for record in records):
+        return pa.ListArray.from_arrays(
+            pa.repeat(0, len(records) + 1).cast(pa.int32()), _NO_HEADERS, type=HEADERS
+        )
+    names: list[str] = []
+    data: list[bytes] = []
+    offsets = [0]
+    for record in records:
+        for name, value in record.headers or ():
+            names.append(name)
+            data.append(bytes(value or b""))
+        offsets.append(len(names))
+    pairs = pa.StructArray.from_arrays(
+        [pa.array(names, pa.string()), pa.array(data, pa.binary())], fields=list(HEADERS.value_type)
+    )
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pairs, type=HEADERS)
+
+
+def open_writer(
+    output_format: Format, path: Path, topic: str, value_schema: str, codec: AvroCodec
+) -> RecordWriter:
     if output_format == "jsonl":
-        return JsonLinesWriter(path, topic)
-    return ParquetWriter(path, topic, value_schema)
+        return JsonLinesWriter(path, topic, value_schema, codec)
+    return ParquetWriter(path, topic, value_schema, codec)

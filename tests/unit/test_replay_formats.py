@@ -12,8 +12,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from aiokafka import ConsumerRecord
 from fastavro.utils import generate_many
 
+from dev.replay import writers
 from dev.replay.arrow_schema import TIMESTAMP_MS, UnsupportedAvro, arrow_type
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
 from dev.replay.reader import ReplayedRecord
@@ -75,33 +77,77 @@ def replayed(offset: int, value: dict[str, Any] | None, raw: bytes | None = None
     )
 
 
+def fetched(offset: int, value: bytes | None, headers: bool = True) -> ConsumerRecord[bytes, bytes]:
+    """A record as aiokafka hands it over."""
+    return ConsumerRecord(
+        topic="a.topic",
+        partition=offset % 3,
+        offset=offset,
+        timestamp=1_765_000_000_000 + offset,
+        timestamp_type=0,
+        key=f"key-{offset}".encode(),
+        value=value,
+        checksum=None,
+        serialized_key_size=5,
+        serialized_value_size=len(value or b""),
+        headers=[("traceparent", b"00-abc-def-01"), ("binary", b"\xff\x00")] if headers else [],
+    )
+
+
 @pytest.mark.parametrize("value_schema", VALUE_SCHEMAS)
 def test_every_topics_records_go_through_parquet_with_their_types(value_schema: str, tmp_path: Path) -> None:
     codec = AvroCodec()
     raw_schema = schemas.current_version(value_schema).raw
-    decoded = [
-        codec.decode(codec.encode(value_schema, value), value_schema)
-        for value in generate_many(raw_schema, 5)
-    ]
-    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema)
-    for offset, value in enumerate(decoded):
-        writer.write(replayed(offset, value))
-    writer.write(replayed(99, None, raw=b"\x07garbage"))
+    encoded = [codec.encode(value_schema, value) for value in generate_many(raw_schema, 5)]
+    decoded = [codec.decode(value, value_schema) for value in encoded]
+    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
+    first = [fetched(offset, value, headers=offset != 2) for offset, value in enumerate(encoded)]
+    writer.write_fetched(first)
+    writer.write_fetched([fetched(99, b"\x07garbage"), fetched(100, None)])
     writer.close()
 
     table = pq.read_table(tmp_path / "out.parquet")
     assert table.schema.field("value").type == arrow_type(raw_schema)
     rows = table.to_pylist()
-    assert [row["offset"] for row in rows] == [0, 1, 2, 3, 4, 99]
+    assert [row["offset"] for row in rows] == [0, 1, 2, 3, 4, 99, 100]
     assert rows[0]["headers"] == [
         {"name": "traceparent", "value": b"00-abc-def-01"},
         {"name": "binary", "value": b"\xff\x00"},
     ]
+    assert rows[2]["headers"] == []
     assert rows[0]["timestamp"] == datetime.fromtimestamp(1_765_000_000.000, UTC)
+    assert rows[0]["key"] == "key-0" and rows[0]["partition"] == 0 and rows[0]["topic"] == "a.topic"
     for row, value in zip(rows, decoded, strict=False):
         assert as_dicts(row["value"]) == as_dicts(value)
-    assert rows[-1]["value"] is None and rows[-1]["raw_value"] == b"\x07garbage"
-    assert rows[-1]["decode_error"] == "not Confluent-framed Avro"
+        assert row["decode_error"] is None and row["raw_value"] is None
+    assert rows[-2]["value"] is None and rows[-2]["raw_value"] == b"\x07garbage"
+    assert "not Confluent-framed Avro" in rows[-2]["decode_error"]
+    assert rows[-1]["value"] is None and rows[-1]["decode_error"] is None  # a tombstone
+
+
+def test_parquet_rows_go_out_in_row_groups_in_the_order_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "ROW_GROUP", 4)
+    codec = AvroCodec()
+    value_schema = "interviewbuddy.events.TranscriptSegment"
+    encoded = [
+        codec.encode(value_schema, value)
+        for value in generate_many(schemas.current_version(value_schema).raw, 10)
+    ]
+    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
+    for start in (0, 3, 6, 9):
+        writer.write_fetched(
+            [fetched(offset, encoded[offset]) for offset in range(start, min(start + 3, 10))]
+        )
+    writer.close()
+
+    assert pq.ParquetFile(tmp_path / "out.parquet").metadata.num_row_groups == 2  # 6 rows, then 4
+    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [row["offset"] for row in rows] == list(range(10))
+    assert [row["value"]["seq"] for row in rows] == [
+        codec.decode(value, value_schema)["seq"] for value in encoded
+    ]
 
 
 def as_dicts(value: Any) -> Any:
@@ -120,7 +166,7 @@ def as_dicts(value: Any) -> Any:
 
 
 def test_json_lines_carry_the_record_and_a_bad_ones_bytes(tmp_path: Path) -> None:
-    writer = JsonLinesWriter(tmp_path / "out.jsonl", "t-1.transcript.segments")
+    writer = JsonLinesWriter(tmp_path / "out.jsonl", "t-1.transcript.segments", "unused", AvroCodec())
     writer.write(replayed(4, {"text": "hello", "at": datetime(2026, 12, 6, tzinfo=UTC)}))
     writer.write(replayed(5, None, raw=b"\x07garbage"))
     writer.close()
