@@ -29,6 +29,10 @@ class StreamsSettings(BaseSettings):
     app_id: str = "interview-buddy"
     worker_web_host: str = "127.0.0.1"
     worker_web_port: int = 6066
+    #: How long the group waits for a silent member (a worker that crashed says nothing)
+    #: before it hands that member's partitions to the others; heartbeats go every tenth of it.
+    #: The broker allows 6 s to 1800 s.
+    kafka_session_timeout_seconds: float = 30.0
     #: Attempts before a message that keeps failing goes to its dead-letter topic.
     max_attempts: int = 4
     retry_backoff_seconds: float = 0.5
