@@ -4,6 +4,7 @@ one another, and the read model and topics read back to show each interview whol
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -83,9 +84,7 @@ def transcript_faults(segments: dict[str, list[Segment]]) -> dict[str, str]:
         seqs = [seq for seq, *_ in rows]
         finals = [seq for seq, *_, final in rows if final]
         texts = [text.strip() for _, _, _, text, _ in rows]
-        overlaps = [
-            (earlier[0], later[0]) for earlier, later in zip(rows, rows[1:], strict=False) if later[1] < earlier[2]
-        ]
+        overlaps = [(earlier[0], later[0]) for earlier, later in pairwise(rows) if later[1] < earlier[2]]
         if not rows or seqs != list(range(len(rows))):
             faults[interview_id] = f"seqs {seqs}, not 0..final"
         elif finals != [seqs[-1]]:

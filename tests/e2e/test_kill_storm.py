@@ -15,7 +15,6 @@ import asyncio
 import os
 import random
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
