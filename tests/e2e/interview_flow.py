@@ -4,6 +4,7 @@ one another, and the read model and topics read back to show each interview whol
 from __future__ import annotations
 
 from collections import Counter
+from email.message import Message
 from itertools import pairwise
 from pathlib import Path
 
@@ -106,3 +107,19 @@ def segments_redone_differently(records: list[Received]) -> dict[tuple[str, int]
         key = (segment["interview_id"], segment["seq"])
         versions.setdefault(key, set()).add((segment["start"], segment["end"], segment["text"]))
     return {key: len(found) for key, found in versions.items() if len(found) > 1}
+
+
+def text_of(message: Message) -> str:
+    """Every text part of an email, decoded."""
+    return "\n".join(
+        part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart()
+    )
+
+
+def emails_per_interview(messages: list[Message], interview_ids: list[str]) -> dict[str, int]:
+    """How many of ``messages`` link to each interview's page (``/review/<id>``)."""
+    texts = [text_of(message) for message in messages]
+    return {
+        interview_id: sum(f"/review/{interview_id}" in text for text in texts)
+        for interview_id in interview_ids
+    }
