@@ -1,37 +1,17 @@
-"""What the fault tests (kill storm, scale out and in) share: short recordings that differ from
-one another, and the read model and topics read back to show each interview whole and once."""
+"""What the fault tests (kill storm, scale out and in) share: the read model, the topics and the
+emails read back to show each interview whole and once."""
 
 from __future__ import annotations
 
 from collections import Counter
 from email.message import Message
 from itertools import pairwise
-from pathlib import Path
 
 import httpx
 import psycopg
 
-from dev import synthesize
 from dev.topic_records import Received
 from topics.catalog import TRANSCRIPT_SEGMENTS
-
-SUBJECTS = ("scheduler", "billing service", "mobile app", "data pipeline", "search page", "test suite")
-
-
-def short_interviews(root: Path, count: int) -> list[Path]:
-    """``count`` short question-and-answer recordings (about 6 s each), no two alike (the
-    gateway links a file uploaded twice to its first interview)."""
-    root.mkdir(parents=True, exist_ok=True)
-    recordings = []
-    for number in range(count):
-        subject = SUBJECTS[number % len(SUBJECTS)]
-        question, answer = root / f"q{number}.wav", root / f"a{number}.wav"
-        synthesize.speak(f"What was project {number + 1}?", question, voice=synthesize.INTERVIEWER_VOICE)
-        synthesize.speak(f"Um, I rebuilt the {subject}, uh, in {number + 2} weeks.", answer)
-        out = root / f"interview_{number:02d}.wav"
-        synthesize.join_with_pause([question, answer], out, pause_seconds=0.8)
-        recordings.append(out)
-    return recordings
 
 
 def statuses(client: httpx.Client, interview_ids: list[str]) -> Counter[str]:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from dev import synthesize
 from dev.kill_storm import KillStorm, wait_working
 from dev.polling import wait_until
 from dev.topic_records import collect_until
@@ -25,7 +26,6 @@ from tests.e2e.conftest import Stack, run_stack, upload_wav
 from tests.e2e.interview_flow import (
     all_finished,
     segments_redone_differently,
-    short_interviews,
     statuses,
     stored_segments,
     stored_seqs,
@@ -67,7 +67,7 @@ def test_twenty_interviews_complete_whole_and_once_through_a_kill_storm(
     speech_service: FakeSpeechService,
 ) -> None:
     seed = storm_seed()
-    recordings = short_interviews(tmp_path_factory.mktemp("storm-recordings"), INTERVIEWS)
+    recordings = synthesize.make_short_interviews(tmp_path_factory.mktemp("storm-recordings"), INTERVIEWS)
     azure = {
         "IB_ASR_ENGINE": "azure",
         "IB_AZURE_SPEECH_ENDPOINT": speech_service.host,

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from dev import synthesize
 from dev.kill_storm import wait_working
 from dev.polling import wait_until
 from dev.service_processes import worker_process
@@ -25,7 +26,6 @@ from tests.e2e.conftest import Stack, account, run_stack, upload_wav
 from tests.e2e.interview_flow import (
     all_finished,
     emails_per_interview,
-    short_interviews,
     statuses,
     stored_segments,
     stored_seqs,
@@ -63,7 +63,7 @@ def test_every_interview_completes_once_while_a_worker_joins_and_another_leaves(
     speech_service: FakeSpeechService,
     smtp_server: SmtpServer,
 ) -> None:
-    recordings = short_interviews(tmp_path_factory.mktemp("scale-recordings"), INTERVIEWS)
+    recordings = synthesize.make_short_interviews(tmp_path_factory.mktemp("scale-recordings"), INTERVIEWS)
     run_dir = tmp_path_factory.mktemp("scale-stack")
     worker_env = {
         "IB_ASR_ENGINE": "azure",
