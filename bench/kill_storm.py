@@ -74,9 +74,9 @@ def run_round(
     worker.extra_env["IB_KAFKA_SESSION_TIMEOUT_SECONDS"] = str(session_timeout)
     gateway = gateway_process(prefix, run_dir, BOOTSTRAP, DATABASE_URL)
     gateway.extra_env["IB_QUOTA_RECORDINGS"] = str(len(recordings) + 1)
-    worker.start()
-    gateway.start()
     try:
+        worker.start()
+        gateway.start()
         wait_working(worker)
         with signed_in(gateway, f"bench-storm-{uuid.uuid4().hex[:8]}") as client:
             started = time.monotonic()
@@ -86,13 +86,14 @@ def run_round(
                 counted = statuses(client, interview_ids)
                 return counted["COMPLETED"] + counted["FAILED"] == len(interview_ids)
 
-            if storm_seed is not None:
-                storm = KillStorm(worker, storm_seed, max_kills)
-                kills = storm.run(finished)
-                print(f"  {kills} kills, gaps {[round(gap, 1) for gap in storm.gaps]} s")
             try:
+                if storm_seed is not None:
+                    storm = KillStorm(worker, storm_seed, max_kills)
+                    kills = storm.run(finished)
+                    print(f"  {kills} kills, gaps {[round(gap, 1) for gap in storm.gaps]} s")
                 wait_until(finished, ROUND_SECONDS, "every interview finishing")
-            except AssertionError as failure:
+            except (AssertionError, RuntimeError, TimeoutError) as failure:
+                # A wait that ran out, or a worker that would not start again.
                 raise RoundFailed(f"{failure}: {dict(statuses(client, interview_ids))}") from None
             elapsed = time.monotonic() - started
             counted = statuses(client, interview_ids)
