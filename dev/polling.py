@@ -43,3 +43,16 @@ async def wait_until_async(
         if remaining <= 0:
             raise AssertionError(f"{what} did not happen within {timeout}s")
         await asyncio.sleep(min(interval, remaining))
+
+
+def holds_within(condition: Callable[[], object], timeout: float, *, interval: float = POLL_SECONDS) -> bool:
+    """Whether ``condition`` turns truthy within ``timeout`` s (asked every ``interval`` s);
+    unlike :func:`wait_until`, running out of time is an answer, not a failure."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(interval, remaining))

@@ -97,6 +97,33 @@ def join_with_pause(parts: list[Path], out: Path, pause_seconds: float) -> None:
         _run("sox", *padded, str(out))
 
 
+SHORT_INTERVIEW_SUBJECTS = (
+    "scheduler",
+    "billing service",
+    "mobile app",
+    "data pipeline",
+    "search page",
+    "test suite",
+)
+
+
+def make_short_interviews(out_dir: Path, count: int) -> list[Path]:
+    """``count`` short question-and-answer recordings (about 6 s each), no two alike (the
+    gateway links a file uploaded twice by one user to its first interview): many interviews
+    flowing at once, for the fault tests and the kill-storm bench."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    recordings = []
+    for number in range(count):
+        subject = SHORT_INTERVIEW_SUBJECTS[number % len(SHORT_INTERVIEW_SUBJECTS)]
+        question, answer = out_dir / f"q{number}.wav", out_dir / f"a{number}.wav"
+        speak(f"What was project {number + 1}?", question, voice=INTERVIEWER_VOICE)
+        speak(f"Um, I rebuilt the {subject}, uh, in {number + 2} weeks.", answer)
+        out = out_dir / f"interview_{number:02d}.wav"
+        join_with_pause([question, answer], out, pause_seconds=0.8)
+        recordings.append(out)
+    return recordings
+
+
 def duration_of(path: Path) -> float:
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]

@@ -131,8 +131,8 @@ app = faust.App(
     # hung so when a rebalance came while the rollup had a backlog). Handlers are idempotent
     # and offsets are committed only for acked events, so an event cut off is simply redone.
     stream_wait_empty=False,
-    broker_session_timeout=30.0,
-    broker_heartbeat_interval=3.0,
+    broker_session_timeout=settings.kafka_session_timeout_seconds,
+    broker_heartbeat_interval=settings.kafka_session_timeout_seconds / 10,
     broker_rebalance_timeout=30.0,
     table_cleanup_interval=timedelta(minutes=5).total_seconds(),
     # Metadata refreshed every 30 s (not 5 min): on a fresh broker the first snapshot can show

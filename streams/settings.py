@@ -39,6 +39,10 @@ class StreamsSettings(KafkaSecuritySettings):
     app_id: str = "interview-buddy"
     worker_web_host: str = "127.0.0.1"
     worker_web_port: int = 6066
+    #: How long the group waits for a silent member (a worker that crashed says nothing)
+    #: before it hands that member's partitions to the others; heartbeats go every tenth of it.
+    #: The broker allows 6 s to 1800 s.
+    kafka_session_timeout_seconds: float = 30.0
     #: Every external call (blob store, database, SMTP, speech service) is tried this many
     #: times in all, with backoff doubling from ``retry_backoff_seconds`` up to
     #: ``retry_max_backoff_seconds``, before a message that keeps failing for its own reasons

@@ -6,13 +6,23 @@ import re
 
 import pytest
 
-from dev.polling import wait_until, wait_until_async
+from dev.polling import holds_within, wait_until, wait_until_async
 
 
 def test_a_wait_returns_the_first_truthy_value_and_asks_no_further() -> None:
     answers = iter([None, 0, "", "the row", "a later row"])
     assert wait_until(lambda: next(answers), timeout=5, what="a row", interval=0) == "the row"
     assert next(answers) == "a later row"
+
+
+def test_a_condition_that_comes_true_in_time_holds_and_is_asked_no_further() -> None:
+    answers = iter([False, None, True, "never asked"])
+    assert holds_within(lambda: next(answers), timeout=5, interval=0)
+    assert next(answers) == "never asked"
+
+
+def test_a_condition_that_never_comes_true_is_an_answer_not_a_failure() -> None:
+    assert holds_within(lambda: False, timeout=0.01, interval=0.001) is False
 
 
 def test_a_wait_that_times_out_says_what_did_not_happen() -> None:
