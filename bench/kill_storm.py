@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.speech_agent_throughput import BOOTSTRAP, DATABASE_URL
+from bench.stack_addresses import BOOTSTRAP, DATABASE_URL
 from dev.kill_storm import KillStorm, wait_working
 from dev.polling import wait_until
 from dev.service_processes import ServiceProcess, gateway_process, new_prefix, worker_process
