@@ -45,8 +45,17 @@ def json_log_record(line: str) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+#: Every prefix :func:`new_prefix` gave in this process, so that a test session can delete the
+#: topics of them all at its end, those of a test that failed before deleting its own included
+#: (each partition holds a file open in the broker: left behind, they run it out of files).
+PREFIXES_GIVEN: set[str] = set()
+
+
 def new_prefix() -> str:
-    return f"t-{uuid.uuid4().hex[:8]}-"
+    """A prefix unique to one test's stack (``t-1a2b3c4d-``), for its topic names and groups."""
+    prefix = f"t-{uuid.uuid4().hex[:8]}-"
+    PREFIXES_GIVEN.add(prefix)
+    return prefix
 
 
 @dataclass

@@ -7,11 +7,12 @@ for it (never a skip); unit tests ask for none of these and run without services
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
 import sys
-import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -19,16 +20,20 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from dev.service_processes import PREFIXES_GIVEN, new_prefix
 from dev.smtp.maildir import received
 from dev.stack.config import StackConfig
 from dev.stack.kafka_probe import fetch_metadata
+from topics.admin import delete_prefixed_topics
 
 HOW_TO_START = "start them with `ib stack up --services-only` (or run `make test`, which does)"
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap() -> str:
-    """``host:port`` of a Kafka broker that answers; fails the test when none does."""
+def kafka_bootstrap() -> Iterator[str]:
+    """``host:port`` of a Kafka broker that answers; fails the test when none does. At the
+    session's end the topics of every prefix :func:`new_prefix` gave go, those of a test that did
+    not delete its own included: a broker kept between runs would otherwise run out of files."""
     bootstrap = os.environ.get("IB_KAFKA_BOOTSTRAP") or StackConfig.from_env().kafka_bootstrap
     host, _, port = bootstrap.split(",")[0].strip().rpartition(":")
     try:
@@ -37,7 +42,9 @@ def kafka_bootstrap() -> str:
         pytest.fail(f"Kafka does not answer on {bootstrap} ({exc}): {HOW_TO_START}", pytrace=False)
     if not metadata.brokers:
         pytest.fail(f"Kafka on {bootstrap} lists no live broker yet: {HOW_TO_START}", pytrace=False)
-    return bootstrap
+    yield bootstrap
+    if PREFIXES_GIVEN:
+        asyncio.run(delete_prefixed_topics(bootstrap, *sorted(PREFIXES_GIVEN)))
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +62,7 @@ def database_url() -> str:
 @pytest.fixture
 def topic_prefix() -> str:
     """A prefix unique to this test (``t-1a2b3c4d-``), for its topic names and consumer groups."""
-    return f"t-{uuid.uuid4().hex[:8]}-"
+    return new_prefix()
 
 
 REPO_DIR = Path(__file__).resolve().parents[1]

@@ -121,14 +121,14 @@ async def _wait_until_visible(admin: AIOKafkaAdminClient, names: list[str], time
         await asyncio.sleep(VISIBLE_POLL_SECONDS)
 
 
-async def delete_prefixed_topics(bootstrap_servers: str, prefix: str) -> list[str]:
-    """Delete every topic whose name starts with ``prefix``; return the names deleted."""
-    if not prefix:
+async def delete_prefixed_topics(bootstrap_servers: str, *prefixes: str) -> list[str]:
+    """Delete every topic whose name starts with one of ``prefixes``; return the names deleted."""
+    if not prefixes or not all(prefixes):
         raise ValueError("refusing to delete topics without a prefix: that would be every topic")
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="ib-admin")
     await admin.start()
     try:
-        names = [name for name in await admin.list_topics() if name.startswith(prefix)]
+        names = [name for name in await admin.list_topics() if name.startswith(prefixes)]
         if names:
             await admin.delete_topics(names)
         return names

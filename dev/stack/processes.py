@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import signal
 import subprocess
 import time
@@ -44,9 +45,17 @@ def spawn_detached(
             env=dict(env),
             start_new_session=True,
             close_fds=True,
+            preexec_fn=as_many_open_files_as_allowed,
         )
     _CHILDREN[process.pid] = process
     return process.pid
+
+
+def as_many_open_files_as_allowed() -> None:
+    """Raise the open-file limit to the hard one: Kafka holds a file open per partition, and a
+    soft limit of 1024 (many machines' default) runs a test broker out of them."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def write_pidfile(path: Path, pid: int) -> None:
