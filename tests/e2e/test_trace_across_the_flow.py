@@ -94,19 +94,27 @@ def test_one_upload_makes_one_connected_trace_with_a_span_per_stage(
             for span in collector.trace(transcribing.trace_id)
         }
 
+    def roots() -> list[ReceivedSpan]:
+        spans = collector.trace(transcribing.trace_id)
+        ids = {span.span_id for span in spans}
+        return [span for span in spans if span.parent_span_id not in ids]
+
+    # Connected once every stage's span is in and each span's parent too (a worker exports a
+    # span when it ends: the speech agent's spans of a trace end up to a second after a batch).
     try:
-        wait_until(lambda: stages_in_trace() >= wanted, 120, "a span of every stage in the upload's trace")
+        wait_until(
+            lambda: stages_in_trace() >= wanted and [stage_of(span) for span in roots()] == ["upload"],
+            120,
+            "a span of every stage in the upload's trace, all below the upload's",
+        )
     except AssertionError:
         others = sorted({span.name for span in collector.spans} - stages_in_trace())
         raise AssertionError(
-            f"missing {sorted(wanted - stages_in_trace())}; in other traces: {others}"
+            f"missing {sorted(wanted - stages_in_trace())}; in other traces: {others};"
+            f" roots {[(span.name, span.parent_span_id) for span in roots()]}"
         ) from None
     spans = collector.trace(transcribing.trace_id)
     by_id = {span.span_id: span for span in spans}
-    roots = [span for span in spans if span.parent_span_id not in by_id]
-    assert [stage_of(span) for span in roots] == ["upload"], [
-        (span.name, span.parent_span_id) for span in roots
-    ]
     assert {span.service for span in spans} == {"interview-buddy-gateway", "interview-buddy-worker"}
     for span in spans:
         if span.name not in DESCENDS_FROM:
