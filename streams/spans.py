@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import faust
 from opentelemetry.context import Context, attach, detach
@@ -25,19 +26,25 @@ from topics.tracing import context_from, context_of, current_trace_headers, trac
 
 @contextmanager
 def span_of(event: faust.EventT, agent: str) -> Iterator[Span]:
+    with tracer().start_as_current_span(**_consumer_span(event, agent)) as span:
+        yield span
+
+
+def _consumer_span(event: faust.EventT, agent: str) -> dict[str, Any]:
+    """What an agent's span of ``event`` is made of: its name, its parent (the trace context the
+    event carries) and the event's place in Kafka."""
     message = event.message
-    with tracer().start_as_current_span(
-        f"{agent} {topic_spec_of(event)}",
-        context=context_of(message.headers),
-        kind=SpanKind.CONSUMER,
-        attributes={
+    return {
+        "name": f"{agent} {topic_spec_of(event)}",
+        "context": context_of(message.headers),
+        "kind": SpanKind.CONSUMER,
+        "attributes": {
             "messaging.system": "kafka",
             "messaging.destination.name": message.topic,
             "messaging.destination.partition.id": str(message.partition),
             "messaging.kafka.offset": message.offset,
         },
-    ) as span:
-        yield span
+    }
 
 
 @contextmanager
@@ -77,17 +84,7 @@ class TraceSpans:
         key = (message.topic, tuple(trace_headers_passed_on(message.headers)))
         traced = self._spans.get(key)
         if traced is None:
-            span = tracer().start_span(
-                f"{self._agent} {topic_spec_of(event)}",
-                context=context_of(message.headers),
-                kind=SpanKind.CONSUMER,
-                attributes={
-                    "messaging.system": "kafka",
-                    "messaging.destination.name": message.topic,
-                    "messaging.destination.partition.id": str(message.partition),
-                    "messaging.kafka.offset": message.offset,
-                },
-            )
+            span = tracer().start_span(**_consumer_span(event, self._agent))
             with use_span(span):
                 traced = _TraceSpan(
                     span, set_span_in_context(span), current_trace_headers(), time.monotonic()
