@@ -211,6 +211,13 @@ def start_node(cfg: StackConfig, node: KafkaNode, report: Report = log_report) -
     resolve_jars(cfg, report)
     write_config(cfg, node)
     format_storage(cfg, node, report)
+    pid = spawn_node(cfg, node)
+    report(f"{node.name}: started (pid {pid}), waiting for the broker on {cfg.host}:{node.port} ...")
+    return pid
+
+
+def spawn_node(cfg: StackConfig, node: KafkaNode) -> int:
+    """Start a node whose config is written and storage formatted, its pid in its pidfile."""
     pid = spawn_detached(
         java_command(cfg, node, "kafka.Kafka", str(config_file(node))),
         log_file=log_file(node),
@@ -218,7 +225,6 @@ def start_node(cfg: StackConfig, node: KafkaNode, report: Report = log_report) -
         cwd=node.directory,
     )
     write_pidfile(pid_file(node), pid)
-    report(f"{node.name}: started (pid {pid}), waiting for the broker on {cfg.host}:{node.port} ...")
     return pid
 
 

@@ -24,9 +24,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from dev.stack.config import REPO_ROOT, StackConfig
-from dev.stack.kafka import node_pid, resolve_jars, write_config
-from dev.stack.kafka_config import config_file, java_command, log_file, new_cluster_id, pid_file
-from dev.stack.processes import is_alive, run_checked, spawn_detached, stop_process, write_pidfile
+from dev.stack.kafka import node_pid, resolve_jars, spawn_node, write_config
+from dev.stack.kafka_config import config_file, java_command, log_file, new_cluster_id
+from dev.stack.processes import is_alive, run_checked, stop_process
 from tests.e2e.broker_tls import BrokerTls, make_broker_tls
 from tests.e2e.own_kafka import spare_base_port
 
@@ -139,13 +139,7 @@ def authorized_kafka(
         log_file=log_file(node),
         cwd=node.directory,
     )
-    pid = spawn_detached(
-        java_command(cfg, node, "kafka.Kafka", str(config_file(node))),
-        log_file=log_file(node),
-        env=cfg.child_environment(),
-        cwd=node.directory,
-    )
-    write_pidfile(pid_file(node), pid)
+    pid = spawn_node(cfg, node)
     kafka = AuthorizedKafka(f"127.0.0.1:{base}", admin_password, tls, log_file(node))
     try:
         asyncio.run(_wait_until_answering(kafka, pid))

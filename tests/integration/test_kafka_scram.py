@@ -16,9 +16,9 @@ from aiokafka.errors import KafkaError
 
 from dev.service_processes import new_prefix, worker_process
 from dev.stack.config import REPO_ROOT, StackConfig
-from dev.stack.kafka import node_pid, resolve_jars, wait_for_node, write_config
-from dev.stack.kafka_config import config_file, java_command, log_file, new_cluster_id, pid_file
-from dev.stack.processes import run_checked, spawn_detached, stop_process, write_pidfile
+from dev.stack.kafka import node_pid, resolve_jars, spawn_node, wait_for_node, write_config
+from dev.stack.kafka_config import config_file, java_command, log_file, new_cluster_id
+from dev.stack.processes import run_checked, stop_process
 from gateway.events import make_producer
 from gateway.settings import Settings
 from tests.e2e.own_kafka import spare_base_port
@@ -75,13 +75,7 @@ def scram_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScramBrok
         log_file=log_file(node),
         cwd=node.directory,
     )
-    pid = spawn_detached(
-        java_command(cfg, node, "kafka.Kafka", str(config_file(node))),
-        log_file=log_file(node),
-        env=cfg.child_environment(),
-        cwd=node.directory,
-    )
-    write_pidfile(pid_file(node), pid)
+    pid = spawn_node(cfg, node)
     try:
         wait_for_node(cfg, node, pid)
         yield ScramBroker(f"127.0.0.1:{sasl_port}", f"127.0.0.1:{base}")
