@@ -22,6 +22,7 @@ from analysis.transcript_gaps import INCOMPLETE_TRANSCRIPT
 from dev.polling import wait_until_async
 from dev.service_processes import ServiceProcess, new_prefix, worker_process
 from dev.topic_records import Received, collect_until, produce, wait_for_record
+from tests.integration.transcript_segments import scripted_segments
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_STATE,
@@ -68,31 +69,15 @@ def worker(
 
 
 def segments(interview_id: str, audio_duration: float) -> list[dict[str, Any]]:
-    out, clock = [], 0.0
-    for seq, text in enumerate(LINES):
-        words = []
-        for token in text.split():
-            words.append({"word": token, "start": clock, "end": clock + 0.3, "confidence": 0.95})
-            clock += 0.35
-        clock += 1.0
-        out.append(
-            {
-                "interview_id": interview_id,
-                "user_id": USER,
-                "seq": seq,
-                "start": words[0]["start"],
-                "end": words[-1]["end"],
-                "text": text,
-                "words": words,
-                "confidence": 0.95,
-                "engine": "test",
-                "audio_duration": audio_duration,
-                "processed_seconds": words[-1]["end"],
-                "elapsed_seconds": 0.1,
-                "final": seq == len(LINES) - 1,
-            }
-        )
-    return out
+    return scripted_segments(
+        interview_id,
+        USER,
+        LINES,
+        confidence=0.95,
+        word_seconds=0.35,
+        pause_seconds=1.0,
+        audio_duration=audio_duration,
+    )
 
 
 async def send_segments(worker: ServiceProcess, interview_id: str, chosen: list[dict[str, Any]]) -> None:

@@ -29,6 +29,7 @@ from dev.polling import wait_until, wait_until_async
 from dev.service_processes import ServiceProcess
 from dev.topic_inventory import topic_inventory
 from dev.topic_records import Received, collect_until, produce, wait_for_record
+from tests.integration.transcript_segments import scripted_segments
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     ANSWER_ANALYSIS,
@@ -55,31 +56,7 @@ TIMEOUT = 180.0
 
 
 def segments(interview_id: str) -> list[dict[str, Any]]:
-    out, clock = [], 0.0
-    for seq, text in enumerate(LINES):
-        words = []
-        for token in text.split():
-            words.append({"word": token, "start": clock, "end": clock + 0.3, "confidence": 0.93})
-            clock += 0.36
-        clock += 0.8
-        out.append(
-            {
-                "interview_id": interview_id,
-                "user_id": USER,
-                "seq": seq,
-                "start": words[0]["start"],
-                "end": words[-1]["end"],
-                "text": text,
-                "words": words,
-                "confidence": 0.93,
-                "engine": "test",
-                "audio_duration": clock,
-                "processed_seconds": words[-1]["end"],
-                "elapsed_seconds": 0.1,
-                "final": seq == len(LINES) - 1,
-            }
-        )
-    return out
+    return scripted_segments(interview_id, USER, LINES, confidence=0.93, word_seconds=0.36, pause_seconds=0.8)
 
 
 async def end_offsets(bootstrap: str, names: list[str]) -> dict[str, list[int]]:
