@@ -9,7 +9,6 @@ the same moment."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 
 from dev.replay.bounds import Bound
 from dev.replay.reader import Replay
+from dev.topic_records import transactional_producer
 from topics.catalog import DEAD_LETTERS_REDRIVEN, TopicSpec, dead_letter_topic
 from topics.codec import AvroCodec
 from topics.errors import SerializationError
@@ -76,13 +76,7 @@ async def read_all(
 async def redrive(bootstrap: str, spec: TopicSpec, prefix: str, selection: Selection) -> RedriveReport:
     """Send the chosen dead letters of ``spec``'s topic back to it, each at most once ever."""
     dlq = dead_letter_topic(spec)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        transactional_id=f"ib-redrive-{dlq.full_name(prefix)}",
-        enable_idempotence=True,
-        acks="all",
-        client_id=f"ib-redrive-{uuid.uuid4().hex[:8]}",
-    )
+    producer = transactional_producer(bootstrap, f"ib-redrive-{dlq.full_name(prefix)}", "redrive")
     # Started first: it fences an earlier redrive of this topic still running, so the ledger
     # read next holds everything any other redrive will ever have committed.
     await producer.start()

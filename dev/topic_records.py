@@ -4,6 +4,7 @@ tests and the benches."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -96,3 +97,15 @@ async def collect_until(
         return seen
     finally:
         await consumer.stop()
+
+
+def transactional_producer(bootstrap: str, transactional_id: str, tool: str) -> AIOKafkaProducer:
+    """A producer of one transactional id (a second one started fences the first), writing
+    with acks=all; ``tool`` names its client (``ib-<tool>-<random>``) in the broker's logs."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        transactional_id=transactional_id,
+        enable_idempotence=True,
+        acks="all",
+        client_id=f"ib-{tool}-{uuid.uuid4().hex[:8]}",
+    )

@@ -3,14 +3,12 @@ settings, written in one Kafka transaction per run, and never written twice."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaProducer
-
 from dev.replay.reader import Replay
 from dev.reprocess.inputs import EARLIEST, LATEST
+from dev.topic_records import transactional_producer
 from topics.admin import WantedTopic, ensure_named_topics
 from topics.catalog import (
     ANALYSIS_COMPLETED,
@@ -71,12 +69,8 @@ async def write_version(
     metrics_topic = versioned_topic(SEGMENT_METRICS, version)
     answers_topic = versioned_topic(ANSWER_ANALYSIS, version)
     analysis_topic = versioned_topic(ANALYSIS_COMPLETED, version)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        transactional_id=f"ib-reprocess-{analysis_topic.full_name(prefix)}",
-        enable_idempotence=True,
-        acks="all",
-        client_id=f"ib-reprocess-{uuid.uuid4().hex[:8]}",
+    producer = transactional_producer(
+        bootstrap, f"ib-reprocess-{analysis_topic.full_name(prefix)}", "reprocess"
     )
     await producer.start()
     try:
@@ -88,30 +82,18 @@ async def write_version(
             )
         async with producer.transaction():
             for output in outputs:
-                key = output.interview_id.encode()
-                headers = [(REPROCESSED_FROM_HEADER, output.reprocessed_from.encode())]
-                for metrics in output.metrics:
+                records = [
+                    *((metrics_topic, metrics) for metrics in output.metrics),
+                    *((answers_topic, answer) for answer in output.answers),
+                    (analysis_topic, output.analysis),
+                ]
+                for topic, value in records:
                     await producer.send(
-                        metrics_topic.full_name(prefix),
-                        key=key,
-                        value=codec.encode(metrics_topic.value_schema, dict(metrics)),
+                        topic.full_name(prefix),
+                        key=output.interview_id.encode(),
+                        value=codec.encode(topic.value_schema, dict(value)),
                         partition=output.partition,
-                        headers=headers,
+                        headers=[(REPROCESSED_FROM_HEADER, output.reprocessed_from.encode())],
                     )
-                for answer in output.answers:
-                    await producer.send(
-                        answers_topic.full_name(prefix),
-                        key=key,
-                        value=codec.encode(answers_topic.value_schema, dict(answer)),
-                        partition=output.partition,
-                        headers=headers,
-                    )
-                await producer.send(
-                    analysis_topic.full_name(prefix),
-                    key=key,
-                    value=codec.encode(analysis_topic.value_schema, dict(output.analysis)),
-                    partition=output.partition,
-                    headers=headers,
-                )
     finally:
         await producer.stop()
