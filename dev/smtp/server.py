@@ -30,7 +30,11 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args.maildir.parent.mkdir(parents=True, exist_ok=True)
     mailbox.Maildir(args.maildir, create=True)  # new/, cur/ and tmp/, unless they are there
-    controller = Controller(Mailbox(args.maildir), hostname=args.host, port=args.port, ident=IDENT)
+    # The start waits for the server to answer itself; a loaded machine can take longer than
+    # aiosmtpd's 5 s default for that.
+    controller = Controller(
+        Mailbox(args.maildir), hostname=args.host, port=args.port, ident=IDENT, ready_timeout=30.0
+    )
     controller.start()
     logging.info("SMTP on %s:%d, mail to %s", args.host, args.port, args.maildir)
     stopped = threading.Event()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,7 +75,9 @@ def notifier(
             "IB_EMAIL_SWEEP_SECONDS": "0.5",
             "IB_EMAIL_RETRY_SECONDS": "0.5",
             "IB_EMAIL_RETRY_MAX_SECONDS": "1",
-            "IB_SMTP_TIMEOUT_SECONDS": "2",
+            # Long enough that a reply slowed by a loaded machine is not taken for a failure
+            # (the message would then be sent twice); a stopped server refuses at once anyway.
+            "IB_SMTP_TIMEOUT_SECONDS": "15",
         }
     )
     process.start()
@@ -131,6 +134,18 @@ def deliveries_with(database_url: str, interview_id: str, status: str) -> list[d
             "SELECT * FROM notification_deliveries WHERE interview_id = %s AND status = %s",
             (interview_id, status),
         ).fetchall()
+
+
+@contextmanager
+def delivery_told(database_url: str, interview_id: str) -> Iterator[None]:
+    """A failed assertion inside says how the interview's delivery stood when it failed."""
+    try:
+        yield
+    except AssertionError as failure:
+        row = delivery(database_url, interview_id)
+        fields = ("status", "attempts", "last_error", "next_attempt_at")
+        told = "none recorded" if row is None else ", ".join(f"{name}={row[name]!r}" for name in fields)
+        raise AssertionError(f"{failure} (the delivery: {told})") from failure
 
 
 def text_of(message: Any) -> tuple[str, str]:
@@ -225,23 +240,26 @@ async def test_a_lost_smtp_server_delays_mail_and_loses_none(
         await produce(
             kafka_bootstrap, ANALYSIS_COMPLETED, prefix, interview_id, completed(interview_id, user, 55.0)
         )
-        retrying = wait_until(
-            lambda: [
-                row for row in deliveries_with(database_url, interview_id, "retrying") if row["attempts"] >= 2
-            ],
-            60,
-            "two failed attempts",
-        )
+        with delivery_told(database_url, interview_id):
+            retrying = wait_until(
+                lambda: [
+                    row
+                    for row in deliveries_with(database_url, interview_id, "retrying")
+                    if row["attempts"] >= 2
+                ],
+                60,
+                "two failed attempts",
+            )
         assert retrying[0]["last_error"] and retrying[0]["next_attempt_at"] is not None
     finally:
         mail.start()
 
-    [message] = wait_until(lambda: mail.messages_to(dev_email(user)), 60, "the delayed email")
-
-    assert "55/100" in message["Subject"]
-    sent = wait_until(lambda: deliveries_with(database_url, interview_id, "sent"), 30, "sent recorded")
-    assert sent[0]["attempts"] >= 3
-    assert len(mail.messages_to(dev_email(user))) == 1
+    with delivery_told(database_url, interview_id):
+        [message] = wait_until(lambda: mail.messages_to(dev_email(user)), 60, "the delayed email")
+        assert "55/100" in message["Subject"]
+        sent = wait_until(lambda: deliveries_with(database_url, interview_id, "sent"), 30, "sent recorded")
+        assert sent[0]["attempts"] >= 3
+        assert len(mail.messages_to(dev_email(user))) == 1
 
 
 async def test_a_deleted_account_takes_its_address_and_deliveries(
