@@ -1,18 +1,15 @@
-"""An OpenTelemetry collector's OTLP/HTTP trace endpoint (``POST /v1/traces``, protobuf), on
-loopback, keeping every span it is sent: the real OTLP exporter of the worker and the gateway
-processes sends to it as it would to Jaeger's 4318."""
+"""An OpenTelemetry collector's OTLP/HTTP trace endpoint (``dev.otlp_receiver``) keeping every
+span it is sent: the real OTLP exporter of the worker and the gateway processes sends to it as
+it would to Jaeger's 4318."""
 
 from __future__ import annotations
 
-import gzip
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
-    ExportTraceServiceRequest,
-    ExportTraceServiceResponse,
-)
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+from dev.otlp_receiver import OtlpReceiver
 
 
 @dataclass(frozen=True)
@@ -25,37 +22,11 @@ class ReceivedSpan:
     parent_span_id: str
 
 
-class OtlpCollector:
+class OtlpCollector(OtlpReceiver):
     def __init__(self) -> None:
+        super().__init__(lambda body: self.receive(ExportTraceServiceRequest.FromString(body)))
         self.spans: list[ReceivedSpan] = []
         self._lock = threading.Lock()
-        collector = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if self.headers.get("Content-Encoding") == "gzip":
-                    body = gzip.decompress(body)
-                if self.path != "/v1/traces":
-                    self.send_error(404)
-                    return
-                collector.receive(ExportTraceServiceRequest.FromString(body))
-                answer = ExportTraceServiceResponse().SerializeToString()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/x-protobuf")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def receive(self, request: ExportTraceServiceRequest) -> None:
         with self._lock:
@@ -77,11 +48,3 @@ class OtlpCollector:
     def trace(self, trace_id: str) -> list[ReceivedSpan]:
         with self._lock:
             return [span for span in self.spans if span.trace_id == trace_id]
-
-    def __enter__(self) -> OtlpCollector:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
