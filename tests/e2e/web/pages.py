@@ -174,3 +174,55 @@ def notification_of(page: Page, interview_id: str) -> Locator:
 
 def dashboard_row(page: Page, interview_id: str) -> Locator:
     return page.locator(f'[data-testid="interview-row"][data-interview-id="{interview_id}"]')
+
+
+#: A printout's margins, about Chromium's default (0.4 in); the width of an A4 page within them,
+#: in CSS pixels.
+PRINT_MARGIN = "1cm"
+PRINTED_WIDTH = (210 - 2 * 10) / 25.4 * 96
+
+#: What each chart has drawn: how many plots (a Recharts wrapper), how many lines with a path, and
+#: how wide the plot's drawing is.
+DRAWN_CHARTS = """() => [...document.querySelectorAll("figure.chart")].map((chart) => ({
+    chart: chart.dataset.testid,
+    plots: chart.querySelectorAll(".recharts-wrapper").length,
+    lines: [...chart.querySelectorAll(".recharts-line-curve")].filter((line) => line.getAttribute("d"))
+        .length,
+    width: Number(chart.querySelector(".recharts-wrapper > svg")?.getAttribute("width") ?? 0),
+}))"""
+
+
+def drawn_charts(page: Page) -> list[dict[str, Any]]:
+    """What each chart of the page has drawn now (see ``DRAWN_CHARTS``)."""
+    charts: list[dict[str, Any]] = page.evaluate(DRAWN_CHARTS)
+    return charts
+
+
+def wait_for_the_drawing_module(page: Page) -> None:
+    """Until the module that draws the charts (``LinePlot``, with Recharts) has come and been run,
+    as the page fetches it after load when the browser is idle: importing the same address again
+    resolves after the page's own import has (its reactions were registered first)."""
+    address = page.wait_for_function(
+        """() => performance.getEntriesByType("resource").map((entry) => entry.name)
+            .find((name) => /\\/LinePlot-[^/]*\\.js$/.test(name))"""
+    ).json_value()
+    page.evaluate("address => import(address).then(() => null)", address)
+
+
+def print_to_pdf(page: Page, path: Path) -> list[dict[str, Any]]:
+    """Prints the page into ``path`` as Ctrl+P would, and gives what each chart had drawn when the
+    browser laid the printout out (``drawn_charts``, read by a ``beforeprint`` listener added after
+    the app's, so after the app rendered for print and before anything asynchronous could run).
+    Headless Chromium's ``page.pdf()`` dispatches ``beforeprint`` and ``afterprint`` itself (and
+    turns the ``print`` media query on and off), so nothing is emulated."""
+    page.evaluate(
+        f"""() => addEventListener("beforeprint", () => {{ window.drawnWhenPrinted = ({DRAWN_CHARTS})(); }},
+            {{ once: true }})"""
+    )
+    margin = PRINT_MARGIN
+    page.pdf(
+        path=path, format="A4", margin={"top": margin, "right": margin, "bottom": margin, "left": margin}
+    )
+    when_printed: list[dict[str, Any]] | None = page.evaluate("window.drawnWhenPrinted ?? null")
+    assert when_printed is not None, "page.pdf() did not dispatch beforeprint"
+    return when_printed

@@ -14,9 +14,21 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from dev import synthesize
 from tests.e2e.conftest import Stack, upload_wav
-from tests.e2e.web.pages import keep, pdf_text, saved_bytes, sign_in, wait_for_analysis
+from tests.e2e.web.pages import (
+    PRINTED_WIDTH,
+    drawn_charts,
+    keep,
+    pdf_text,
+    print_to_pdf,
+    saved_bytes,
+    sign_in,
+    wait_for_analysis,
+    wait_for_the_drawing_module,
+)
 
 USER = "web-analysis"
+#: A phone's screen (Lighthouse's mobile one), where no chart is near the first screen.
+PHONE = {"width": 412, "height": 823}
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +120,29 @@ def test_every_figure_of_the_analysis_is_the_apis(
     expect(page.get_by_test_id("warning")).to_have_count(len(analysis["warnings"]))
     expect(page.get_by_test_id("recommendation")).to_have_count(len(analysis["recommendations"]))
     keep(page, screenshots, "analysis-page")
+
+
+def test_printing_draws_every_chart_even_those_never_scrolled_near(
+    stack: Stack, context: BrowserContext, analysed: dict[str, Any], screenshots: Path
+) -> None:
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    open_analysis(page, stack, analysed["interview_id"])
+    expect(page.get_by_test_id("pace-chart-row")).to_have_count(analysed["metrics"]["count"])
+    series = {"pace-chart": 1, "timeline-chart": 2}  # words per minute; sentiment and confidence
+    expect(page.locator("figure.chart")).to_have_count(len(series))
+    # Recharts comes when the browser is idle after load, and no chart is drawn before it nears.
+    wait_for_the_drawing_module(page)
+    assert [chart["plots"] for chart in drawn_charts(page)] == [0, 0]
+
+    when_printed = print_to_pdf(page, screenshots / "analysis-print.pdf")
+    for chart in when_printed:
+        assert chart["plots"] == 1 and chart["lines"] == series[chart["chart"]], when_printed
+        assert 0 < chart["width"] <= PRINTED_WIDTH, when_printed  # within the paper's margins
+    # And they stay drawn on the screen after printing.
+    after = drawn_charts(page)
+    assert sum(chart["plots"] for chart in after) == len(series), after
+    assert all(chart["lines"] == series[chart["chart"]] for chart in after), after
 
 
 def test_a_recommendations_moment_lands_on_its_transcript_segment(

@@ -13,7 +13,17 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from dev import synthesize
 from tests.e2e.conftest import Stack, upload_wav
-from tests.e2e.web.pages import keep, pdf_text, saved_bytes, sign_in, wait_for_analysis
+from tests.e2e.web.pages import (
+    PRINTED_WIDTH,
+    drawn_charts,
+    keep,
+    pdf_text,
+    print_to_pdf,
+    saved_bytes,
+    sign_in,
+    wait_for_analysis,
+    wait_for_the_drawing_module,
+)
 
 USER = "web-progress"
 VERDICTS = {True: "Better", False: "Worse"}
@@ -126,6 +136,28 @@ def test_my_trends_their_filters_and_my_history_as_a_pdf(
     expect_progress(page, behavioral)
     text = pdf_text(saved_bytes(page, "download-progress-pdf"))
     assert "1 analysed interview" in text
+
+
+def test_printing_draws_every_trend_even_those_never_scrolled_near(
+    stack: Stack, context: BrowserContext, two_analysed: list[str], screenshots: Path
+) -> None:
+    page = context.new_page()
+    sign_in(page, stack, USER)
+    page.get_by_role("link", name="Progress").click()
+    measures = len(progress(stack)["changes"])
+    expect(page.locator("figure.chart")).to_have_count(measures)
+    wait_for_the_drawing_module(page)
+    # The trends near the first screen are drawn, those below it not yet.
+    expect(page.locator("figure.chart .recharts-line-curve").first).to_be_attached()
+    assert 0 < sum(chart["plots"] for chart in drawn_charts(page)) < measures
+
+    when_printed = print_to_pdf(page, screenshots / "progress-print.pdf")
+    assert sum(chart["plots"] for chart in when_printed) == measures, when_printed
+    for chart in when_printed:
+        assert chart["lines"] == 1 and 0 < chart["width"] <= PRINTED_WIDTH, when_printed
+    after = drawn_charts(page)
+    assert sum(chart["plots"] for chart in after) == measures, after
+    assert all(chart["lines"] == 1 for chart in after), after
 
 
 def test_filters_in_the_address_that_match_nothing_or_are_unknown_are_said_and_lose_nothing(

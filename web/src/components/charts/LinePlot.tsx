@@ -1,17 +1,19 @@
-// The only module that imports Recharts: Chart.tsx loads it lazily, once a chart's plot nears the
-// screen, so the charting library is fetched by the pages that chart and never by the first load.
+// The only module that imports Recharts: Chart.tsx loads it lazily (useLinePlot), once a chart's
+// plot nears the screen or the browser is idle after a page with charts has loaded, so the
+// charting library is fetched by the pages that chart and never by the first load.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 import { shown } from "./shown";
 import { PLOT_HEIGHT, type ChartProps } from "./types";
 
-/** The drawing of a line chart; its text alternative is Chart's. */
-export default function LinePlot(props: ChartProps) {
+/** The drawing of a line chart; its text alternative is Chart's. As wide as its box, or `width`
+ * pixels: a printout is laid out after the page has rendered it, and never measured. */
+export default function LinePlot(props: ChartProps & { width?: number | undefined }) {
   const { series } = props;
   const right = series.find((one) => one.axis === "right");
   const left = series.find((one) => one.axis !== "right");
   return (
-    <ResponsiveContainer width="100%" height={PLOT_HEIGHT}>
+    <ResponsiveContainer width={props.width ?? "100%"} height={PLOT_HEIGHT}>
       <LineChart data={props.rows} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#d9dee5" />
         <XAxis

@@ -2,6 +2,9 @@
  * Kept apart from the chart itself so that pages name these types without loading Recharts. */
 /** How tall a chart's drawing is, and the box that holds its place before it is drawn. */
 export const PLOT_HEIGHT = 240;
+/** How wide a chart is drawn on paper: within an A4 or Letter page's margins, the page's padding
+ * and the chart's own. */
+export const PRINT_WIDTH = 600;
 
 export type ChartRow = Record<string, string | number | null>;
 
