@@ -22,7 +22,7 @@ from faust.exceptions import PartitionsMismatch
 
 from streams.app import channel, codec, settings, topic_spec_of
 from streams.metrics import DEAD_LETTERS, EVENT_SECONDS, EVENTS
-from streams.retry_policy import RetryPolicy, is_outage
+from streams.retry_policy import GaveUp, Retry, RetryPolicy
 from streams.spans import span_of
 from topics.catalog import by_name, dead_letter_topic
 from topics.errors import SchemaRegistryError, SerializationError
@@ -86,57 +86,44 @@ async def _process_event(event: faust.EventT, handle: Handler, consumer: str) ->
         await dead_letter(event, exc, attempts=1, consumer=consumer)
         ended("dead_lettered")
         return False
-    attempt, unsettled_waits, outage_waits = 1, 0, 0
-    while True:
-        try:
-            await handle(value, event)
-            ended("processed")
-            return True
-        except asyncio.CancelledError:
-            raise
-        except PartitionsMismatch as exc:
-            # Right after a fresh broker creates the changelog topics, Faust's metadata can
-            # still say they have 0 partitions: the cluster is settling, the message is fine.
-            if unsettled_waits < UNSETTLED_WAITS:
+
+    async def counted(retry: Retry) -> None:
+        EVENTS.labels(consumer, spec.name, "waited" if retry.outage else "retried").inc()
+
+    gave_up = await retry_policy.attempt(
+        when_settled(lambda: handle(value, event), consumer),
+        f"{consumer} on {spec.name}",
+        on_retry=counted,
+        give_up_at_once=(PartitionsMismatch,),
+    )
+    if gave_up is None:
+        ended("processed")
+        return True
+    await dead_letter_gave_up(event.message, gave_up, consumer=consumer, what=spec.name)
+    ended("dead_lettered")
+    return False
+
+
+def when_settled(call: Callable[[], Awaitable[None]], consumer: str) -> Callable[[], Awaitable[None]]:
+    """``call``, waiting (UNSETTLED_WAITS times at most, for all its tries together) while the
+    table topics settle: right after a fresh broker creates the changelog topics, Faust's
+    metadata can still say they have 0 partitions. The message is fine, so no attempt is spent;
+    a mismatch that outlasts the waits is raised, and dead-lettered at once."""
+    unsettled_waits = 0
+
+    async def settled_call() -> None:
+        nonlocal unsettled_waits
+        while True:
+            try:
+                return await call()
+            except PartitionsMismatch as exc:
+                if unsettled_waits == UNSETTLED_WAITS:
+                    raise
                 unsettled_waits += 1
                 log.warning("%s waits for the table topics to settle: %s", consumer, exc)
                 await asyncio.sleep(UNSETTLED_WAIT_SECONDS)
-                continue
-            await dead_letter(event, exc, attempts=attempt, consumer=consumer)
-            ended("dead_lettered")
-            return False
-        except Exception as exc:
-            if is_outage(exc):
-                outage_waits += 1
-                EVENTS.labels(consumer, spec.name, "waited").inc()
-                delay = retry_policy.delay_after(outage_waits)
-                log.warning(
-                    "%s waits for a dependency on %s (%d waits), retrying in %.1fs: %s",
-                    consumer,
-                    spec.name,
-                    outage_waits,
-                    delay,
-                    exc,
-                )
-                await asyncio.sleep(delay)
-                continue
-            if retry_policy.gives_up_after(attempt):
-                log.exception("%s gave up on %s after %d attempts", consumer, spec.name, attempt)
-                await dead_letter(event, exc, attempts=attempt, consumer=consumer)
-                ended("dead_lettered")
-                return False
-            EVENTS.labels(consumer, spec.name, "retried").inc()
-            delay = retry_policy.delay_after(attempt)
-            log.warning(
-                "%s failed on %s (attempt %d), retrying in %.1fs: %s",
-                consumer,
-                spec.name,
-                attempt,
-                delay,
-                exc,
-            )
-            await asyncio.sleep(delay)
-            attempt += 1
+
+    return settled_call
 
 
 class SourceMessage(Protocol):
@@ -165,6 +152,12 @@ def error_headers(
 
 async def dead_letter(event: faust.EventT, exc: BaseException, *, attempts: int, consumer: str) -> None:
     await dead_letter_message(event.message, exc, attempts=attempts, consumer=consumer)
+
+
+async def dead_letter_gave_up(message: SourceMessage, gave_up: GaveUp, *, consumer: str, what: str) -> None:
+    """Say that ``consumer`` gave up on ``what`` after the retries, and dead-letter its message."""
+    log.error("%s gave up on %s after %d attempts", consumer, what, gave_up.attempts, exc_info=gave_up.error)
+    await dead_letter_message(message, gave_up.error, attempts=gave_up.attempts, consumer=consumer)
 
 
 async def dead_letter_message(

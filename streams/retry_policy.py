@@ -58,6 +58,23 @@ def is_outage(exc: BaseException) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Retry:
+    """A failed try that is about to be tried again, as a caller's ``on_retry`` hook hears of it."""
+
+    error: Exception
+    #: Whether a dependency was away (the try is waited out, spending no attempt).
+    outage: bool
+
+
+@dataclass(frozen=True)
+class GaveUp:
+    """A call given up on: its last error, and the tries it was given (the first included)."""
+
+    error: Exception
+    attempts: int
+
+
 class RetrySettings(Protocol):
     retry_attempts: int
     retry_backoff_seconds: float
@@ -96,11 +113,22 @@ class RetryPolicy:
         return attempt >= self.attempts
 
     async def attempt(
-        self, call: Callable[[], Awaitable[object]], what: str, on_wait: Callable[[], None] | None = None
-    ) -> Exception | None:
-        """``call()`` until it succeeds (None) or has failed ``attempts`` times for reasons of
-        its own (that last error); an outage is waited out meanwhile, spending no attempt
-        (``on_wait`` hears of each wait, for the metrics)."""
+        self,
+        call: Callable[[], Awaitable[object]],
+        what: str,
+        *,
+        on_retry: Callable[[Retry], Awaitable[None]] | None = None,
+        stop: Callable[[], bool] | None = None,
+        give_up_at_once: tuple[type[Exception], ...] = (),
+    ) -> GaveUp | None:
+        """``call()`` until it succeeds, or has failed ``attempts`` times for reasons of its own
+        (then what it gave up on); an outage is waited out meanwhile, spending no attempt.
+
+        ``on_retry`` hears of each failed try before its wait (for the caller's metrics and
+        notices). ``stop()`` is asked after each failure: when the call is no longer wanted
+        (a job whose partition moved away) the tries end with nothing given up on (None). An
+        error of a ``give_up_at_once`` kind is given up on at once, whatever it was raised
+        from: retrying it would not help (a wait its caller already made ran out)."""
         attempt, outage_waits = 1, 0
         while True:
             try:
@@ -109,10 +137,13 @@ class RetryPolicy:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                if is_outage(exc):
+                if stop is not None and stop():
+                    return None
+                if isinstance(exc, give_up_at_once):
+                    return GaveUp(exc, attempt)
+                outage = is_outage(exc)
+                if outage:
                     outage_waits += 1
-                    if on_wait is not None:
-                        on_wait()
                     delay = self.delay_after(outage_waits)
                     log.warning(
                         "%s waits for a dependency (%d waits), retrying in %.1fs: %s",
@@ -122,11 +153,13 @@ class RetryPolicy:
                         exc,
                     )
                 elif self.gives_up_after(attempt):
-                    return exc
+                    return GaveUp(exc, attempt)
                 else:
                     delay = self.delay_after(attempt)
                     log.warning("%s failed (attempt %d), retrying in %.1fs: %s", what, attempt, delay, exc)
                     attempt += 1
+                if on_retry is not None:
+                    await on_retry(Retry(exc, outage))
                 await asyncio.sleep(delay)
 
     async def open_when_reachable(
@@ -135,8 +168,8 @@ class RetryPolicy:
         """Open a connection (a pool, with its migrations) once its server answers, then set
         ``opened``: a worker started while the database is away waits for it instead of
         stopping. A failure of its own (bad credentials) is logged and leaves it closed."""
-        error = await self.attempt(open_, f"opening {what}")
-        if error is not None:
-            log.critical("could not open %s: %s", what, error)
+        gave_up = await self.attempt(open_, f"opening {what}")
+        if gave_up is not None:
+            log.critical("could not open %s: %s", what, gave_up.error)
             return
         opened.set()

@@ -23,6 +23,7 @@ from streams.app import app, channel, settings
 from streams.dead_letters import dead_letter, decode, retry_policy
 from streams.email_delivery import EmailDelivery, SmtpSender
 from streams.metrics import count_batch
+from streams.retry_policy import GaveUp
 from streams.spans import span_of
 from topics.catalog import NOTIFICATIONS
 from topics.errors import SerializationError
@@ -49,9 +50,9 @@ class DeliveriesConnection(faust.Service):
         await read_model.close()
 
 
-async def record_with_retries(notification: dict[str, object]) -> Exception | None:
-    """Record the delivery with the retry policy: the database being away is waited out; the
-    error is returned when the notification keeps failing for a reason of its own."""
+async def record_with_retries(notification: dict[str, object]) -> GaveUp | None:
+    """Record the delivery with the retry policy: the database being away is waited out; what
+    it gave up on is returned when the notification keeps failing for a reason of its own."""
     await read_model_open.wait()
     return await retry_policy.attempt(
         lambda: deliveries.record(notification), "recording the delivery of a notification"
@@ -86,9 +87,9 @@ async def send_email(stream: faust.StreamT[bytes]) -> None:
             continue
         started = time.monotonic()
         with span_of(event, AGENT):
-            error = await record_with_retries(notification)
-            if error is not None:
-                await dead_letter(event, error, attempts=retry_policy.attempts, consumer=AGENT)
+            gave_up = await record_with_retries(notification)
+            if gave_up is not None:
+                await dead_letter(event, gave_up.error, attempts=gave_up.attempts, consumer=AGENT)
             else:
                 await attempt_due(str(notification["notification_id"]))
         count_batch(AGENT, [event], time.monotonic() - started)

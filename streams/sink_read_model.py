@@ -13,7 +13,6 @@ and the read model itself refuses rows of a deleted interview that are still in 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections import defaultdict
 from typing import Any
@@ -22,8 +21,9 @@ import faust
 
 from sinks.read_model import ReadModel
 from streams.app import app, channels, settings, topic_spec_of
-from streams.dead_letters import dead_letter, decode, retry_policy
+from streams.dead_letters import dead_letter, dead_letter_gave_up, decode, retry_policy
 from streams.metrics import EVENTS, UPLOAD_TO_ANALYSIS, count_batch
+from streams.retry_policy import Retry
 from topics.catalog import (
     ANALYSIS_COMPLETED,
     INTERVIEW_METADATA,
@@ -38,7 +38,6 @@ from topics.errors import SerializationError
 #: The agent's name: its Faust agent, its consumer in the topic catalog and in dead letters.
 AGENT = "sink_read_model"
 
-log = logging.getLogger(__name__)
 
 read_model = ReadModel(settings.database_url)
 #: Agents may start before services: the sink waits for the pool instead of failing on it.
@@ -126,17 +125,19 @@ async def write_with_retries(decoded: Decoded) -> None:
     record by record, and the records that still fail are dead-lettered."""
     await read_model_open.wait()
 
-    def waited() -> None:
-        for name in {name for _, name, _ in decoded}:
-            EVENTS.labels(AGENT, name, "waited").inc()
+    async def waited(retry: Retry) -> None:
+        if retry.outage:
+            for name in {name for _, name, _ in decoded}:
+                EVENTS.labels(AGENT, name, "waited").inc()
 
-    if await retry_policy.attempt(lambda: write_batch(batch_of(decoded)), "read model write", waited) is None:
+    gave_up = await retry_policy.attempt(
+        lambda: write_batch(batch_of(decoded)), "read model write", on_retry=waited
+    )
+    if gave_up is None:
         return
     for item in decoded:
-        event = item[0]
-        error = await retry_policy.attempt(
-            lambda item=item: write_batch(batch_of([item])), "read model write", waited
+        gave_up = await retry_policy.attempt(
+            lambda item=item: write_batch(batch_of([item])), "read model write", on_retry=waited
         )
-        if error is not None:
-            log.error("%s gave up on a record after %d attempts: %s", AGENT, retry_policy.attempts, error)
-            await dead_letter(event, error, attempts=retry_policy.attempts, consumer=AGENT)
+        if gave_up is not None:
+            await dead_letter_gave_up(item[0].message, gave_up, consumer=AGENT, what="a record")

@@ -31,9 +31,9 @@ import orjson
 from faust.types import TP
 
 from streams.app import app, codec
-from streams.dead_letters import dead_letter_message, retry_policy
+from streams.dead_letters import dead_letter_gave_up, retry_policy
 from streams.metrics import EVENTS
-from streams.retry_policy import is_outage
+from streams.retry_policy import Retry
 from streams.spans import span_continuing
 from topics.catalog import INTERVIEW_UPLOADED
 from topics.tracing import trace_headers_of
@@ -167,50 +167,22 @@ class JobRunner:
 
     async def _run_one(self, job: Job) -> None:
         uploaded = codec.decode(job.value, INTERVIEW_UPLOADED.value_schema)
-        attempt, outage_waits = 1, 0
         told: set[str] = set()
-        while True:
-            try:
-                await self._run(uploaded, lambda: self.owns(job))
-                break
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if not self.owns(job):
-                    break
-                if is_outage(exc):
-                    # The blob store or the speech service is away: not the recording's fault.
-                    outage_waits += 1
-                    EVENTS.labels(self._consumer, INTERVIEW_UPLOADED.name, "waited").inc()
-                    delay = retry_policy.delay_after(outage_waits)
-                    log.warning(
-                        "%s waits for a dependency on %s (%d waits), retrying in %.1fs: %s",
-                        self._consumer,
-                        job.interview_id,
-                        outage_waits,
-                        delay,
-                        exc,
-                    )
-                    await self.tell_waiting(told)
-                    await asyncio.sleep(delay)
-                    continue
-                if retry_policy.gives_up_after(attempt):
-                    log.exception(
-                        "%s gave up on %s after %d attempts", self._consumer, job.interview_id, attempt
-                    )
-                    await dead_letter_message(job, exc, attempts=attempt, consumer=self._consumer)
-                    break
-                delay = retry_policy.delay_after(attempt)
-                log.warning(
-                    "%s failed on %s (attempt %d), retrying in %.1fs: %s",
-                    self._consumer,
-                    job.interview_id,
-                    attempt,
-                    delay,
-                    exc,
-                )
-                await asyncio.sleep(delay)
-                attempt += 1
+
+        async def counted(retry: Retry) -> None:
+            if retry.outage:
+                # The blob store or the speech service is away: not the recording's fault.
+                EVENTS.labels(self._consumer, INTERVIEW_UPLOADED.name, "waited").inc()
+                await self.tell_waiting(told)
+
+        gave_up = await retry_policy.attempt(
+            lambda: self._run(uploaded, lambda: self.owns(job)),
+            f"{self._consumer} on {job.interview_id}",
+            on_retry=counted,
+            stop=lambda: not self.owns(job),
+        )
+        if gave_up is not None:
+            await dead_letter_gave_up(job, gave_up, consumer=self._consumer, what=job.interview_id)
         if not self.owns(job):
             log.info("%s moved to another worker mid-way: it finishes it", job.interview_id)
             return

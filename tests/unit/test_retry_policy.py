@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import socket
+from collections.abc import Awaitable, Callable
 
 import aiosmtplib
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from azure.core.exceptions import HttpResponseError, ServiceRequestError
 
 from sinks.errors import BlobStoreError, ReadModelUnavailable
-from streams.retry_policy import RetryPolicy, is_outage
+from streams.retry_policy import GaveUp, Retry, RetryPolicy, is_outage
 from streams.settings import StreamsSettings
 from topics.errors import SerializationError
 
@@ -128,10 +129,8 @@ async def test_an_outage_is_waited_out_without_spending_attempts() -> None:
         if len(calls) < 5:
             raise ConnectionRefusedError(errno.ECONNREFUSED, "refused")
 
-    waits: list[int] = []
-    assert await policy.attempt(flaky, "a write", on_wait=lambda: waits.append(1)) is None
+    assert await policy.attempt(flaky, "a write") is None
     assert len(calls) == 5  # more than the 2 attempts a record's own fault gets
-    assert len(waits) == 4  # each wait counted, for the operators' metrics
 
 
 async def test_a_records_own_fault_gives_up_after_the_attempts_with_the_last_error() -> None:
@@ -142,6 +141,90 @@ async def test_a_records_own_fault_gives_up_after_the_attempts_with_the_last_err
         calls.append(1)
         raise ValueError(f"bad record (call {len(calls)})")
 
-    error = await policy.attempt(rejecting, "a write")
-    assert isinstance(error, ValueError) and str(error) == "bad record (call 3)"
+    gave_up = await policy.attempt(rejecting, "a write")
+    assert gave_up is not None and gave_up.attempts == 3
+    assert isinstance(gave_up.error, ValueError) and str(gave_up.error) == "bad record (call 3)"
     assert len(calls) == 3
+
+
+def failing_with(*errors: Exception) -> Callable[[], Awaitable[None]]:
+    """A call that raises ``errors`` one per call, then succeeds."""
+    left = list(errors)
+
+    async def call() -> None:
+        if left:
+            raise left.pop(0)
+
+    return call
+
+
+async def test_the_hook_hears_of_each_retry_and_whether_it_waits_for_a_dependency() -> None:
+    policy = RetryPolicy(attempts=3, backoff_seconds=0.0, max_backoff_seconds=0.01)
+    refused = ConnectionRefusedError(errno.ECONNREFUSED, "refused")
+    rejected = ValueError("bad record")
+    heard: list[Retry] = []
+
+    async def hear(retry: Retry) -> None:
+        heard.append(retry)
+
+    call = failing_with(refused, rejected, refused)
+    assert await policy.attempt(call, "a write", on_retry=hear) is None
+    assert heard == [Retry(refused, outage=True), Retry(rejected, outage=False), Retry(refused, outage=True)]
+
+
+async def test_the_hook_is_not_called_for_the_failure_given_up_on() -> None:
+    policy = RetryPolicy(attempts=2, backoff_seconds=0.0, max_backoff_seconds=0.01)
+    heard: list[Retry] = []
+
+    async def hear(retry: Retry) -> None:
+        heard.append(retry)
+
+    gave_up = await policy.attempt(failing_with(*[ValueError("bad")] * 5), "a write", on_retry=hear)
+    assert gave_up is not None and gave_up.attempts == 2
+    assert [retry.outage for retry in heard] == [False]  # one retry between the two attempts
+
+
+async def test_a_call_that_is_no_longer_wanted_stops_being_tried_with_nothing_given_up_on() -> None:
+    policy = RetryPolicy(attempts=5, backoff_seconds=0.0, max_backoff_seconds=0.01)
+    calls: list[int] = []
+    wanted = True
+
+    async def rejecting() -> None:
+        nonlocal wanted
+        calls.append(1)
+        if len(calls) == 2:
+            wanted = False  # say, the job's partition was revoked during this try
+        raise ValueError("bad record")
+
+    assert await policy.attempt(rejecting, "a job", stop=lambda: not wanted) is None
+    assert len(calls) == 2  # not the 5 attempts: nothing is dead-lettered for a job moved away
+
+
+async def test_a_call_no_longer_wanted_is_not_waited_for_through_an_outage() -> None:
+    policy = RetryPolicy(attempts=3, backoff_seconds=0.0, max_backoff_seconds=0.01)
+    calls: list[int] = []
+
+    async def unreachable() -> None:
+        calls.append(1)
+        raise ConnectionResetError(errno.ECONNRESET, "reset")
+
+    assert await policy.attempt(unreachable, "a job", stop=lambda: True) is None
+    assert len(calls) == 1  # tried once (stop is asked after a failure), then not waited for
+
+
+async def test_an_error_given_up_on_at_once_is_not_retried_even_when_raised_from_an_outage() -> None:
+    class Unsettled(Exception):
+        pass
+
+    policy = RetryPolicy(attempts=3, backoff_seconds=0.0, max_backoff_seconds=0.01)
+    heard: list[Retry] = []
+
+    async def hear(retry: Retry) -> None:
+        heard.append(retry)
+
+    unsettled = Unsettled("the table topics have not settled")
+    unsettled.__cause__ = ConnectionRefusedError(errno.ECONNREFUSED, "refused")
+    call = failing_with(ValueError("bad record"), unsettled)
+    gave_up = await policy.attempt(call, "a handler", on_retry=hear, give_up_at_once=(Unsettled,))
+    assert gave_up == GaveUp(unsettled, attempts=2)  # the attempt it came in, for the dead letter
+    assert len(heard) == 1  # the ValueError's retry, and no more
