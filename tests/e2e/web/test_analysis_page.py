@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from dev import synthesize
 from tests.e2e.conftest import Stack, upload_wav
@@ -209,6 +209,27 @@ def test_the_transcripts_and_the_pdf_are_what_the_api_gives(
     text = pdf_text(saved_bytes(page, "download-pdf"))
     assert f"Overall score {analysis['overall_score']:.0f} / 100" in text
     assert analysis["content"]["turns"][0]["question"][:30] in text.replace("\n", " ")
+
+
+def test_a_download_still_being_prepared_says_so_and_stays_readable(
+    stack: Stack, context: BrowserContext, analysed: dict[str, Any], screenshots: Path
+) -> None:
+    """The PDF is made on the server: until it has come, its button says it is being prepared,
+    in text that keeps its contrast (it once faded below it)."""
+    held: list[Route] = []
+    page = context.new_page()
+    page.route("**/analysis.pdf", lambda route: held.append(route))  # answered once the page is checked
+    open_analysis(page, stack, analysed["interview_id"])
+    preparing = page.locator('[aria-busy="true"]', has_text="Download PDF")
+    expect(preparing).to_be_visible()
+    expect(preparing).to_contain_text("(preparing)")
+    keep(page, screenshots, "analysis-pdf-preparing")
+
+    for route in held:
+        route.continue_()
+    expect(page.get_by_test_id("download-pdf")).to_have_attribute(
+        "download", f"analysis-{analysed['interview_id']}.pdf"
+    )
 
 
 def test_a_recording_that_is_not_an_interview_says_so_plainly(
