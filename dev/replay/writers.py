@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Protocol
@@ -18,9 +19,11 @@ from aiokafka import ConsumerRecord
 
 from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type
 from dev.replay.avro_arrow import BatchDecoder
+from dev.replay.background import Background
 from dev.replay.reader import ReplayedRecord, key_text, replayed
 from topics import schemas
 from topics.codec import AvroCodec
+from topics.errors import InterviewBuddyError
 
 Format = Literal["jsonl", "parquet"]
 #: Rows kept before a Parquet row group is written: larger groups encode faster (2.8 µs a
@@ -28,8 +31,11 @@ Format = Literal["jsonl", "parquet"]
 #: fewer rows when they hold more than ROW_GROUP_BYTES (analyses are far larger than segments).
 ROW_GROUP = 50_000
 ROW_GROUP_BYTES = 64 << 20
+#: Rows decoded at once on the background thread: each chunk costs that thread a few waits for
+#: the GIL, which the event loop holds most of the time, so chunks are large; a few are held.
+DECODE_ROWS = 10_000
+CHUNKS_AHEAD = 2
 HEADERS = pa.list_(pa.struct([("name", pa.string()), ("value", pa.binary())]))
-_NO_HEADERS = pa.array([], HEADERS.value_type)
 
 
 class RecordWriter(Protocol):
@@ -84,11 +90,19 @@ class JsonLinesWriter:
         self._file.close()
 
 
+class ParquetWriteFailed(InterviewBuddyError):
+    """The rows of a Parquet replay could not be decoded or written: the file is closed, and holds
+    only the row groups written before."""
+
+
 class ParquetWriter:
     """Rows a fetched batch at a time: the envelope column by column, the values decoded at once
-    (``avro_arrow``), no Python object per value."""
+    (``avro_arrow``), no Python object per value. The decoding and the encoding run on a thread of
+    their own (``background``), a chunk of fetched batches at a time, while the caller fetches the
+    next records; an error there is raised to the caller as ``ParquetWriteFailed``."""
 
     def __init__(self, path: Path, topic: str, value_schema: str, codec: AvroCodec) -> None:
+        self.path = path
         self.topic = topic
         self.value_type = arrow_type(schemas.current_version(value_schema).raw)
         self.schema = pa.schema(
@@ -107,10 +121,67 @@ class ParquetWriter:
         )
         self._decoder = BatchDecoder(value_schema, codec, self.value_type)
         self._writer = pq.ParquetWriter(path, self.schema)
+        # The caller's side: fetched batches not yet handed over, and the rows of the row group.
+        self._chunk: list[Sequence[ConsumerRecord[bytes, bytes]]] = []
+        self._chunk_rows = self._group_rows = 0
+        # The background's side: decoded tables not yet written.
         self._pending: list[pa.Table] = []
-        self._pending_rows = self._pending_bytes = 0
+        self._pending_rows = self._pending_bytes = self._rows_written = 0
+        self._background: Background[Chunk] = Background(self._encode, "ib-replay-parquet", CHUNKS_AHEAD)
+        self._failure_raised = False
 
     def write_fetched(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        self._chunk.append(records)
+        self._chunk_rows += len(records)
+        self._group_rows += len(records)
+        if self._group_rows >= ROW_GROUP:
+            self._hand_over(ends_group=True)
+        elif self._chunk_rows >= DECODE_ROWS:
+            self._hand_over(ends_group=False)
+
+    def close(self) -> None:
+        """Writes what is left and closes the file; raises ``ParquetWriteFailed`` when a chunk
+        could not be decoded or written (the file is closed all the same)."""
+        try:
+            if not self._failure_raised:  # else the caller has had it already
+                self._hand_over(ends_group=True)
+                try:
+                    self._background.finish()
+                except BaseException as exc:
+                    raise self._failed(exc) from exc
+        finally:
+            self._background.stop()
+            self._writer.close()
+
+    def _hand_over(self, ends_group: bool) -> None:
+        chunk = Chunk(self._chunk, ends_group)
+        self._chunk, self._chunk_rows = [], 0
+        if ends_group:
+            self._group_rows = 0
+        try:
+            self._background.put(chunk)
+        except BaseException as exc:
+            raise self._failed(exc) from exc
+
+    def _failed(self, cause: BaseException) -> ParquetWriteFailed:
+        self._failure_raised = True
+        return ParquetWriteFailed(
+            f"the replay could not write its rows to {self.path} ({type(cause).__name__}: {cause}); "
+            f"the file is closed with only the first {self._rows_written} rows in it"
+        )
+
+    def _encode(self, chunk: Chunk) -> None:
+        """On the background thread: the chunk's rows decoded, and a row group written when it
+        is complete (or holds more than ROW_GROUP_BYTES)."""
+        if chunk.batches:
+            table = self._table([record for batch in chunk.batches for record in batch])
+            self._pending.append(table)
+            self._pending_rows += table.num_rows
+            self._pending_bytes += table.nbytes
+        if chunk.ends_group or self._pending_bytes >= ROW_GROUP_BYTES:
+            self._flush()
+
+    def _table(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> pa.Table:
         count = len(records)
         values, errors = self._decoder.decode([record.value for record in records])
         if any(error is not None for error in errors):
@@ -120,14 +191,14 @@ class ParquetWriter:
             )
         else:
             raw_values = pa.nulls(count, pa.binary())
-        table = pa.Table.from_arrays(
+        return pa.Table.from_arrays(
             [
                 pa.repeat(self.topic, count),
                 pa.array([record.partition for record in records], pa.int32()),
                 pa.array([record.offset for record in records], pa.int64()),
                 # Arrow takes milliseconds as they are
                 pa.array([record.timestamp for record in records], TIMESTAMP_MS),
-                pa.array([key_text(record.key) for record in records], pa.string()),
+                _keys(records),
                 _headers(records),
                 values,
                 pa.array(errors, pa.string()),
@@ -135,28 +206,42 @@ class ParquetWriter:
             ],
             schema=self.schema,
         )
-        self._pending.append(table)
-        self._pending_rows += table.num_rows
-        self._pending_bytes += table.nbytes
-        if self._pending_rows >= ROW_GROUP or self._pending_bytes >= ROW_GROUP_BYTES:
-            self._flush()
 
     def _flush(self) -> None:
         if self._pending:
             self._writer.write_table(pa.concat_tables(self._pending), row_group_size=self._pending_rows)
+            self._rows_written += self._pending_rows
             self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
 
-    def close(self) -> None:
-        self._flush()
-        self._writer.close()
+
+@dataclass(frozen=True)
+class Chunk:
+    """Fetched batches handed to the background together, and whether the row group ends there."""
+
+    batches: list[Sequence[ConsumerRecord[bytes, bytes]]]
+    ends_group: bool
+
+
+def _keys(records: Sequence[ConsumerRecord[bytes, bytes]]) -> pa.Array:
+    """Each record's key as text: UTF-8 checked by Arrow at once, else one by one as ``key_text``
+    gives it (an invalid byte replaced)."""
+    keys = pa.array([record.key for record in records], pa.binary())
+    try:
+        return keys.cast(pa.string())
+    except pa.ArrowInvalid:
+        return pa.array([key_text(record.key) for record in records], pa.string())
 
 
 def _headers(records: Sequence[ConsumerRecord[bytes, bytes]]) -> pa.Array:
-    """Each record's headers as a list of (name, value) structs, built flat."""
-    if not any(record.headers for record in records):
-        return pa.ListArray.from_arrays(
-            pa.repeat(0, len(records) + 1).cast(pa.int32()), _NO_HEADERS, type=HEADERS
-        )
+    """Each record's headers as a list of (name, value) structs: Arrow takes aiokafka's tuples as
+    they are; a header without a value, or no headers at all, is written as before (an empty value,
+    an empty list), built flat."""
+    try:
+        headers = pa.array([record.headers for record in records], HEADERS)
+    except (pa.ArrowException, TypeError):
+        headers = None
+    if headers is not None and not headers.null_count and not headers.values.field("value").null_count:
+        return headers
     names: list[str] = []
     data: list[bytes] = []
     offsets = [0]
