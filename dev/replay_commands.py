@@ -11,12 +11,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dev.kafka_options import Bootstrap, Prefix, bootstrap_of, prefix_of
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
 from dev.replay.reader import Replay
-from dev.replay.writers import Format, open_writer
+from dev.replay.writers import Format, ParquetWriteFailed, open_writer
 from topics.catalog import ALL_TOPICS, by_name
 from topics.codec import codec_from_settings
 
@@ -72,6 +73,9 @@ def replay(
     except BadBound as exc:
         _err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    except ParquetWriteFailed as exc:
+        _err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
     _err.print(f"{written} records of {spec.full_name(prefix_of(prefix))} written to {out}")
 
 

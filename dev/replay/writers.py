@@ -31,10 +31,8 @@ Format = Literal["jsonl", "parquet"]
 #: fewer rows when they hold more than ROW_GROUP_BYTES (analyses are far larger than segments).
 ROW_GROUP = 50_000
 ROW_GROUP_BYTES = 64 << 20
-#: Rows decoded at once on the background thread: each chunk costs that thread a few waits for
-#: the GIL, which the event loop holds most of the time, so chunks are large; a few are held.
-DECODE_ROWS = 10_000
-CHUNKS_AHEAD = 2
+#: Fetched batches (at most a partition's fetch, 1 MB, each) waiting for the background thread.
+BATCHES_AHEAD = 32
 HEADERS = pa.list_(pa.struct([("name", pa.string()), ("value", pa.binary())]))
 
 
@@ -98,8 +96,9 @@ class ParquetWriteFailed(InterviewBuddyError):
 class ParquetWriter:
     """Rows a fetched batch at a time: the envelope column by column, the values decoded at once
     (``avro_arrow``), no Python object per value. The decoding and the encoding run on a thread of
-    their own (``background``), a chunk of fetched batches at a time, while the caller fetches the
-    next records; an error there is raised to the caller as ``ParquetWriteFailed``."""
+    their own (``background``), all the batches fetched since it last looked at once, while the
+    caller fetches the next records; an error there is raised to the caller as
+    ``ParquetWriteFailed``."""
 
     def __init__(self, path: Path, topic: str, value_schema: str, codec: AvroCodec) -> None:
         self.path = path
@@ -121,30 +120,24 @@ class ParquetWriter:
         )
         self._decoder = BatchDecoder(value_schema, codec, self.value_type)
         self._writer = pq.ParquetWriter(path, self.schema)
-        # The caller's side: fetched batches not yet handed over, and the rows of the row group.
-        self._chunk: list[Sequence[ConsumerRecord[bytes, bytes]]] = []
-        self._chunk_rows = self._group_rows = 0
+        # The caller's side: the rows of the row group handed over so far.
+        self._group_rows = 0
         # The background's side: decoded tables not yet written.
         self._pending: list[pa.Table] = []
         self._pending_rows = self._pending_bytes = self._rows_written = 0
-        self._background: Background[Chunk] = Background(self._encode, "ib-replay-parquet", CHUNKS_AHEAD)
+        self._background: Background[Fetched] = Background(self._encode, "ib-replay-parquet", BATCHES_AHEAD)
         self._failure_raised = False
 
     def write_fetched(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-        self._chunk.append(records)
-        self._chunk_rows += len(records)
         self._group_rows += len(records)
-        if self._group_rows >= ROW_GROUP:
-            self._hand_over(ends_group=True)
-        elif self._chunk_rows >= DECODE_ROWS:
-            self._hand_over(ends_group=False)
+        self._hand_over(Fetched(records, ends_group=self._group_rows >= ROW_GROUP))
 
     def close(self) -> None:
         """Writes what is left and closes the file; raises ``ParquetWriteFailed`` when a chunk
         could not be decoded or written (the file is closed all the same)."""
         try:
             if not self._failure_raised:  # else the caller has had it already
-                self._hand_over(ends_group=True)
+                self._hand_over(Fetched((), ends_group=True))
                 try:
                     self._background.finish()
                 except BaseException as exc:
@@ -153,13 +146,11 @@ class ParquetWriter:
             self._background.stop()
             self._writer.close()
 
-    def _hand_over(self, ends_group: bool) -> None:
-        chunk = Chunk(self._chunk, ends_group)
-        self._chunk, self._chunk_rows = [], 0
-        if ends_group:
+    def _hand_over(self, fetched: Fetched) -> None:
+        if fetched.ends_group:
             self._group_rows = 0
         try:
-            self._background.put(chunk)
+            self._background.put(fetched)
         except BaseException as exc:
             raise self._failed(exc) from exc
 
@@ -170,21 +161,31 @@ class ParquetWriter:
             f"the file is closed with only the first {self._rows_written} rows in it"
         )
 
-    def _encode(self, chunk: Chunk) -> None:
-        """On the background thread: the chunk's rows decoded, and a row group written when it
-        is complete (or holds more than ROW_GROUP_BYTES)."""
-        if chunk.batches:
-            table = self._table([record for batch in chunk.batches for record in batch])
+    def _encode(self, batches: list[Fetched]) -> None:
+        """On the background thread: the batches' rows decoded together, and a row group written
+        where one ends (or once it holds more than ROW_GROUP_BYTES)."""
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        for fetched in batches:
+            records.extend(fetched.records)
+            if fetched.ends_group:
+                self._add(records)
+                records = []
+                self._flush()
+        self._add(records)
+        if self._pending_bytes >= ROW_GROUP_BYTES:
+            self._flush()
+
+    def _add(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        if records:
+            table = self._table(records)
             self._pending.append(table)
             self._pending_rows += table.num_rows
             self._pending_bytes += table.nbytes
-        if chunk.ends_group or self._pending_bytes >= ROW_GROUP_BYTES:
-            self._flush()
 
     def _table(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> pa.Table:
         count = len(records)
         values, errors = self._decoder.decode([record.value for record in records])
-        if any(error is not None for error in errors):
+        if errors.count(None) != count:
             pairs = zip(records, errors, strict=True)
             raw_values = pa.array(
                 [None if error is None else record.value for record, error in pairs], pa.binary()
@@ -215,10 +216,10 @@ class ParquetWriter:
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """Fetched batches handed to the background together, and whether the row group ends there."""
+class Fetched:
+    """A fetched batch handed to the background, and whether the row group ends with it."""
 
-    batches: list[Sequence[ConsumerRecord[bytes, bytes]]]
+    records: Sequence[ConsumerRecord[bytes, bytes]]
     ends_group: bool
 
 
