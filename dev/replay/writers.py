@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from aiokafka import ConsumerRecord
 
-from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type
+from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type, dictionary_columns
 from dev.replay.avro_arrow import BatchDecoder
 from dev.replay.background import Background
 from dev.replay.reader import ReplayedRecord, key_text, replayed
@@ -119,7 +119,9 @@ class ParquetWriter:
             metadata={"avro_schema": value_schema},
         )
         self._decoder = BatchDecoder(value_schema, codec, self.value_type)
-        self._writer = pq.ParquetWriter(path, self.schema)
+        # Snappy and dictionary pages as pyarrow writes them by default, but no dictionary for
+        # columns whose values seldom repeat (``dictionary_columns`` says which and why).
+        self._writer = pq.ParquetWriter(path, self.schema, use_dictionary=dictionary_columns(self.schema))
         # The caller's side: the rows of the row group handed over so far.
         self._group_rows = 0
         # The background's side: decoded tables not yet written.

@@ -17,7 +17,7 @@ from aiokafka import ConsumerRecord
 from fastavro.utils import generate_many
 
 from dev.replay import writers
-from dev.replay.arrow_schema import TIMESTAMP_MS, UnsupportedAvro, arrow_type
+from dev.replay.arrow_schema import TIMESTAMP_MS, UnsupportedAvro, arrow_type, dictionary_columns
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
 from dev.replay.reader import ReplayedRecord
 from dev.replay.writers import JsonLinesWriter, ParquetWriter
@@ -26,6 +26,7 @@ from topics.catalog import ALL_TOPICS
 from topics.codec import AvroCodec
 
 VALUE_SCHEMAS = sorted({spec.value_schema for spec in ALL_TOPICS})
+SEGMENT = "interviewbuddy.events.TranscriptSegment"
 
 
 def test_bounds_are_offsets_moments_earliest_or_latest() -> None:
@@ -63,6 +64,17 @@ def test_the_arrow_types_follow_the_avro_schema() -> None:
     assert timestamps, "timestamp-millis fields are timestamps"
     with pytest.raises(UnsupportedAvro, match="no single Arrow type"):
         arrow_type(["null", "string", "long"])
+
+
+def test_parquet_dictionaries_are_for_the_columns_whose_values_repeat() -> None:
+    segment = pa.schema([pa.field("value", arrow_type(schemas.current_version(SEGMENT).raw))])
+    columns = dictionary_columns(segment)
+    assert {"value.interview_id", "value.seq", "value.words.list.element.word"} <= set(columns)
+    assert not {"value.start", "value.words.list.element.start", "value.words.list.element.confidence"} & set(
+        columns
+    )
+    analysis = pa.schema([pa.field("tags", pa.map_(pa.string(), pa.list_(pa.float64())))])
+    assert dictionary_columns(analysis) == ["tags.key_value.key"]
 
 
 def replayed(offset: int, value: dict[str, Any] | None, raw: bytes | None = None) -> ReplayedRecord:
