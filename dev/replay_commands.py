@@ -4,6 +4,7 @@ or Parquet file, for analysts; read without a consumer group, so live consumers 
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 from pathlib import Path
@@ -80,6 +81,32 @@ def replay(
 
 
 async def _replay(
+    bootstrap: str,
+    topic: str,
+    value_schema: str,
+    start: Bound,
+    stop: Bound,
+    partitions: list[int] | None,
+    output_format: Format,
+    out: Path,
+) -> int:
+    # The objects made before the first record (modules, schemas, clients: ~90,000) live as long
+    # as the process; frozen for the replay, the cyclic GC's full collections, which the records
+    # in flight set off, do not walk them each time (~0.05 s of a Parquet replay's CPU in 50,000
+    # segments, holding the GIL). Unfrozen after, so a caller's process is as it was (unless it
+    # had frozen objects of its own: those cannot be told apart, so all stay frozen).
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        return await _replay_unfrozen(
+            bootstrap, topic, value_schema, start, stop, partitions, output_format, out
+        )
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
+async def _replay_unfrozen(
     bootstrap: str,
     topic: str,
     value_schema: str,
