@@ -119,6 +119,13 @@ def dictionary_columns(schema: pa.Schema) -> list[str]:
     return [path for field in schema for path, leaf in _leaves(field.type, field.name) if not _wide(leaf)]
 
 
+def statistics_columns(schema: pa.Schema) -> list[str]:
+    """The Parquet columns (leaf paths) given min/max statistics: those outside lists, which a
+    reader's filters use to skip row groups. Inside a list (a segment's words) the bounds of every
+    element of 50,000 rows at once skip nothing, and computing them took a tenth of the encoding."""
+    return [path for field in schema for path, _ in _leaves(field.type, field.name) if ".list." not in path]
+
+
 def _leaves(data_type: pa.DataType, path: str) -> Iterator[tuple[str, pa.DataType]]:
     if pa.types.is_struct(data_type):
         for field in data_type:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from aiokafka import ConsumerRecord
 
-from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type, dictionary_columns
+from dev.replay.arrow_schema import TIMESTAMP_MS, arrow_type, dictionary_columns, statistics_columns
 from dev.replay.avro_arrow import BatchDecoder
 from dev.replay.background import Background
 from dev.replay.reader import ReplayedRecord, key_text, replayed
@@ -124,9 +124,15 @@ class ParquetWriter:
             metadata={"avro_schema": value_schema},
         )
         self._decoder = BatchDecoder(value_schema, codec, self.value_type)
-        # Snappy and dictionary pages as pyarrow writes them by default, but no dictionary for
-        # columns whose values seldom repeat (``dictionary_columns`` says which and why).
-        self._writer = pq.ParquetWriter(path, self.schema, use_dictionary=dictionary_columns(self.schema))
+        # Snappy, dictionary pages and statistics as pyarrow writes them by default, but no
+        # dictionary for columns whose values seldom repeat and no statistics inside lists
+        # (``dictionary_columns`` and ``statistics_columns`` say which and why).
+        self._writer = pq.ParquetWriter(
+            path,
+            self.schema,
+            use_dictionary=dictionary_columns(self.schema),
+            write_statistics=statistics_columns(self.schema),
+        )
         # The caller's side: the rows of the row group so far, the batches not yet handed over.
         self._group_rows = self._waiting_rows = 0
         self._waiting: list[Fetched] = []

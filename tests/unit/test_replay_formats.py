@@ -17,7 +17,13 @@ from aiokafka import ConsumerRecord
 from fastavro.utils import generate_many
 
 from dev.replay import writers
-from dev.replay.arrow_schema import TIMESTAMP_MS, UnsupportedAvro, arrow_type, dictionary_columns
+from dev.replay.arrow_schema import (
+    TIMESTAMP_MS,
+    UnsupportedAvro,
+    arrow_type,
+    dictionary_columns,
+    statistics_columns,
+)
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
 from dev.replay.reader import ReplayedRecord
 from dev.replay.writers import JsonLinesWriter, ParquetWriter
@@ -66,7 +72,7 @@ def test_the_arrow_types_follow_the_avro_schema() -> None:
         arrow_type(["null", "string", "long"])
 
 
-def test_parquet_dictionaries_are_for_the_columns_whose_values_repeat() -> None:
+def test_parquet_dictionaries_are_for_values_that_repeat_and_statistics_outside_lists() -> None:
     segment = pa.schema([pa.field("value", arrow_type(schemas.current_version(SEGMENT).raw))])
     columns = dictionary_columns(segment)
     assert {"value.interview_id", "value.seq", "value.words.list.element.word"} <= set(columns)
@@ -75,6 +81,8 @@ def test_parquet_dictionaries_are_for_the_columns_whose_values_repeat() -> None:
     )
     analysis = pa.schema([pa.field("tags", pa.map_(pa.string(), pa.list_(pa.float64())))])
     assert dictionary_columns(analysis) == ["tags.key_value.key"]
+    assert "value.words.list.element.start" not in statistics_columns(segment)
+    assert {"value.interview_id", "value.start"} <= set(statistics_columns(segment))
 
 
 def replayed(offset: int, value: dict[str, Any] | None, raw: bytes | None = None) -> ReplayedRecord:
