@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,6 +81,33 @@ def _nullable_everywhere(data_type: pa.DataType) -> pa.DataType:
     return data_type
 
 
+class _ContainerFile:
+    """Where polars reads a container from: a path where it can. polars reads a file-like object
+    through its ``read``, 32 KB a call, and each call must take the GIL back; on the replay's
+    background thread, while the event loop holds it, each of those waits up to the interpreter's
+    switch interval (5 ms), which cost more than the decoding itself. An in-memory file (Linux's
+    memfd, never on disk), rewritten for each batch so its pages are reused, is read natively."""
+
+    def __init__(self) -> None:
+        self._fd: int | None = None
+        if hasattr(os, "memfd_create"):
+            self._fd = os.memfd_create("ib-replay-avro", os.MFD_CLOEXEC)
+            weakref.finalize(self, os.close, self._fd)
+
+    def read(self, pieces: list[bytes]) -> Any:
+        import polars as pl
+
+        if self._fd is None:
+            return pl.read_avro(io.BytesIO(b"".join(pieces)))
+        size = sum(len(piece) for piece in pieces)
+        if os.pwritev(self._fd, pieces, 0) != size:
+            whole, written = memoryview(b"".join(pieces)), 0
+            while written < size:
+                written += os.pwrite(self._fd, whole[written:], written)
+        os.ftruncate(self._fd, size)
+        return pl.read_avro(f"/proc/self/fd/{self._fd}")
+
+
 class BatchDecoder:
     """Decodes a batch of raw values of ``value_schema``'s topic into an array of ``value_type``
     (the Arrow type derived from the schema) and each value's decode error."""
@@ -99,6 +127,7 @@ class BatchDecoder:
         #: False once polars cannot give this schema's type (then every value goes one by one).
         self._native = _natively_readable(raw)
         self._header = self._container_header(raw)
+        self._file = _ContainerFile()
 
     def _container_header(self, raw: dict[str, Any]) -> bytes:
         wrapper = {
@@ -121,20 +150,17 @@ class BatchDecoder:
         beside each, why it did not decode (None when it did)."""
         if not self._native:
             return self._decode_one_by_one(values)
-        try:
-            frames = {value[:FRAME] for value in values}  # type: ignore[index]
-        except TypeError:  # a tombstone among them
-            frames = set()
-        if frames and all(self._is_native(frame) for frame in frames):
-            native = list(range(len(values)))
-            decoded = self._decode_natively(values)  # type: ignore[arg-type]
-        else:
-            native = [index for index, value in enumerate(values) if value and self._is_native(value[:FRAME])]
-            decoded = self._decode_natively([values[index] or b"" for index in native]) if native else None
+        # The common case first, without a look at each value: all of them at once, the frames
+        # polars read checked after (all of the current schema, else they are sorted out below).
+        whole = self._decode_natively(values, check_frames=True)  # type: ignore[arg-type]
+        if whole is not None:
+            return whole, [None] * len(values)
+        native = [index for index, value in enumerate(values) if value and self._is_native(value[:FRAME])]
+        if not native or len(native) == len(values):
+            return self._decode_one_by_one(values)
+        decoded = self._decode_natively([values[index] or b"" for index in native])
         if decoded is None:
             return self._decode_one_by_one(values)
-        if len(native) == len(values):
-            return decoded, [None] * len(values)
         chosen = set(native)
         others = [index for index in range(len(values)) if index not in chosen]
         one_by_one, errors = self._decode_one_by_one([values[index] for index in others])
@@ -157,15 +183,20 @@ class BatchDecoder:
             self._native_frames[frame] = native
         return self._native_frames[frame]
 
-    def _decode_natively(self, values: Sequence[bytes]) -> pa.Array | None:
-        """The values decoded at once, or None when polars refuses the block or a marker moved."""
-        body = self._marker.join(values) + self._marker
-        container = b"".join((self._header, _long(len(values)), _long(len(body)), body, self._sync))
+    def _decode_natively(self, values: Sequence[bytes], check_frames: bool = False) -> pa.Array | None:
+        """The values decoded at once, or None when polars refuses the block, a marker moved, or
+        (``check_frames``) a value is not of the current schema."""
+        try:
+            body = self._marker.join(values)
+        except TypeError:  # a tombstone among them
+            return None
+        size = len(body) + MARKER_SIZE
+        pieces = [self._header + _long(len(values)) + _long(size), body, self._marker + self._sync]
         # Imported here: polars takes ~0.1 s to load, which only a Parquet replay should pay.
         import polars as pl
 
         try:
-            table = pl.read_avro(io.BytesIO(container))
+            table = self._file.read(pieces)
         # What polars raises on a body that does not match the schema (a Rust panic is a
         # BaseException of its own).
         except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError, ValueError):
@@ -175,6 +206,8 @@ class BatchDecoder:
             table.height != len(values)
             or not pc.all(pc.equal(markers, pa.scalar(self._marker, markers.type))).as_py()
         ):
+            return None
+        if check_frames and not all(self._is_native(frame) for frame in table["frame"].unique().to_list()):
             return None
         decoded = table["value"].to_arrow()
         if isinstance(decoded, pa.ChunkedArray):

@@ -20,6 +20,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from typer.testing import CliRunner
 
 from dev.cli import app
+from dev.replay.avro_arrow import BatchDecoder
 from topics.admin import delete_prefixed_topics, ensure_topics
 from topics.catalog import TRANSCRIPT_SEGMENTS
 from topics.codec import AvroCodec
@@ -173,6 +174,23 @@ def test_a_time_range_across_partitions_as_parquet(seeded: Seeded, tmp_path: Pat
         moment, value = seeded.written[(row["partition"], row["offset"])]
         assert row["timestamp"] == datetime.fromtimestamp(moment / 1000, UTC)
         assert row["value"]["seq"] == value["seq"] and row["value"]["words"] == value["words"]
+
+
+def test_a_parquet_replay_that_fails_while_writing_says_so_and_leaves_the_file_closed(
+    seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: BatchDecoder, values: object) -> None:
+        raise MemoryError("no room for the decoded values")
+
+    # Raised on the background thread that decodes and writes the rows.
+    monkeypatch.setattr(BatchDecoder, "decode", broken)
+    code, output, out = seeded.replay(tmp_path, "--format", "parquet", name="out.parquet")
+
+    assert code == 1
+    assert f"could not write its rows to {out}" in " ".join(output.split())
+    assert "MemoryError: no room for the decoded values" in output
+    assert "written to" not in output
+    assert pq.read_table(out).num_rows == 0  # closed: a Parquet file, with none of the rows
 
 
 def test_a_replay_makes_and_moves_no_consumer_group(seeded: Seeded, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ each schema, encoded and decoded as on a topic, then read back from the file).""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,13 @@ from aiokafka import ConsumerRecord
 from fastavro.utils import generate_many
 
 from dev.replay import writers
-from dev.replay.arrow_schema import TIMESTAMP_MS, UnsupportedAvro, arrow_type
+from dev.replay.arrow_schema import (
+    TIMESTAMP_MS,
+    UnsupportedAvro,
+    arrow_type,
+    dictionary_columns,
+    statistics_columns,
+)
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
 from dev.replay.reader import ReplayedRecord
 from dev.replay.writers import JsonLinesWriter, ParquetWriter
@@ -25,6 +32,7 @@ from topics.catalog import ALL_TOPICS
 from topics.codec import AvroCodec
 
 VALUE_SCHEMAS = sorted({spec.value_schema for spec in ALL_TOPICS})
+SEGMENT = "interviewbuddy.events.TranscriptSegment"
 
 
 def test_bounds_are_offsets_moments_earliest_or_latest() -> None:
@@ -62,6 +70,19 @@ def test_the_arrow_types_follow_the_avro_schema() -> None:
     assert timestamps, "timestamp-millis fields are timestamps"
     with pytest.raises(UnsupportedAvro, match="no single Arrow type"):
         arrow_type(["null", "string", "long"])
+
+
+def test_parquet_dictionaries_are_for_values_that_repeat_and_statistics_outside_lists() -> None:
+    segment = pa.schema([pa.field("value", arrow_type(schemas.current_version(SEGMENT).raw))])
+    columns = dictionary_columns(segment)
+    assert {"value.interview_id", "value.seq", "value.words.list.element.word"} <= set(columns)
+    assert not {"value.start", "value.words.list.element.start", "value.words.list.element.confidence"} & set(
+        columns
+    )
+    analysis = pa.schema([pa.field("tags", pa.map_(pa.string(), pa.list_(pa.float64())))])
+    assert dictionary_columns(analysis) == ["tags.key_value.key"]
+    assert "value.words.list.element.start" not in statistics_columns(segment)
+    assert {"value.interview_id", "value.start"} <= set(statistics_columns(segment))
 
 
 def replayed(offset: int, value: dict[str, Any] | None, raw: bytes | None = None) -> ReplayedRecord:
@@ -148,6 +169,36 @@ def test_parquet_rows_go_out_in_row_groups_in_the_order_fetched(
     assert [row["value"]["seq"] for row in rows] == [
         codec.decode(value, value_schema)["seq"] for value in encoded
     ]
+
+
+def test_an_error_on_the_background_thread_reaches_the_caller_and_the_file_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "ROW_GROUP", 3)
+    codec = AvroCodec()
+    value_schema = "interviewbuddy.events.TranscriptSegment"
+    encoded = [
+        codec.encode(value_schema, value)
+        for value in generate_many(schemas.current_version(value_schema).raw, 12)
+    ]
+    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
+    decode = writer._decoder.decode
+
+    def decode_until_offset_6(values: list[bytes | None]) -> tuple[pa.Array, list[str | None]]:
+        if encoded[6] in values:
+            raise RuntimeError("the disk is full")
+        return decode(values)
+
+    monkeypatch.setattr(writer._decoder, "decode", decode_until_offset_6)
+    with pytest.raises(writers.ParquetWriteFailed, match="RuntimeError: the disk is full") as failure:
+        for start in (0, 3, 6, 9):  # raised by a later write or by close, whichever comes first
+            writer.write_fetched([fetched(offset, encoded[offset]) for offset in range(start, start + 3)])
+        writer.close()
+    assert "only the first 6 rows" in str(failure.value)
+    writer.close()  # once raised, not raised again
+    assert not [thread for thread in threading.enumerate() if thread.name == "ib-replay-parquet"]
+    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [row["offset"] for row in rows] == list(range(6))  # the two row groups written before
 
 
 def as_dicts(value: Any) -> Any:
