@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import timedelta
 from typing import Any, Protocol, cast
 
@@ -182,8 +182,24 @@ def topic_spec_of(event: faust.EventT) -> str:
 
 async def send(spec: TopicSpec, key: str, value: dict[str, object]) -> None:
     """Encode ``value`` with ``spec``'s schema and send it, keyed by ``key``, carrying the current
-    span's trace context (the event being processed continues its trace)."""
-    await channel(spec).send(
+    span's trace context (the event being processed continues its trace). It returns once the
+    record is in the producer's hands; the worker flushes them before it commits an offset."""
+    await _handed_over(spec, key, value)
+
+
+async def send_delivered(spec: TopicSpec, key: str, value: dict[str, object]) -> None:
+    """:func:`send`, returning only once the broker has the record. For a record that a table
+    then remembers as sent, so that the event read again sends nothing: the record and the
+    table's changelog are separate writes, and a worker killed between them must never keep
+    the memory and lose the record (the interview would wait for it for ever). Killed after
+    the record and before the memory, the event read again sends the record twice, which every
+    reader of the topic takes once."""
+    await (await _handed_over(spec, key, value))
+
+
+async def _handed_over(spec: TopicSpec, key: str, value: dict[str, object]) -> Awaitable[Any]:
+    """The record sent; what the returned awaitable gives is the broker's receipt of it."""
+    return await channel(spec).send(
         key=key.encode(), value=codec.encode(spec.value_schema, value), headers=current_trace_headers()
     )
 

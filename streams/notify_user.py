@@ -19,7 +19,7 @@ from typing import Any
 import faust
 
 from analysis import notifications
-from streams.app import app, channels, send, settings, topic_spec_of
+from streams.app import app, channels, send_delivered, settings, topic_spec_of
 from streams.dead_letters import process_event
 from streams.tombstones import is_tombstone, tombstone_key
 from topics.catalog import ANALYSIS_COMPLETED, INTERVIEW_STATE, NOTIFICATIONS
@@ -57,7 +57,7 @@ async def notify(value: dict[str, Any], event: faust.EventT) -> None:
         return
     if not notifications.is_recent(notification, datetime.now(UTC), settings.notify_max_age_seconds):
         return
-    await send(NOTIFICATIONS, notification["user_id"], notification)
+    await send_delivered(NOTIFICATIONS, notification["user_id"], notification)
     notified_runs[interview_id] = str(notification["run"]).encode()
 
 

@@ -21,7 +21,7 @@ import orjson
 
 from analysis.runs import run_of
 from analysis.turns import fold_segment
-from streams.app import app, channels, send, topic_spec_of
+from streams.app import app, channels, send_delivered, topic_spec_of
 from streams.dead_letters import process_event
 from streams.tombstones import DELETED, is_tombstone, tombstone_key
 from topics.catalog import INTERVIEW_METADATA, INTERVIEW_TURNS, TRANSCRIPT_SEGMENTS
@@ -71,8 +71,9 @@ async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
     folded = fold_segment(orjson.loads(stored) if stored else None, segment)
     context = orjson.loads(context_bytes) if context_bytes else {}
     job_description = context.get("job_description")
+    # The turns reach the broker before the state that says they were sent (send_delivered).
     for fields in folded.turns:
-        await send(INTERVIEW_TURNS, interview_id, _turn_record(segment, fields, job_description))
+        await send_delivered(INTERVIEW_TURNS, interview_id, _turn_record(segment, fields, job_description))
     if folded.turn_count is not None:
         end = {
             "interview_id": interview_id,
@@ -84,7 +85,7 @@ async def pair(segment: dict[str, Any], _event: faust.EventT) -> None:
             "prep_session_id": context.get("prep_session_id"),
             "run": run_of(segment),
         }
-        await send(INTERVIEW_TURNS, interview_id, end)
+        await send_delivered(INTERVIEW_TURNS, interview_id, end)
     open_turns[interview_id] = orjson.dumps(folded.state)
 
 

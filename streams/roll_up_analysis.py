@@ -40,7 +40,7 @@ from analysis.parts import answers_in_order, is_complete, missing, new_parts, wi
 from analysis.runs import RunOrder, compare_runs, run_of
 from analysis.speech.metrics import SpeechTotals, add_segment_metrics
 from analysis.transcript_gaps import deadline_ms, incomplete_transcript_event, overdue
-from streams.app import app, channel, channels, codec_table, send, settings, topic_spec_of
+from streams.app import app, channel, channels, codec_table, send, send_delivered, settings, topic_spec_of
 from streams.dead_letters import process_event
 from streams.keep_prep_sessions import practised
 from streams.table_codecs import SPEECH_TOTALS
@@ -161,7 +161,7 @@ async def _complete_if_ready(interview_id: str, parts: dict[str, Any], event: fa
             prep_session=practised(parts["end"].get("prep_session_id")),
             embedder=shared_embedder(),
         )
-        await send(ANALYSIS_COMPLETED, interview_id, analysis)
+        await send_delivered(ANALYSIS_COMPLETED, interview_id, analysis)
         parts = {**parts, "sent": True}
     analysis_parts[interview_id] = orjson.dumps(parts)
 
