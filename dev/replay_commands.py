@@ -7,6 +7,8 @@ import asyncio
 import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -80,6 +82,22 @@ def replay(
     _err.print(f"{written} records of {spec.full_name(prefix_of(prefix))} written to {out}")
 
 
+@contextmanager
+def objects_made_so_far_frozen() -> Iterator[None]:
+    """The objects made before the first record (modules, schemas, clients: ~90,000) live as long
+    as the process; frozen for the replay, the cyclic GC's full collections, which the records in
+    flight set off, do not walk them each time (~0.05 s of a Parquet replay's CPU in 50,000
+    segments, holding the GIL). Unfrozen after, so a caller's process is as it was (unless it had
+    frozen objects of its own: those cannot be told apart, so all stay frozen)."""
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
 async def _replay(
     bootstrap: str,
     topic: str,
@@ -90,53 +108,28 @@ async def _replay(
     output_format: Format,
     out: Path,
 ) -> int:
-    # The objects made before the first record (modules, schemas, clients: ~90,000) live as long
-    # as the process; frozen for the replay, the cyclic GC's full collections, which the records
-    # in flight set off, do not walk them each time (~0.05 s of a Parquet replay's CPU in 50,000
-    # segments, holding the GIL). Unfrozen after, so a caller's process is as it was (unless it
-    # had frozen objects of its own: those cannot be told apart, so all stay frozen).
-    frozen_before = gc.get_freeze_count()
-    gc.freeze()
-    try:
-        return await _replay_unfrozen(
-            bootstrap, topic, value_schema, start, stop, partitions, output_format, out
-        )
-    finally:
-        if not frozen_before:
-            gc.unfreeze()
-
-
-async def _replay_unfrozen(
-    bootstrap: str,
-    topic: str,
-    value_schema: str,
-    start: Bound,
-    stop: Bound,
-    partitions: list[int] | None,
-    output_format: Format,
-    out: Path,
-) -> int:
-    codec = codec_from_settings(os.environ.get("IB_SCHEMA_REGISTRY_URL"))
-    async with Replay(bootstrap, topic, value_schema, codec) as source:
-        ranges = await source.ranges(start, stop, partitions)
-        total = sum(part.size for part in ranges)
-        writer = open_writer(output_format, out, topic, value_schema, codec)
-        written = 0
-        progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=_err,
-            disable=not sys.stderr.isatty(),
-        )
-        try:
-            with progress:
-                task = progress.add_task(f"replaying {topic}", total=total)
-                async for fetched in source.fetched(ranges):
-                    writer.write_fetched(fetched)
-                    written += len(fetched)
-                    progress.advance(task, len(fetched))
-        finally:
-            writer.close()
-        return written
+    with objects_made_so_far_frozen():
+        codec = codec_from_settings(os.environ.get("IB_SCHEMA_REGISTRY_URL"))
+        async with Replay(bootstrap, topic, value_schema, codec) as source:
+            ranges = await source.ranges(start, stop, partitions)
+            total = sum(part.size for part in ranges)
+            writer = open_writer(output_format, out, topic, value_schema, codec)
+            written = 0
+            progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=_err,
+                disable=not sys.stderr.isatty(),
+            )
+            try:
+                with progress:
+                    task = progress.add_task(f"replaying {topic}", total=total)
+                    async for fetched in source.fetched(ranges):
+                        writer.write_fetched(fetched)
+                        written += len(fetched)
+                        progress.advance(task, len(fetched))
+            finally:
+                writer.close()
+            return written

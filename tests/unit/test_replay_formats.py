@@ -146,16 +146,23 @@ def test_every_topics_records_go_through_parquet_with_their_types(value_schema: 
     assert rows[-1]["value"] is None and rows[-1]["decode_error"] is None  # a tombstone
 
 
+SEGMENT_SCHEMA = "interviewbuddy.events.TranscriptSegment"
+
+
+def encoded_segments(codec: AvroCodec, count: int) -> list[bytes]:
+    """``count`` transcript segments of every shape the schema allows, encoded as on the topic."""
+    return [
+        codec.encode(SEGMENT_SCHEMA, value)
+        for value in generate_many(schemas.current_version(SEGMENT_SCHEMA).raw, count)
+    ]
+
+
 def test_parquet_rows_go_out_in_row_groups_in_the_order_fetched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(writers, "ROW_GROUP", 4)
-    codec = AvroCodec()
-    value_schema = "interviewbuddy.events.TranscriptSegment"
-    encoded = [
-        codec.encode(value_schema, value)
-        for value in generate_many(schemas.current_version(value_schema).raw, 10)
-    ]
+    codec, value_schema = AvroCodec(), SEGMENT_SCHEMA
+    encoded = encoded_segments(codec, 10)
     writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
     for start in (0, 3, 6, 9):
         writer.write_fetched(
@@ -175,12 +182,8 @@ def test_an_error_on_the_background_thread_reaches_the_caller_and_the_file_is_cl
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(writers, "ROW_GROUP", 3)
-    codec = AvroCodec()
-    value_schema = "interviewbuddy.events.TranscriptSegment"
-    encoded = [
-        codec.encode(value_schema, value)
-        for value in generate_many(schemas.current_version(value_schema).raw, 12)
-    ]
+    codec, value_schema = AvroCodec(), SEGMENT_SCHEMA
+    encoded = encoded_segments(codec, 12)
     writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
     decode = writer._decoder.decode
 
