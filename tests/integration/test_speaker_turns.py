@@ -14,6 +14,7 @@ import pytest
 from analysis.content_section import SPEAKERS_GUESSED, SPEAKERS_UNCERTAIN
 from dev.service_processes import ServiceProcess
 from dev.topic_records import Received, produce, wait_for_record
+from tests.integration.transcript_segments import scripted_segments
 from topics.catalog import ANALYSIS_COMPLETED, TRANSCRIPT_SEGMENTS
 
 pytestmark = pytest.mark.stack
@@ -29,33 +30,20 @@ LINES = [
 
 
 def segments(interview_id: str, speaker_confidence: float) -> list[dict[str, Any]]:
-    out, clock = [], 0.0
-    for seq, (speaker, text) in enumerate(LINES):
-        words = []
-        for token in text.split():
-            words.append({"word": token, "start": clock, "end": clock + 0.35, "confidence": 0.95})
-            clock += 0.4
-        clock += 1.2  # a pause between speakers
-        out.append(
-            {
-                "interview_id": interview_id,
-                "user_id": USER,
-                "seq": seq,
-                "start": words[0]["start"],
-                "end": words[-1]["end"],
-                "text": text,
-                "words": words,
-                "confidence": 0.95,
-                "speaker": speaker,
-                "speaker_confidence": speaker_confidence,
-                "engine": "test",
-                "audio_duration": clock,
-                "processed_seconds": words[-1]["end"],
-                "elapsed_seconds": 0.1,
-                "final": seq == len(LINES) - 1,
-            }
-        )
-    return out
+    """The script's segments, each labelled with its speaker; a pause between speakers."""
+    script = scripted_segments(
+        interview_id,
+        USER,
+        [text for _, text in LINES],
+        confidence=0.95,
+        word_seconds=0.4,
+        pause_seconds=1.2,
+        word_length=0.35,
+    )
+    return [
+        {**segment, "speaker": speaker, "speaker_confidence": speaker_confidence}
+        for segment, (speaker, _) in zip(script, LINES, strict=True)
+    ]
 
 
 async def analysed(worker: ServiceProcess, speaker_confidence: float) -> dict[str, Any]:

@@ -15,14 +15,17 @@ def scripted_segments(
     word_seconds: float,
     pause_seconds: float,
     audio_duration: float | None = None,
+    word_length: float = 0.3,
 ) -> list[dict[str, Any]]:
-    """A segment per line: each word 0.3 s long, a new one every ``word_seconds``, a pause of
-    ``pause_seconds`` after each line; ``audio_duration`` defaults to where the script ends."""
+    """A segment per line: each word ``word_length`` s long, a new one every ``word_seconds``, a
+    pause of ``pause_seconds`` after each line; ``audio_duration`` defaults to where the script
+    ends."""
     out, clock = [], 0.0
     for seq, text in enumerate(lines):
         words = []
         for token in text.split():
-            words.append({"word": token, "start": clock, "end": clock + 0.3, "confidence": confidence})
+            end = clock + word_length
+            words.append({"word": token, "start": clock, "end": end, "confidence": confidence})
             clock += word_seconds
         clock += pause_seconds
         out.append(
