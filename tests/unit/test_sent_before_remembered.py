@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import orjson
@@ -38,6 +39,17 @@ class Broker:
 
     def channel(self, spec: TopicSpec) -> Broker.Channel:
         return Broker.Channel(self, spec)
+
+    async def killed_then_read_again(
+        self, step: Callable[[], Awaitable[object]], table: dict[str, bytes], key: str
+    ) -> None:
+        """``step`` by a worker killed before the broker answered (nothing must be remembered
+        under ``key``), then again, as the event read again after the restart."""
+        with pytest.raises(WorkerKilled):
+            await step()
+        assert key not in table
+        self.down = False
+        await step()
 
     @dataclass
     class Channel:
@@ -78,12 +90,7 @@ async def test_a_state_not_delivered_is_not_kept_and_is_sent_when_folded_again(
     interview_id = interview()
     after = state_event(interview_id, "user-1", "COMPLETED", 3, 100.0)
 
-    with pytest.raises(WorkerKilled):
-        await track_state._store(None, after)
-    assert interview_id not in table
-
-    broker.down = False
-    await track_state._store(None, after)
+    await broker.killed_then_read_again(lambda: track_state._store(None, after), table, interview_id)
     assert broker.records == [(INTERVIEW_STATE.name, interview_id.encode())]
     assert interview_id in table
 
@@ -99,12 +106,11 @@ async def test_a_notification_not_delivered_is_not_remembered_and_is_sent_when_r
     prefix = StreamsSettings().topic_prefix
     event = Event(Message(ANALYSIS_COMPLETED.full_name(prefix), interview_id.encode()))
 
-    with pytest.raises(WorkerKilled):
-        await notify_user.notify(completed, event)  # type: ignore[arg-type]
-    assert interview_id not in table
-
-    broker.down = False
-    await notify_user.notify(completed, event)  # type: ignore[arg-type]
+    await broker.killed_then_read_again(
+        lambda: notify_user.notify(completed, event),  # type: ignore[arg-type]
+        table,
+        interview_id,
+    )
     assert broker.records == [(NOTIFICATIONS.name, b"user-1")]
     assert table[interview_id] == b"0"
 
@@ -125,11 +131,10 @@ async def test_an_analysis_not_delivered_is_not_marked_sent_and_is_sent_when_com
     parts = {**new_parts(), "end": {"turn_index": 0}}
     event = Event(Message("segment.metrics", interview_id.encode()))
 
-    with pytest.raises(WorkerKilled):
-        await roll_up_analysis._complete_if_ready(interview_id, parts, event)  # type: ignore[arg-type]
-    assert interview_id not in parts_table
-
-    broker.down = False
-    await roll_up_analysis._complete_if_ready(interview_id, parts, event)  # type: ignore[arg-type]
+    await broker.killed_then_read_again(
+        lambda: roll_up_analysis._complete_if_ready(interview_id, parts, event),  # type: ignore[arg-type]
+        parts_table,
+        interview_id,
+    )
     assert broker.records == [(ANALYSIS_COMPLETED.name, interview_id.encode())]
     assert orjson.loads(parts_table[interview_id])["sent"] is True
