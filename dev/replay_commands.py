@@ -19,8 +19,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dev.kafka_options import Bootstrap, Prefix, bootstrap_of, prefix_of
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
+from dev.replay.parquet_writer import ParquetWriteFailed
 from dev.replay.reader import Replay
-from dev.replay.writers import Format, ParquetWriteFailed, open_writer
+from dev.replay.writers import Format, open_writer
 from topics.catalog import ALL_TOPICS, by_name
 from topics.codec import codec_from_settings
 

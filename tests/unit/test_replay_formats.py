@@ -16,7 +16,7 @@ import pytest
 from aiokafka import ConsumerRecord
 from fastavro.utils import generate_many
 
-from dev.replay import writers
+from dev.replay import parquet_writer
 from dev.replay.arrow_schema import (
     TIMESTAMP_MS,
     UnsupportedAvro,
@@ -25,8 +25,9 @@ from dev.replay.arrow_schema import (
     statistics_columns,
 )
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
+from dev.replay.parquet_writer import ParquetWriter
 from dev.replay.reader import ReplayedRecord
-from dev.replay.writers import JsonLinesWriter, ParquetWriter
+from dev.replay.writers import JsonLinesWriter
 from topics import schemas
 from topics.catalog import ALL_TOPICS
 from topics.codec import AvroCodec
@@ -160,7 +161,7 @@ def encoded_segments(codec: AvroCodec, count: int) -> list[bytes]:
 def test_parquet_rows_go_out_in_row_groups_in_the_order_fetched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(writers, "ROW_GROUP", 4)
+    monkeypatch.setattr(parquet_writer, "ROW_GROUP", 4)
     codec, value_schema = AvroCodec(), SEGMENT_SCHEMA
     encoded = encoded_segments(codec, 10)
     writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
@@ -181,7 +182,7 @@ def test_parquet_rows_go_out_in_row_groups_in_the_order_fetched(
 def test_an_error_on_the_background_thread_reaches_the_caller_and_the_file_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(writers, "ROW_GROUP", 3)
+    monkeypatch.setattr(parquet_writer, "ROW_GROUP", 3)
     codec, value_schema = AvroCodec(), SEGMENT_SCHEMA
     encoded = encoded_segments(codec, 12)
     writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
@@ -193,13 +194,13 @@ def test_an_error_on_the_background_thread_reaches_the_caller_and_the_file_is_cl
         return decode(values)
 
     monkeypatch.setattr(writer._decoder, "decode", decode_until_offset_6)
-    with pytest.raises(writers.ParquetWriteFailed, match="RuntimeError: the disk is full") as failure:
+    with pytest.raises(parquet_writer.ParquetWriteFailed, match="RuntimeError: the disk is full") as failure:
         for start in (0, 3, 6, 9):  # raised by a later write or by close, whichever comes first
             writer.write_fetched([fetched(offset, encoded[offset]) for offset in range(start, start + 3)])
         writer.close()
     assert "only the first 6 rows" in str(failure.value)
     writer.close()  # once raised, not raised again
-    assert not [thread for thread in threading.enumerate() if thread.name == "ib-replay-parquet"]
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("ib-replay-")]
     rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
     assert [row["offset"] for row in rows] == list(range(6))  # the two row groups written before
 
