@@ -7,6 +7,7 @@ import asyncio
 import gc
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dev.kafka_options import Bootstrap, Prefix, bootstrap_of, prefix_of
+from dev.replay.avro_arrow import import_native_reader
 from dev.replay.bounds import BadBound, Bound, check_order, parse_bound
 from dev.replay.parquet_writer import ParquetWriteFailed
 from dev.replay.reader import Replay
@@ -110,6 +112,8 @@ async def _replay(
     out: Path,
 ) -> int:
     with objects_made_so_far_frozen():
+        if output_format == "parquet":
+            threading.Thread(target=import_native_reader, name="ib-replay-import", daemon=True).start()
         codec = codec_from_settings(os.environ.get("IB_SCHEMA_REGISTRY_URL"))
         async with Replay(bootstrap, topic, value_schema, codec) as source:
             ranges = await source.ranges(start, stop, partitions)

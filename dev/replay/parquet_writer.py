@@ -104,9 +104,7 @@ class ParquetWriter:
         # The writing thread's side: decoded tables not yet written.
         self._pending: list[pa.Table] = []
         self._pending_rows = self._pending_bytes = self._rows_written = 0
-        self._writing: Background[Decoded] = Background(
-            self._write, "ib-replay-parquet", HAND_OVERS_AHEAD
-        )
+        self._writing: Background[Decoded] = Background(self._write, "ib-replay-parquet", HAND_OVERS_AHEAD)
         self._decoding: Background[list[Fetched]] = Background(
             self._decode, "ib-replay-decode", HAND_OVERS_AHEAD
         )
