@@ -179,7 +179,24 @@ def test_parquet_rows_go_out_in_row_groups_in_the_order_fetched(
     ]
 
 
-def test_an_error_on_the_background_thread_reaches_the_caller_and_the_file_is_closed(
+def write_twelve_segments(writer: ParquetWriter, encoded: list[bytes]) -> None:
+    """Four fetched batches of three, then close: each a row group of its own (ROW_GROUP 3)."""
+    for start in (0, 3, 6, 9):  # an error is raised by a later write or by close, whichever comes first
+        writer.write_fetched([fetched(offset, encoded[offset]) for offset in range(start, start + 3)])
+    writer.close()
+
+
+def assert_closed_with_the_first_six_rows(
+    writer: ParquetWriter, failure: pytest.ExceptionInfo[Exception]
+) -> None:
+    assert "only the first 6 rows" in str(failure.value)
+    writer.close()  # once raised, not raised again
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("ib-replay-")]
+    rows = pq.read_table(writer.path).to_pylist()
+    assert [row["offset"] for row in rows] == list(range(6))  # the two row groups written before
+
+
+def test_an_error_on_the_decoding_thread_reaches_the_caller_and_the_file_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parquet_writer, "ROW_GROUP", 3)
@@ -190,19 +207,37 @@ def test_an_error_on_the_background_thread_reaches_the_caller_and_the_file_is_cl
 
     def decode_until_offset_6(values: list[bytes | None]) -> tuple[pa.Array, list[str | None]]:
         if encoded[6] in values:
-            raise RuntimeError("the disk is full")
+            raise MemoryError("no room for the decoded values")
         return decode(values)
 
     monkeypatch.setattr(writer._decoder, "decode", decode_until_offset_6)
-    with pytest.raises(parquet_writer.ParquetWriteFailed, match="RuntimeError: the disk is full") as failure:
-        for start in (0, 3, 6, 9):  # raised by a later write or by close, whichever comes first
-            writer.write_fetched([fetched(offset, encoded[offset]) for offset in range(start, start + 3)])
-        writer.close()
-    assert "only the first 6 rows" in str(failure.value)
-    writer.close()  # once raised, not raised again
-    assert not [thread for thread in threading.enumerate() if thread.name.startswith("ib-replay-")]
-    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
-    assert [row["offset"] for row in rows] == list(range(6))  # the two row groups written before
+    with pytest.raises(
+        parquet_writer.ParquetWriteFailed, match="MemoryError: no room for the decoded"
+    ) as failure:
+        write_twelve_segments(writer, encoded)
+    assert_closed_with_the_first_six_rows(writer, failure)
+
+
+def test_a_full_disk_on_the_writing_thread_reaches_the_caller_and_the_file_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parquet_writer, "ROW_GROUP", 3)
+    codec, value_schema = AvroCodec(), SEGMENT_SCHEMA
+    encoded = encoded_segments(codec, 12)
+    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
+    write_table = writer._writer.write_table
+    groups_written = []
+
+    def write_two_groups(table: pa.Table, row_group_size: int) -> None:
+        if len(groups_written) == 2:
+            raise OSError(28, "No space left on device")
+        write_table(table, row_group_size=row_group_size)
+        groups_written.append(table.num_rows)
+
+    monkeypatch.setattr(writer._writer, "write_table", write_two_groups)
+    with pytest.raises(parquet_writer.ParquetWriteFailed, match="No space left on device") as failure:
+        write_twelve_segments(writer, encoded)
+    assert_closed_with_the_first_six_rows(writer, failure)
 
 
 def as_dicts(value: Any) -> Any:
