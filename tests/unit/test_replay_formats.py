@@ -179,6 +179,12 @@ def test_parquet_rows_go_out_in_row_groups_in_the_order_fetched(
     ]
 
 
+@pytest.fixture
+def writer_in_groups_of_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ParquetWriter:
+    monkeypatch.setattr(parquet_writer, "ROW_GROUP", 3)
+    return ParquetWriter(tmp_path / "out.parquet", "a.topic", SEGMENT_SCHEMA, AvroCodec())
+
+
 def write_twelve_segments(writer: ParquetWriter, encoded: list[bytes]) -> None:
     """Four fetched batches of three, then close: each a row group of its own (ROW_GROUP 3)."""
     for start in (0, 3, 6, 9):  # an error is raised by a later write or by close, whichever comes first
@@ -197,12 +203,9 @@ def assert_closed_with_the_first_six_rows(
 
 
 def test_an_error_on_the_decoding_thread_reaches_the_caller_and_the_file_is_closed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    writer_in_groups_of_3: ParquetWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parquet_writer, "ROW_GROUP", 3)
-    codec, value_schema = AvroCodec(), SEGMENT_SCHEMA
-    encoded = encoded_segments(codec, 12)
-    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
+    writer, encoded = writer_in_groups_of_3, encoded_segments(AvroCodec(), 12)
     decode = writer._decoder.decode
 
     def decode_until_offset_6(values: list[bytes | None]) -> tuple[pa.Array, list[str | None]]:
@@ -219,12 +222,9 @@ def test_an_error_on_the_decoding_thread_reaches_the_caller_and_the_file_is_clos
 
 
 def test_a_full_disk_on_the_writing_thread_reaches_the_caller_and_the_file_is_closed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    writer_in_groups_of_3: ParquetWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parquet_writer, "ROW_GROUP", 3)
-    codec, value_schema = AvroCodec(), SEGMENT_SCHEMA
-    encoded = encoded_segments(codec, 12)
-    writer = ParquetWriter(tmp_path / "out.parquet", "a.topic", value_schema, codec)
+    writer, encoded = writer_in_groups_of_3, encoded_segments(AvroCodec(), 12)
     write_table = writer._writer.write_table
     groups_written = []
 
