@@ -1,11 +1,14 @@
-"""Email deliveries of notifications in PostgreSQL (``notification_deliveries``, migration 0012).
+"""Email deliveries of notifications in PostgreSQL (``notification_deliveries``, migrations 0012
+and 0013).
 
 A notification lands here once (keyed by its deterministic id): ``queued`` when its user wants
 email and has an address, ``skipped`` otherwise. Deliveries that are due (queued, or retrying
 whose ``next_attempt_at`` has come) are claimed with ``FOR UPDATE SKIP LOCKED``, so two workers
 never attempt the same one at once, and each attempt's outcome is written in the same
-transaction. A worker that stops between the SMTP server's acceptance and the commit leaves the
-delivery due, and it is sent again: at least once, never lost.
+transaction. A delivery belongs to the stack that recorded it (its topic prefix): only that
+stack's workers attempt it, so stacks sharing a database never send each other's mail. A worker
+that stops between the SMTP server's acceptance and the commit leaves the delivery due, and it is
+sent again: at least once, never lost.
 """
 
 from __future__ import annotations
@@ -30,13 +33,13 @@ NO_ADDRESS = "no email address is known for the user"
 _RECORD = b"""
 INSERT INTO notification_deliveries
     (notification_id, user_id, interview_id, kind, email, status, last_error, next_attempt_at,
-     notification)
+     notification, topic_prefix)
 SELECT %(notification_id)s, %(user_id)s, %(interview_id)s, %(kind)s, u.email,
        CASE WHEN u.email_notifications IS FALSE OR u.email IS NULL THEN 'skipped' ELSE 'queued' END,
        CASE WHEN u.email_notifications IS FALSE THEN %(setting_off)s
             WHEN u.email IS NULL THEN %(no_address)s END,
        CASE WHEN u.email_notifications IS FALSE OR u.email IS NULL THEN NULL ELSE now() END,
-       %(notification)s
+       %(notification)s, %(topic_prefix)s
 FROM (SELECT %(user_id)s::text AS user_id) wanted LEFT JOIN user_settings u USING (user_id)
 ON CONFLICT (notification_id) DO NOTHING
 """
@@ -44,6 +47,7 @@ ON CONFLICT (notification_id) DO NOTHING
 _DUE = b"""
 SELECT * FROM notification_deliveries
 WHERE status IN ('queued', 'retrying') AND next_attempt_at <= now()
+  AND topic_prefix = %(topic_prefix)s
   AND (%(notification_id)s::text IS NULL OR notification_id = %(notification_id)s)
 ORDER BY next_attempt_at
 LIMIT %(limit)s
@@ -84,8 +88,11 @@ Attempt = Callable[[Row], Awaitable[Outcome]]
 
 
 class NotificationDeliveries:
-    def __init__(self, read_model: ReadModel) -> None:
+    """The deliveries of the stack whose topics start with ``topic_prefix``."""
+
+    def __init__(self, read_model: ReadModel, topic_prefix: str = "") -> None:
         self._read_model = read_model
+        self.topic_prefix = topic_prefix
 
     async def record(self, notification: dict[str, Any]) -> None:
         """The notification's delivery, queued or skipped by its user's setting; a second
@@ -101,16 +108,19 @@ class NotificationDeliveries:
                     "setting_off": SETTING_OFF,
                     "no_address": NO_ADDRESS,
                     "notification": Jsonb(notification, dumps=_dumps),
+                    "topic_prefix": self.topic_prefix,
                 },
             )
 
     async def attempt_due(
         self, attempt: Attempt, *, notification_id: str | None = None, limit: int = 20
     ) -> int:
-        """Claim the deliveries that are due (only ``notification_id``'s, when given), run
+        """Claim this stack's deliveries that are due (only ``notification_id``'s, when given), run
         ``attempt`` on each and write its outcome; returns how many were attempted."""
         async with self._read_model.connection() as conn, conn.transaction():
-            cursor = await conn.execute(_DUE, {"notification_id": notification_id, "limit": limit})
+            cursor = await conn.execute(
+                _DUE, {"notification_id": notification_id, "limit": limit, "topic_prefix": self.topic_prefix}
+            )
             due = await cursor.fetchall()
             for row in due:
                 outcome = await attempt(row)

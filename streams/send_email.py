@@ -3,8 +3,8 @@
 Each notification's delivery is recorded first (queued, or skipped when the user turned email
 notifications off or no address is known; see :mod:`sinks.notification_deliveries`), then
 attempted at once. A failed attempt leaves it ``retrying`` with the time of its next attempt,
-and a sweep on every worker (``IB_EMAIL_SWEEP_SECONDS``) attempts the deliveries that are due,
-those a stopped worker left behind included. The offset is committed once the delivery is
+and a sweep on every worker (``IB_EMAIL_SWEEP_SECONDS``) attempts its stack's deliveries that are
+due, those a stopped worker left behind included. The offset is committed once the delivery is
 recorded, so the topic is never needed again for it. How an email is made and sent:
 :mod:`streams.email_delivery`.
 """
@@ -34,7 +34,7 @@ AGENT = "send_email"
 log = logging.getLogger(__name__)
 
 read_model = ReadModel(settings.database_url, max_size=4)
-deliveries = NotificationDeliveries(read_model)
+deliveries = NotificationDeliveries(read_model, settings.topic_prefix)
 delivery = EmailDelivery(SmtpSender(settings), settings)
 read_model_open = asyncio.Event()
 
