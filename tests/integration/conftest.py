@@ -10,8 +10,18 @@ from pathlib import Path
 import pytest
 
 from dev.service_processes import ServiceProcess, new_prefix, worker_process
+from sinks.read_model import ReadModel
 from tests.integration.gateway_helpers import RunningGateway, gateway_settings, running_gateway
 from topics.admin import delete_prefixed_topics
+
+
+@pytest.fixture
+async def read_model(database_url: str) -> AsyncIterator[ReadModel]:
+    """The read model on the test database, migrated, for one test."""
+    model = ReadModel(database_url)
+    await model.open()
+    yield model
+    await model.close()
 
 
 @pytest.fixture(scope="module")

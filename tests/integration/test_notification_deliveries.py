@@ -5,7 +5,6 @@ through its own SMTP server."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import psycopg
@@ -15,14 +14,6 @@ from sinks.notification_deliveries import NotificationDeliveries, Outcome
 from sinks.read_model import ReadModel
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
-
-
-@pytest.fixture
-async def read_model(database_url: str) -> AsyncIterator[ReadModel]:
-    model = ReadModel(database_url)
-    await model.open()
-    yield model
-    await model.close()
 
 
 def notification(user_id: str) -> dict[str, Any]:

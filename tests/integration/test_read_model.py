@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import psycopg
 import pytest
@@ -20,14 +19,6 @@ from tests.integration.gateway_helpers import (
 )
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
-
-
-@pytest.fixture
-async def read_model(database_url: str) -> AsyncIterator[ReadModel]:
-    model = ReadModel(database_url)
-    await model.open()
-    yield model
-    await model.close()
 
 
 @pytest.fixture

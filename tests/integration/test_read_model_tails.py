@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -12,14 +11,6 @@ from sinks.read_model import ReadModel
 from tests.integration.gateway_helpers import metrics_event, segment_event
 
 pytestmark = [pytest.mark.stack, pytest.mark.asyncio(loop_scope="session")]
-
-
-@pytest.fixture
-async def read_model(database_url: str) -> AsyncIterator[ReadModel]:
-    model = ReadModel(database_url)
-    await model.open()
-    yield model
-    await model.close()
 
 
 @pytest.fixture
